@@ -1,0 +1,58 @@
+# Feasibility model of the 2007 US-Mexico security aid package. `make` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+PYTEST := $(PY) -m pytest
+
+# First Python >= 3.12 on PATH or under pyenv (the plain python3 here may be 3.11).
+FIND_PYTHON := for c in python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$c; break; }; done
+
+.PHONY: help venv run test test-slow test-all bench reports lint format notebooks clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@py="$$($(FIND_PYTHON))"; \
+	if [ -z "$$py" ]; then echo "error: no Python 3.12 or newer found; install one (e.g. 'pyenv install 3.12') or put python3.12 on PATH, then re-run make" >&2; exit 1; fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$py"; rm -rf $(VENV); $$py -m venv $(VENV) || exit 1; fi; \
+	echo "Installing the pinned environment from requirements.lock (a few minutes the first time)"; \
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock && \
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e . && \
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP) ## Create .venv from the pinned lock file (done by every target that needs it)
+
+run: $(STAMP) ## Fit the baseline and print P(deal) and its parts
+	$(VENV)/bin/feasibility run
+
+reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html,md}, figures, tables
+	$(VENV)/bin/feasibility report --out reports
+
+test: $(STAMP) ## Run the test suite (fast tests; slow ones with `make test-slow`)
+	$(PYTEST) -m "not slow" -q
+
+test-slow: $(STAMP) ## Run only the slow statistical tests
+	$(PYTEST) -m slow -q
+
+test-all: $(STAMP) ## Run every test
+	$(PYTEST) -q
+
+bench: $(STAMP) ## Benchmarks: speed and memory ratios, written to reports/bench.txt
+	$(PY) -m model.bench
+
+lint: $(STAMP) ## ruff check and format check
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## ruff fix and format
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+notebooks: $(STAMP) ## Open the notebooks in JupyterLab (installs the optional `lab` group)
+	$(PY) -m pip install -q -e '.[lab]' && $(VENV)/bin/jupyter lab notebooks/
+
+clean: ## Remove caches (not the venv, not reports)
+	rm -rf .cache .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""``python -m model``: the same as the ``feasibility`` command."""
+
+import sys
+
+from model.cli import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""The distributions a prior may use: checks, sampling, densities, quantiles and PyMC nodes.
+
+One table (``FAMILIES``) says which parameters each distribution takes and which support it
+has; everything else in the package asks this module instead of knowing about distributions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Family:
+    """A distribution family: its parameter names and its support."""
+
+    params: tuple[str, ...]
+    support: str  # "unit" (0, 1), "positive" (0, inf) or "real"
+
+
+FAMILIES: dict[str, Family] = {
+    "Beta": Family(("alpha", "beta"), "unit"),
+    "Normal": Family(("mu", "sigma"), "real"),
+    "LogNormal": Family(("mu", "sigma"), "positive"),
+    "Gamma": Family(("alpha", "beta"), "positive"),
+    "HalfNormal": Family(("sigma",), "positive"),
+}
+
+POSITIVE_PARAMS = {"alpha", "beta", "sigma"}
+"""Distribution parameters that must be strictly positive."""
+
+SUPPORT_FITS = {
+    "unit": {"unit"},
+    "positive": {"positive"},
+    "real": {"unit", "positive", "real"},
+}
+"""Which distribution supports may serve a parameter with a given support."""
+
+
+def scipy_dist(dist: str, params: dict[str, float]):
+    """Return the frozen ``scipy.stats`` distribution for a resolved prior.
+
+    Parameters
+    ----------
+    dist : str
+        A key of ``FAMILIES``.
+    params : dict
+        Its parameters, by the names in ``FAMILIES``.
+    """
+    p = params
+    if dist == "Beta":
+        return stats.beta(p["alpha"], p["beta"])
+    if dist == "Normal":
+        return stats.norm(p["mu"], p["sigma"])
+    if dist == "LogNormal":
+        return stats.lognorm(s=p["sigma"], scale=np.exp(p["mu"]))
+    if dist == "Gamma":
+        return stats.gamma(p["alpha"], scale=1.0 / p["beta"])
+    if dist == "HalfNormal":
+        return stats.halfnorm(scale=p["sigma"])
+    raise KeyError(dist)
+
+
+def sample(dist: str, params: dict[str, float], *, rng: np.random.Generator, size: int):
+    """Draw ``size`` values from a resolved prior with a seeded generator."""
+    return scipy_dist(dist, params).rvs(size=size, random_state=rng)
+
+
+def logpdf(dist: str, params: dict[str, float], x: np.ndarray) -> np.ndarray:
+    """Log density of a resolved prior at ``x``."""
+    return scipy_dist(dist, params).logpdf(x)
+
+
+def ppf(dist: str, params: dict[str, float], q) -> np.ndarray:
+    """Quantiles of a resolved prior."""
+    return scipy_dist(dist, params).ppf(q)
+
+
+def to_pymc(name: str, dist: str, params: dict[str, float]):
+    """Create the PyMC random variable for a resolved prior (inside a model context)."""
+    import pymc as pm
+
+    return getattr(pm, dist)(name, **params)
+
+
+def elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
+    """Maximum-entropy parameters putting ``mass`` between ``lower`` and ``upper`` (PreliZ).
+
+    Parameters
+    ----------
+    dist : str
+        A key of ``FAMILIES``.
+    lower, upper : float
+        The elicited interval.
+    mass : float
+        Probability inside the interval.
+
+    Returns
+    -------
+    dict
+        The distribution's parameters by name.
+    """
+    import preliz as pz
+
+    d = getattr(pz, dist)()
+    pz.maxent(d, lower, upper, mass, plot=False)
+    return {name: float(getattr(d, name)) for name in FAMILIES[dist].params}

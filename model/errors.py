@@ -1,0 +1,32 @@
+"""The project's own error type: one line naming the file, the key and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input from a user-editable file or command-line option.
+
+    Parameters
+    ----------
+    where : str or Path
+        The file (or option) the bad input came from.
+    key : str
+        The key, row or option at fault.
+    problem : str
+        What is wrong, in plain words.
+    fix : str
+        What the user should do about it.
+    """
+
+    def __init__(self, where: str | Path, key: str, problem: str, fix: str):
+        self.where = str(where)
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """Return the one-line message shown to users."""
+        return f"{self.where}: {self.key}: {self.problem}; fix: {self.fix}"

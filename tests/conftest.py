@@ -1,0 +1,33 @@
+"""Shared fixtures: a temporary cache folder and one small baseline fit per test session."""
+
+import os
+import tempfile
+
+os.environ.setdefault("FEASIBILITY_CACHE", tempfile.mkdtemp(prefix="feasibility-test-cache-"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest
+
+SMALL = {"draws": 400, "tune": 400, "chains": 2}
+
+
+@pytest.fixture(scope="session")
+def baseline_priors():
+    from model.priors import load_priors
+
+    return load_priors()
+
+
+@pytest.fixture(scope="session")
+def small_settings():
+    from model.fit import Settings
+
+    return Settings(**SMALL)
+
+
+@pytest.fixture(scope="session")
+def small_fit(baseline_priors, small_settings):
+    """The baseline posterior with few draws, shared by every test that needs one."""
+    from model.fit import fit
+
+    return fit(baseline_priors, settings=small_settings)
