@@ -102,8 +102,12 @@ def elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, floa
     dict
         The distribution's parameters by name.
     """
+    import warnings
+
     import preliz as pz
 
     d = getattr(pz, dist)()
-    pz.maxent(d, lower, upper, mass, plot=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pz.maxent(d, lower, upper, mass, plot=False)
     return {name: float(getattr(d, name)) for name in FAMILIES[dist].params}
