@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -46,12 +47,16 @@ class Evidence:
         h.update(self.as_of.isoformat().encode())
         return h.hexdigest()[:16]
 
+    @cached_property
+    def _role_months(self) -> dict[str, float]:
+        first = self.calendar.drop_duplicates("role")
+        return dict(zip(first["role"], first["months"].astype(float), strict=True))
+
     def months(self, event_role: str) -> float:
         """Months from the as-of date to the first calendar event with this role."""
-        rows = self.calendar[self.calendar["role"] == event_role]
-        if rows.empty:
+        if event_role not in self._role_months:
             raise InputError("calendar.csv", event_role, "no row has this role", "add one")
-        return float(rows["months"].iloc[0])
+        return self._role_months[event_role]
 
     def calendar_marks(self) -> dict[str, float]:
         """Event name -> months after the as-of date, for figures."""
