@@ -135,18 +135,19 @@ def cmd_run(args) -> int:
 
 
 def cmd_whatif(args) -> int:
+    from model.priors import load_priors
     from model.whatif import compare, format_comparison
 
-    result = _fit(args, _load_base(args))
-    names = args.scenarios or []
-    if not names and not args.sets:
+    base = _load_base(args)
+    paths = [_scenario_path(n) for n in args.scenarios]
+    if not paths and not args.sets:
         raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
-    table = compare(
-        result,
-        scenarios=[_scenario_path(n) for n in names],
-        sets=args.sets,
-        force_refit=args.refit,
-    )
+    for path in paths:
+        load_priors(args.priors, scenarios=[path], as_of=args.as_of)
+    if args.sets:
+        load_priors(args.priors, sets=args.sets, as_of=args.as_of)
+    result = _fit(args, base)
+    table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
     payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
     _emit(args, payload, format_comparison(table))
     return _strict(args, result.diagnostics)
