@@ -26,8 +26,14 @@ def no_sampling(monkeypatch):
 def test_scenario_library_asks_the_issue_questions():
     names = {p.stem for p in SCENARIOS}
     assert {
-        "congress_hostile", "framework_slips", "window_super_tuesday", "opposition_hardens",
-        "opposition_softens", "certification", "us_commitments", "poll_item_level",
+        "congress_hostile",
+        "framework_slips",
+        "window_super_tuesday",
+        "opposition_hardens",
+        "opposition_softens",
+        "certification",
+        "us_commitments",
+        "poll_item_level",
         "military_advisers",
     } <= names
 
