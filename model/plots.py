@@ -11,7 +11,7 @@ import io
 import itertools
 import math
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,68 +20,20 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-OKABE_ITO = dict(
-    black="#000000", orange="#E69F00", sky_blue="#56B4E9", green="#009E73", yellow="#F0E442",
-    blue="#0072B2", vermillion="#D55E00", purple="#CC79A7",
-)  # fmt: skip
-# Ordered for contrast in greyscale (dark / light alternate); yellow left out (poor on white).
-_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
-_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">"]
-_LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 3))]
-_CRI = "90% credible interval"
-# Shared keyword sets (kept here so the calls below stay short).
-_NOTE = {"textcoords": "offset points", "fontsize": 8.5}
-_BOX = {"fc": "white", "ec": "0.5", "alpha": 0.8, "pad": 2}
-_BAR = {"height": 0.6, "edgecolor": "black", "lw": 0.6}
-_OUT_LEGEND = {"loc": "outside lower center", "frameon": False, "fontsize": 8.5}
-
-
-def _require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(f"{what}: missing column(s) {missing}; got {list(table.columns)}")
-    if len(table) == 0:
-        raise ValueError(f"{what}: the table has no rows")
-
-
-def _style(i: int) -> tuple[str, str, object]:
-    """Colour, marker and line style of the ``i``-th series."""
-    n = i % len(_COLOURS), i % len(_MARKERS), i % len(_LINESTYLES)
-    return _COLOURS[n[0]], _MARKERS[n[1]], _LINESTYLES[n[2]]
-
-
-def _rows_figure(n_rows: int, width: float = 7.5) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, 1.4 + 0.42 * max(n_rows, 1)), layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def _label_rows(ax, labels: list[str]) -> np.ndarray:
-    """Put one categorical row per label on the y axis, first label at the top."""
-    y = np.arange(len(labels))[::-1]
-    ax.set_yticks(y, labels)
-    ax.set_ylim(-0.7, len(labels) - 0.3)
-    ax.grid(axis="x", color="0.88", lw=0.6)
-    ax.set_axisbelow(True)
-    return y
-
-
-def _finish(ax, title: str, xlabel: str, ylabel: str, **title_kw) -> None:
-    ax.set_title(title, **title_kw)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-
-
-def _interval_rows(ax, table: pd.DataFrame, labels: list[str], groups: list[int]) -> None:
-    """One point-and-interval row per table row (top to bottom, styled by group), with
-    ``mean [lo, hi]`` written just outside the right edge of the axes."""
-    y = _label_rows(ax, labels)
-    note = {"xycoords": ("axes fraction", "data"), "xytext": (5, 0), "va": "center", **_NOTE}
-    rows = table[["mean", "lo", "hi"]].to_numpy(float)
-    for yi, g, (m, lo, hi) in zip(y, groups, rows, strict=True):
-        colour, marker, _ = _style(g)
-        kw = {"fmt": marker, "color": colour, "mec": "black", "ms": 8, "capsize": 4}
-        ax.errorbar(m, yi, xerr=[[m - lo], [hi - m]], elinewidth=2, zorder=3, **kw)
-        ax.annotate(f"{m:.2f} [{lo:.2f}, {hi:.2f}]", (1.0, yi), **note)
+from model.plot_style import (
+    BAR,
+    BOX,
+    CRI,
+    NOTE,
+    OKABE_ITO,
+    OUT_LEGEND,
+    finish,
+    interval_rows,
+    label_rows,
+    require,
+    rows_figure,
+    style,
+)
 
 
 def decomposition(table: pd.DataFrame) -> Figure:
@@ -99,11 +51,11 @@ def decomposition(table: pd.DataFrame) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    _require(table, ["label", "mean", "lo", "hi"], "decomposition")
+    require(table, ["label", "mean", "lo", "hi"], "decomposition")
     t = table.reset_index(drop=True)
     labels = [str(s) for s in t["label"]]
-    fig, ax = _rows_figure(len(t))
-    _interval_rows(ax, t, labels, list(range(len(t))))
+    fig, ax = rows_figure(len(t))
+    interval_rows(ax, t, labels, list(range(len(t))))
     deal = [i for i, s in enumerate(labels) if s.strip().lower().startswith("deal")]
     k = deal[0] if deal else len(t) - 1
     yk = len(t) - 1 - k
@@ -111,7 +63,7 @@ def decomposition(table: pd.DataFrame) -> Figure:
     ax.get_yticklabels()[k].set_fontweight("bold")
     ax.set_xlim(0, 1)
     title = "P(deal) = P(framework) × P(Congress enacts in time) × P(Mexico accepts)"
-    _finish(ax, title, f"Probability (0-1); bars: {_CRI}", "Factor", fontsize=10.5)
+    finish(ax, title, f"Probability (0-1); bars: {CRI}", "Factor", fontsize=10.5)
     return fig
 
 
@@ -144,7 +96,7 @@ def timing(
     fig = Figure(figsize=(8.5, 5.2), layout="constrained")
     ax = fig.add_subplot()
     for i, (name, c) in enumerate(curves.items()):
-        colour, marker, ls = _style(i)
+        colour, marker, ls = style(i)
         mean, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "lo", "hi"))
         ax.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
         kw = {"marker": marker, "ms": 5, "markevery": max(len(x) // 8, 1), "mec": "black"}
@@ -153,17 +105,17 @@ def timing(
         if not x.min() <= month <= x.max():
             continue
         ax.axvline(month, color="0.35", ls=(0, (4, 3)), lw=0.9, zorder=1)
-        box = {**_BOX, "ec": "none", "pad": 0.5}
+        box = {**BOX, "ec": "none", "pad": 0.5}
         kw = {"ha": "right", "va": "top", "fontsize": 8.5, "color": "0.2", "bbox": box}
         ax.text(month, 0.985, f" {name}", rotation=90, transform=ax.get_xaxis_transform(), **kw)
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(0, 1.0)
     title = "Cumulative probability that Congress has enacted the package by month t"
-    _finish(ax, title, horizon_label, "P(enacted by month t) (probability)")
+    finish(ax, title, horizon_label, "P(enacted by month t) (probability)")
     ax.grid(color="0.9", lw=0.6)
     handles = [*ax.get_legend_handles_labels()[0]]
-    handles.append(Patch(color="0.6", alpha=0.4, label=f"{_CRI} (shaded)"))
-    fig.legend(handles=handles, ncol=min(len(handles), 3), **_OUT_LEGEND)
+    handles.append(Patch(color="0.6", alpha=0.4, label=f"{CRI} (shaded)"))
+    fig.legend(handles=handles, ncol=min(len(handles), 3), **OUT_LEGEND)
     return fig
 
 
@@ -194,7 +146,7 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
     matplotlib.figure.Figure
     """
     cols = ["label"] + [f"p_{a}_{s}" for a in ("enacted", "accepted") for s in ("mean", "lo", "hi")]
-    _require(designs, [*cols, "is_baseline", "is_best"], "winset")
+    require(designs, [*cols, "is_baseline", "is_best"], "winset")
     d = designs.reset_index(drop=True)
     x, y = d["p_enacted_mean"].to_numpy(float), d["p_accepted_mean"].to_numpy(float)
     labels = d["label"].astype(str).tolist()
@@ -207,7 +159,7 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
         kw = {"colors": "0.45", "linestyles": ":", "linewidths": 1}
         ax.contour(gx, gy, p_framework * gx * gy, levels=levels, **kw)
         # label each iso-line where it leaves the axes on the right edge (x = 1.02)
-        kw = {**_NOTE, "color": "0.3", "fontsize": 8, "xytext": (3, 0), "va": "center"}
+        kw = {**NOTE, "color": "0.3", "fontsize": 8, "xytext": (3, 0), "va": "center"}
         for lev in levels:
             xy = (1.0, lev / (p_framework * 1.02))
             ax.annotate(f"{lev:g}", xy, xycoords=("axes fraction", "data"), **kw)
@@ -240,7 +192,7 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
         "D",
         OKABE_ITO["green"],
         5,
-        f"top {len(top)} by P(deal), with {_CRI}",
+        f"top {len(top)} by P(deal), with {CRI}",
         "top",
         alpha=0.75,
     )
@@ -250,7 +202,7 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
     bars(base, "s", OKABE_ITO["vermillion"], 15, name(base, "baseline"), "baseline", **hollow)
     same = len(base) and len(best) and base[0] == best[0]
     notes = [(base, "Baseline = best")] if same else [(best, "Best"), (base, "Baseline")]
-    kw = {"ha": "center", "va": "center", "zorder": 6, "bbox": _BOX, "fontweight": "bold", **_NOTE}
+    kw = {"ha": "center", "va": "center", "zorder": 6, "bbox": BOX, "fontweight": "bold", **NOTE}
     for idx, text in notes:
         if len(idx):
             i = int(idx[0])  # short tag pushed towards the centre of the map, off the edges
@@ -263,8 +215,8 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
     ax.set_aspect("equal")
     title = f"Win-set map of package designs (P(framework) = {p_framework:.2f})"
     xlabel = "P(US Congress enacts in time) (probability)"
-    _finish(ax, title, xlabel, "P(Mexico accepts) (probability)")
-    fig.legend(ncol=2, **_OUT_LEGEND)
+    finish(ax, title, xlabel, "P(Mexico accepts) (probability)")
+    fig.legend(ncol=2, **OUT_LEGEND)
     return fig
 
 
@@ -287,11 +239,11 @@ def tornado(table: pd.DataFrame, *, base: float, outcome_label: str = "P(deal)")
         Inputs sorted by swing ``|high - low|``, largest on top; ``ax.patches`` holds the
         10th-percentile bars (top to bottom), then the 90th-percentile bars.
     """
-    _require(table, ["input", "low", "high"], "tornado")
+    require(table, ["input", "low", "high"], "tornado")
     t = table.assign(_swing=(table["high"] - table["low"]).abs())
     t = t.sort_values("_swing", ascending=False, kind="stable").reset_index(drop=True)
-    fig, ax = _rows_figure(len(t), width=8)
-    y = _label_rows(ax, [str(s) for s in t["input"]])
+    fig, ax = rows_figure(len(t), width=8)
+    y = label_rows(ax, [str(s) for s in t["input"]])
     sides = (("low", "blue", "///", "10th"), ("high", "orange", "\\\\\\", "90th"))
     for col, colour, hatch, name in sides:
         kw = {
@@ -299,13 +251,13 @@ def tornado(table: pd.DataFrame, *, base: float, outcome_label: str = "P(deal)")
             "hatch": hatch,
             "label": f"input at its {name} percentile",
         }
-        ax.barh(y, t[col].to_numpy(float) - base, left=base, **kw, **_BAR)
+        ax.barh(y, t[col].to_numpy(float) - base, left=base, **kw, **BAR)
     ax.axvline(base, color="black", lw=1.2, zorder=3)
-    kw = {"xytext": (0, 3), "ha": "center", "va": "bottom", **_NOTE}
+    kw = {"xytext": (0, 3), "ha": "center", "va": "bottom", **NOTE}
     ax.annotate(f"base = {base:.3f}", (base, 1.0), xycoords=("data", "axes fraction"), **kw)
     title = f"Tornado: one-way sensitivity of {outcome_label}"
-    _finish(ax, title, f"{outcome_label} (probability)", "Input", pad=16)
-    fig.legend(ncol=2, **_OUT_LEGEND)
+    finish(ax, title, f"{outcome_label} (probability)", "Input", pad=16)
+    fig.legend(ncol=2, **OUT_LEGEND)
     return fig
 
 
@@ -326,18 +278,18 @@ def indices(values: pd.Series | Mapping[str, float], *, title: str, xlabel: str)
     s = pd.Series(values, dtype=float).sort_values(ascending=False, kind="stable")
     if s.empty:
         raise ValueError("indices: no values to plot")
-    fig, ax = _rows_figure(len(s))
-    y = _label_rows(ax, [str(i) for i in s.index])
+    fig, ax = rows_figure(len(s))
+    y = label_rows(ax, [str(i) for i in s.index])
     v = s.to_numpy(float)
-    ax.barh(y, v, color=OKABE_ITO["blue"], hatch="//", **_BAR)
+    ax.barh(y, v, color=OKABE_ITO["blue"], hatch="//", **BAR)
     span = float(np.nanmax(np.abs(v))) if np.isfinite(v).any() else 1.0
     for yi, vi in zip(y, v, strict=True):
         if np.isfinite(vi):
-            ax.annotate(f"{vi:.3g}", (max(vi, 0.0), yi), xytext=(3, 0), va="center", **_NOTE)
+            ax.annotate(f"{vi:.3g}", (max(vi, 0.0), yi), xytext=(3, 0), va="center", **NOTE)
     lo = min(0.0, float(np.nanmin(v)) - 0.03 * span) if np.isfinite(v).any() else 0.0
     ax.set_xlim(lo, max(span * 1.15, 1e-12))
     ax.axvline(0, color="black", lw=0.8)
-    _finish(ax, title, xlabel, "Input")
+    finish(ax, title, xlabel, "Input")
     return fig
 
 
@@ -410,18 +362,18 @@ def scenarios(table: pd.DataFrame, *, value: str = "p_deal") -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    _require(table, ["scenario"], "scenarios")
+    require(table, ["scenario"], "scenarios")
     cols = ["mean", "lo", "hi"]
     if not set(cols) <= set(table.columns):
         alt = [f"{value}_{c}" for c in cols]
-        _require(table, alt, "scenarios")
+        require(table, alt, "scenarios")
         table = table.rename(columns=dict(zip(alt, cols, strict=True)))
     t = table.reset_index(drop=True)
     methods = list(dict.fromkeys(t["method"].astype(str))) if "method" in t else []
     groups = [methods.index(m) for m in t["method"].astype(str)] if methods else [0] * len(t)
-    fig, ax = _rows_figure(len(t), width=8)
+    fig, ax = rows_figure(len(t), width=8)
     labels = [str(s) for s in t["scenario"]]
-    _interval_rows(ax, t, labels, groups)
+    interval_rows(ax, t, labels, groups)
     ax.axvline(float(t["mean"].iloc[0]), color="0.3", ls="--", lw=1, zorder=1)
     ax.get_yticklabels()[0].set_fontweight("bold")
     is_p = value.startswith("p_")
@@ -429,15 +381,15 @@ def scenarios(table: pd.DataFrame, *, value: str = "p_deal") -> Figure:
     if is_p:
         ax.set_xlim(0, 1)
     unit = " (probability)" if is_p else ""
-    _finish(ax, f"{name} by scenario", f"{name}{unit}; bars: {_CRI}; dashed: baseline", "Scenario")
+    finish(ax, f"{name} by scenario", f"{name}{unit}; bars: {CRI}; dashed: baseline", "Scenario")
     if len(methods) > 1:
         kw = {"mec": "black", "ls": ""}
-        styles = [_style(i) for i in range(len(methods))]
+        styles = [style(i) for i in range(len(methods))]
         handles = [
             Line2D([], [], color=c, marker=mk, label=m, **kw)
             for (c, mk, _), m in zip(styles, methods, strict=True)
         ]
-        fig.legend(handles=handles, title="method", ncol=len(methods), **_OUT_LEGEND)
+        fig.legend(handles=handles, title="method", ncol=len(methods), **OUT_LEGEND)
     return fig
 
 
