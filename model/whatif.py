@@ -128,11 +128,12 @@ def answer(
         reason = "the evidence changes"
     elif force_refit:
         reason = "refit forced"
+    k = None
     if not reason:
         result = _from_posterior(base, new, changed, name=name, question=question)
         if result.method != "refit":
             return result
-        reason = result.reason
+        reason, k = result.reason, result.pareto_k
     refitted = fit(new, evidence=new_evidence, settings=base.settings)
     return WhatIf(
         name,
@@ -141,6 +142,7 @@ def answer(
         new,
         refitted.draws,
         evaluate(refitted.draws, new, refitted.evidence),
+        pareto_k=k,
         reason=reason,
         refit=refitted,
     )

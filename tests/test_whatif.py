@@ -98,6 +98,7 @@ def test_far_prior_move_falls_back_to_refit(small_fit, monkeypatch):
     monkeypatch.setattr(fit_module, "sample", lambda *a, **k: calls.append(1) or real(*a, **k))
     case = answer(small_fit, sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
     assert case.method == "refit"
+    assert case.pareto_k > 0.7 and "Pareto k" in case.reason
     assert calls, "a refit must sample"
 
 
