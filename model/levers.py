@@ -96,6 +96,13 @@ def validate_design(where, design: dict[str, Any], levers: dict[str, Any]) -> No
             raise InputError(where, f"design.{lever}", "missing", "pick a level of this lever")
         choice = design[lever]
         options = table["levels"]
+        if not isinstance(choice, str | dict):
+            raise InputError(
+                where,
+                f"design.{lever}",
+                f"must be a level name or a mixture, got {choice!r}",
+                f'write e.g. {lever} = "{next(iter(options))}"',
+            )
         mix = choice if isinstance(choice, dict) else {choice: 1.0}
         for level, weight in mix.items():
             if not isinstance(level, str) or level not in options:

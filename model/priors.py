@@ -56,6 +56,8 @@ class Priors:
     overlays: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     changes_evidence: bool = False
+    layers: list[tuple[str, Any]] = field(default_factory=list)
+    """Overlays in the order applied: ("scenario", path), ("overrides", dict), ("sets", list)."""
 
     @property
     def case(self) -> dict[str, Any]:
@@ -153,6 +155,7 @@ def load_priors(
     overrides: dict[str, Any] | None = None,
     sets: list[str] | None = None,
     as_of: date | None = None,
+    layers: list[tuple[str, Any]] | None = None,
 ) -> Priors:
     """Load a priors file, apply scenario overlays and overrides, validate and elicit.
 
@@ -168,6 +171,9 @@ def load_priors(
         ``KEY=VALUE`` overrides with dotted keys, as given to ``--set``.
     as_of : date, optional
         Replaces ``case.as_of``.
+    layers : list of (kind, value), optional
+        Overlays applied first, as kept in ``Priors.layers`` of an earlier load (so a what-if
+        applies on top of everything its baseline already had).
 
     Returns
     -------
@@ -184,19 +190,23 @@ def load_priors(
     raw = read_toml(path)
     validate_base(path, raw)
     priors_raw = copy.deepcopy(raw)
+    todo = list(layers or [])
+    todo += [("scenario", Path(p)) for p in scenarios or []]
+    todo += [("overrides", overrides)] if overrides else []
+    todo += [("sets", list(sets))] if sets else []
     overlays, questions, changes_evidence = [], [], False
-    for scenario in scenarios or []:
-        scenario = Path(scenario)
-        over = read_toml(scenario)
-        changes_evidence |= apply_overlay(priors_raw, over, where=scenario, scenario=True)
-        overlays.append(str(scenario))
-        questions.append(over.get("question", ""))
-    if overrides:
-        changes_evidence |= apply_overlay(priors_raw, overrides, where="overrides")
-        overlays.append("overrides")
-    if sets:
-        changes_evidence |= apply_overlay(priors_raw, parse_sets(sets), where="--set")
-        overlays.append("--set " + " ".join(sets))
+    for kind, value in todo:
+        if kind == "scenario":
+            over = read_toml(value)
+            changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
+            overlays.append(str(value))
+            questions.append(over.get("question", ""))
+        elif kind == "overrides":
+            changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
+            overlays.append("overrides")
+        else:
+            changes_evidence |= apply_overlay(priors_raw, parse_sets(value), where="--set")
+            overlays.append("--set " + " ".join(value))
     if as_of is not None:
         priors_raw["case"]["as_of"] = as_of
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
@@ -204,7 +214,7 @@ def load_priors(
     params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}
     validate_levers(where, priors_raw["levers"], params)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
-    return Priors(path, priors_raw, params, overlays, questions, changes_evidence)
+    return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo)
 
 
 def validate_base(where, raw: dict[str, Any]) -> None:

@@ -114,13 +114,15 @@ def answer(
     """
     new = load_priors(
         base.priors.path,
+        layers=base.priors.layers,
         scenarios=[scenario] if scenario else None,
         overrides=overrides,
         sets=sets,
         as_of=base.priors.as_of,
     )
     name = name or (Path(scenario).stem if scenario else "overrides")
-    question = new.questions[0] if new.questions else "what if " + ", ".join(new.overlays)
+    added = new.overlays[len(base.priors.overlays) :]
+    question = new.questions[-1] if scenario else "what if " + ", ".join(added)
     changed = _changed(base.priors, new)
     new_evidence = evidence_for(new)
     reason = ""

@@ -142,3 +142,15 @@ def test_reweighted_answer_agrees_with_a_refit(name):
     ess = 1 / np.sum(quick.weights**2)
     mcse = sd * np.sqrt(1 / ess + 1 / len(slow.outcomes["p_deal"]))
     assert abs(a - b) < 4 * mcse + 1e-3
+
+
+def test_scenario_applies_on_top_of_the_baselines_own_overlays(small_fit, no_sampling):
+    from model.fit import Fit
+    from model.priors import load_priors
+
+    advisers = load_priors(scenarios=[SCENARIO_DIR / "military_advisers.toml"])
+    base = Fit(**{**small_fit.__dict__, "priors": advisers})
+    case = answer(base, scenario=SCENARIO_DIR / "certification.toml")
+    assert case.priors.design["military"] == "advisers"
+    assert case.priors.design["conditions"] == "certification"
+    assert case.question.startswith("What if Congress attaches certification")
