@@ -180,7 +180,8 @@ def cmd_timing(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
-    from model.sensitivity import format_sensitivity, sensitivity
+    from model.sensitivity import sensitivity
+    from model.sensitivity_views import format_sensitivity
 
     result = _fit(args)
     payload = sensitivity(result)

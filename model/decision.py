@@ -174,6 +174,41 @@ def timing_payload(fit: Fit, *, step: float = 0.25) -> dict:
     }
 
 
+def timing_label(fit: Fit, name: str) -> str:
+    """Legend text of a timing curve: the request-timing level's label, or the baseline."""
+    if name == "baseline":
+        return "baseline design (as on the table)"
+    levels = fit.priors.levers.get("timing", {}).get("levels", {})
+    return f"request: {levels.get(name, {}).get('label', name)}"
+
+
+def timing_figure(fit: Fit, payload: dict):
+    """Figure of the timing curves with the calendar marks, one curve per request timing.
+
+    The baseline curve is drawn only when it differs from every request-timing curve (it is the
+    same curve when the baseline design's timing is one pure level).
+    """
+    from model import plots
+
+    names = [n for n in payload["curves"] if n != "baseline"]
+    if not any(payload["curves"][n] == payload["curves"]["baseline"] for n in names):
+        names.insert(0, "baseline")
+    curves = {
+        timing_label(fit, n): {
+            "mean": np.asarray(payload["curves"][n]),
+            "lo": np.asarray(payload["bands"][n]["lo"]),
+            "hi": np.asarray(payload["bands"][n]["hi"]),
+        }
+        for n in names
+    }
+    return plots.timing(
+        np.asarray(payload["months"]),
+        curves,
+        calendar=payload["calendar"],
+        horizon_label=f"Months after the as-of date ({fit.evidence.as_of:%d %b %Y})",
+    )
+
+
 def _in_window(fit: Fit, design) -> np.ndarray:
     """P(enacted before the election window closes | framework), per draw (no lame duck)."""
     draws = dict(fit.draws, p_lame_duck=np.zeros_like(fit.draws["p_lame_duck"]))

@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.decision import timing_figure
 from model.fit import Fit
 from model.psense import plain_name
-from model.results import OUTCOMES
+from model.results import OUTCOMES, decomposition_table
+from model.sensitivity_views import sensitivity_figures
 from model.summary import git_commit, interval
 
 FLOAT_FORMAT = "%.6g"
@@ -46,13 +48,6 @@ class Results:
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""
         return plain_name(name, levers=self.fit.priors.levers)
-
-    def curve_label(self, name: str) -> str:
-        """Legend text of a timing curve: the lever level's label, or the name."""
-        levels = self.fit.priors.levers.get("timing", {}).get("levels", {})
-        if name == "baseline":
-            return "baseline design (as on the table)"
-        return f"request: {levels.get(name, {}).get('label', name)}"
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -213,28 +208,13 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
 
     s, sens, tp = res.summary, res.sensitivity, res.timing
     out = {}
-    deco = pd.DataFrame([{"label": lbl, **s[k]} for k, lbl in OUTCOMES.items()])
     out["decomposition"] = (
-        plots.decomposition(deco),
+        plots.decomposition(decomposition_table(s)),
         "Point-and-interval chart of P(framework), P(Congress enacts in time), P(Mexico accepts) "
         f"and their product P(deal) = {s['p_deal']['mean']:.1%}.",
     )
-    curves = {
-        res.curve_label(name): {
-            "mean": np.asarray(c),
-            "lo": np.asarray(tp["bands"][name]["lo"]),
-            "hi": np.asarray(tp["bands"][name]["hi"]),
-        }
-        for name, c in tp["curves"].items()
-    }
-    as_of = res.fit.evidence.as_of
     out["timing"] = (
-        plots.timing(
-            np.asarray(tp["months"]),
-            curves,
-            calendar=tp["calendar"],
-            horizon_label=f"Months after the as-of date ({as_of:%d %b %Y})",
-        ),
+        timing_figure(res.fit, tp),
         "Cumulative probability that Congress has enacted the package by each month, per request "
         "timing, with calendar events as vertical lines.",
     )
@@ -247,34 +227,20 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
         plots.scenarios(res.scenarios, value="p_deal"),
         "P(deal) with its 90% interval under each scenario, baseline first.",
     )
-    tor = pd.DataFrame(sens["tornado"]).head(TOP_INPUTS)
-    if len(tor):
-        base = float(tor["base"].iloc[0]) if "base" in tor else s["p_deal"]["mean"]
-        out["tornado"] = (
-            plots.tornado(tor, base=base),
-            f"Tornado chart of the {len(tor)} inputs that move P(deal) most between their 10th "
-            "and 90th percentiles.",
-        )
-    fo = pd.Series(sens["first_order"], dtype=float).sort_values(ascending=False)
-    if len(fo):
-        out["first_order"] = (
-            plots.indices(
-                fo.head(TOP_INPUTS),
-                title="Variance-based first-order indices of P(deal)",
-                xlabel="Share of Var(P(deal)) explained by the input alone (0-1)",
-            ),
-            "Bar chart of the share of the variance of P(deal) each input explains alone.",
-        )
-    ev = pd.Series(sens["evppi"], dtype=float).sort_values(ascending=False)
-    if len(ev):
-        out["evppi"] = (
-            plots.indices(
-                ev.head(TOP_INPUTS),
-                title=f"Value of information per input (EVPI = {sens['evpi']:.2f} points)",
-                xlabel="EVPPI (percentage points of P(deal) gained by the design choice)",
-            ),
-            "Bar chart of the expected value of partial perfect information of each input.",
-        )
+    sens_figures = sensitivity_figures(sens, n_top=TOP_INPUTS)
+    out["tornado"] = (
+        sens_figures["tornado"],
+        f"Tornado chart of the {TOP_INPUTS} inputs that move P(deal) most between their 10th "
+        "and 90th percentiles.",
+    )
+    out["first_order"] = (
+        sens_figures["first_order"],
+        "Bar chart of the share of the variance of P(deal) each input explains alone.",
+    )
+    out["evppi"] = (
+        sens_figures["evppi"],
+        "Bar chart of the expected value of partial perfect information of each input.",
+    )
     names = list(res.fit.priors.params)
     prior = {n: res.prior[n] for n in names if n in res.prior}
     post = {n: res.fit.draws[n] for n in names}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.report_data import TOP_INPUTS, Results, provenance
+from model.decision import timing_label
+from model.report_data import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.report_render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.results import OUTCOMES
 
@@ -135,7 +136,7 @@ def _timing(res: Results, pngs) -> Section:
     events = list(tp["calendar"])
     rows = []
     for name, by_event in tp["p_before"].items():
-        row = {"Request timing": res.curve_label(name)}
+        row = {"Request timing": timing_label(res.fit, name)}
         row |= {e: _p(by_event[e]["mean"]) for e in events}
         row["P(deal) before the window closes"] = _ci(tp["p_deal_in_window"][name])
         rows.append(row)
@@ -278,7 +279,6 @@ def _prior_sensitivity(res: Results) -> Section:
 
 
 def _priors(res: Results, pngs) -> Section:
-    from model.report_data import prior_rows
 
     rows = []
     for r in prior_rows(res):
@@ -311,7 +311,6 @@ def _priors(res: Results, pngs) -> Section:
 
 
 def _evidence(res: Results) -> Section:
-    from model.report_data import evidence_frames
 
     captions = {
         "evidence_poll": "Mexican opinion poll",

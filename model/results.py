@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from model.constants import TIMING_MONTHS
 from model.fit import Fit
@@ -52,6 +53,11 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     result["diagnostics"] = diag
     result["provenance"] = fit.provenance() | {"cached": fit.cached, "seconds": fit.seconds}
     return result
+
+
+def decomposition_table(summary: dict) -> pd.DataFrame:
+    """The four outcome probabilities as rows ``label, mean, lo, hi`` (for figures and tables)."""
+    return pd.DataFrame([{"label": label, **summary[key]} for key, label in OUTCOMES.items()])
 
 
 def format_table(summary: dict) -> str:

@@ -31,3 +31,14 @@ def small_fit(baseline_priors, small_settings):
     from model.fit import fit
 
     return fit(baseline_priors, settings=small_settings)
+
+
+@pytest.fixture(scope="session")
+def sensitivity_payload(small_fit):
+    """The sensitivity payload of the small fit, with an extra input the model does not use."""
+    import numpy as np
+
+    from model.sensitivity import sensitivity
+
+    dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
+    return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
