@@ -57,7 +57,8 @@ class Priors:
     questions: list[str] = field(default_factory=list)
     changes_evidence: bool = False
     layers: list[tuple[str, Any]] = field(default_factory=list)
-    """Overlays in the order applied: ("scenario", path), ("overrides", dict), ("sets", list)."""
+    """Overlays in the order applied: ("scenario", path), ("overrides", dict), ("sets", list),
+    ("as_of", date)."""
 
     @property
     def case(self) -> dict[str, Any]:
@@ -194,6 +195,7 @@ def load_priors(
     todo += [("scenario", Path(p)) for p in scenarios or []]
     todo += [("overrides", overrides)] if overrides else []
     todo += [("sets", list(sets))] if sets else []
+    todo += [("as_of", as_of)] if as_of is not None else []
     overlays, questions, changes_evidence = [], [], False
     for kind, value in todo:
         if kind == "scenario":
@@ -201,14 +203,14 @@ def load_priors(
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
             overlays.append(str(value))
             questions.append(over.get("question", ""))
+        elif kind == "as_of":
+            priors_raw["case"]["as_of"] = value
         elif kind == "overrides":
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
             changes_evidence |= apply_overlay(priors_raw, parse_sets(value), where="--set")
             overlays.append("--set " + " ".join(value))
-    if as_of is not None:
-        priors_raw["case"]["as_of"] = as_of
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
     params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}

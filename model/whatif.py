@@ -118,7 +118,6 @@ def answer(
         scenarios=[scenario] if scenario else None,
         overrides=overrides,
         sets=sets,
-        as_of=base.priors.as_of,
     )
     name = name or (Path(scenario).stem if scenario else "overrides")
     added = new.overlays[len(base.priors.overlays) :]
@@ -208,8 +207,7 @@ def _delta(base: np.ndarray, case: WhatIf, *, seed: int) -> dict:
     if case.method in ("recompute", "baseline"):
         return interval(new - base) | {"paired": True}
     rng = np.random.default_rng(seed)
-    p = case.weights if case.weights is not None else None
-    idx = rng.choice(len(new), size=len(base), p=p)
+    idx = rng.choice(len(new), size=len(base), p=case.weights)
     diff = new[idx] - base[rng.permutation(len(base))]
     mean = float(np.average(new, weights=case.weights) - base.mean())
     return interval(diff) | {"mean": mean, "paired": False}

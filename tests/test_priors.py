@@ -132,3 +132,20 @@ def test_random_text_raises_only_input_error(tmp_path_factory, text):
     target.write_text(text)
     with pytest.raises(InputError):
         load_priors(target)
+
+
+def test_layers_replay_every_overlay_in_order():
+    from datetime import date
+
+    from model.constants import SCENARIO_DIR
+
+    first = load_priors(
+        scenarios=[SCENARIO_DIR / "military_advisers.toml"],
+        sets=["params.p_agree.lower=0.3"],
+        as_of=date(2007, 7, 1),
+    )
+    again = load_priors(layers=first.layers, scenarios=[SCENARIO_DIR / "certification.toml"])
+    assert again.as_of == date(2007, 7, 1)
+    assert again.design["military"] == "advisers"
+    assert again.design["conditions"] == "certification"
+    assert again.params["p_agree"].interval[0] == 0.3
