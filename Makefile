@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PYTEST := $(PY) -m pytest
+PIP := $(PY) -m pip install -q --disable-pip-version-check
+# pip's notes about this machine's unused local package folders are noise in CI logs
+QUIET := { grep -v -e "^WARNING: Location 'file:" -e BuildBackendWarning || true; }
 
 # A Python >= 3.12, preferring 3.12 (the lock was made with it), on PATH or under pyenv.
 FIND_PYTHON := for c in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3 2>/dev/null | sort -rV) \
@@ -22,8 +25,8 @@ $(STAMP): requirements.lock pyproject.toml
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		echo "Creating $(VENV) with $$py"; rm -rf $(VENV); $$py -m venv $(VENV) || exit 1; fi; \
 	echo "Installing the pinned environment from requirements.lock (a few minutes the first time)"; \
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock && \
-	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e . && \
+	set -o pipefail; $(PIP) -r requirements.lock 2>&1 | $(QUIET) && \
+	$(PIP) --no-deps -e . 2>&1 | $(QUIET) && \
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## Create .venv from the pinned lock file (done by every target that needs it)
@@ -53,7 +56,7 @@ format: $(STAMP) ## ruff fix and format
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
 notebooks: $(STAMP) ## Open the notebooks in JupyterLab (installs the optional `lab` group)
-	$(PY) -m pip install -q -e '.[lab]' && $(VENV)/bin/jupyter lab notebooks/
+	$(PIP) -e '.[lab]' && $(VENV)/bin/jupyter lab notebooks/
 
 clean: ## Remove caches (not the venv, not reports)
 	rm -rf .cache .pytest_cache .ruff_cache
