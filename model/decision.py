@@ -46,24 +46,28 @@ def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> tuple[list[dict]
 def rank_designs(fit: Fit) -> pd.DataFrame:
     """Every design with P(enacted), P(accepted), P(deal) (90% intervals), p_best and regret.
 
+    ``gain_mean/lo/hi`` is the change in P(deal) from the baseline design, paired per draw.
+
     The baseline (the priors file's design, possibly a mixture) is added as a last row; p_best
     and regret of the grid are computed over the grid alone, so p_best sums to 1 there.
     """
     designs, mats = deal_matrix(fit)
     utilities = mats["p_deal"]
+    base = evaluate(fit.draws, fit.priors, fit.evidence)
     rows = []
     best_share, regret = p_best(utilities), expected_regret(utilities)
     for j, design in enumerate(designs):
         row = dict(design, label=label(design), is_baseline=False)
         for k in ARENAS:
             row |= _flat(k, interval(mats[k][:, j]))
+        row |= _flat("gain", interval(utilities[:, j] - base["p_deal"]))
         row |= {"p_best": float(best_share[j]), "regret": float(regret[j])}
         rows.append(row)
-    base = evaluate(fit.draws, fit.priors, fit.evidence)
     row = {lever: _level_text(choice) for lever, choice in fit.priors.design.items()}
     row |= {"label": "baseline (August 2007)", "is_baseline": True}
     for k in ARENAS:
         row |= _flat(k, interval(base[k]))
+    row |= _flat("gain", interval(np.zeros_like(base["p_deal"])))
     row |= {
         "p_best": float(np.mean(base["p_deal"] >= utilities.max(axis=1))),
         "regret": float(np.mean(utilities.max(axis=1) - base["p_deal"])),
@@ -98,8 +102,10 @@ def recommendation(fit: Fit, ranking: pd.DataFrame) -> str:
     return (
         f"Ask for: {'; '.join(parts)}. It raises P(deal) from {base['p_deal_mean']:.0%} "
         f"(baseline) to {best['p_deal_mean']:.0%} (90% interval {best['p_deal_lo']:.0%} to "
-        f"{best['p_deal_hi']:.0%}); it is the best design in {best['p_best']:.0%} of posterior "
-        f"draws and its expected regret is {best['regret'] * 100:.1f} probability points."
+        f"{best['p_deal_hi']:.0%}), a gain of {best['gain_mean'] * 100:+.1f} points (90% "
+        f"interval {best['gain_lo'] * 100:+.1f} to {best['gain_hi'] * 100:+.1f}); it is the best "
+        f"design in {best['p_best']:.0%} of posterior draws and its expected regret is "
+        f"{best['regret'] * 100:.1f} probability points."
     )
 
 
@@ -111,6 +117,7 @@ def design_payload(fit: Fit, ranking: pd.DataFrame) -> dict:
         out = {lever: r[lever] for lever in levers}
         for k in ARENAS:
             out[k] = {part: float(r[f"{k}_{part}"]) for part in ("mean", "lo", "hi")}
+        out["gain"] = {part: float(r[f"gain_{part}"]) for part in ("mean", "lo", "hi")}
         return out | {"label": r["label"], "p_best": r["p_best"], "regret": r["regret"]}
 
     grid_rows = ranking[~ranking["is_baseline"]]
@@ -124,12 +131,30 @@ def design_payload(fit: Fit, ranking: pd.DataFrame) -> dict:
 
 
 def format_ranking(fit: Fit, ranking: pd.DataFrame, *, top: int = 5) -> str:
-    """Text table of the top designs and the baseline."""
+    """Text table of the top designs and the baseline, then the recommendation."""
     shown = pd.concat([ranking[~ranking["is_baseline"]].head(top), ranking[ranking["is_baseline"]]])
-    lines = [f"{'design':<92}{'P(deal)':>22}{'p_best':>8}{'regret':>8}"]
-    for _, r in shown.iterrows():
-        deal = f"{r['p_deal_mean']:.3f} [{r['p_deal_lo']:.3f}, {r['p_deal_hi']:.3f}]"
-        lines.append(f"{r['label']:<92}{deal:>22}{r['p_best']:>8.3f}{r['regret']:>8.3f}")
+    cols = {
+        "p_enacted": "P(enacted)",
+        "p_accepted": "P(accept)",
+        "p_deal": "P(deal)",
+        "gain": "gain vs baseline",
+    }
+    lines = ["#   " + "".join(f"{v:>24}" for v in cols.values()) + f"{'p_best':>8}{'regret':>8}"]
+    for i, (_, r) in enumerate(shown.iterrows(), start=1):
+        cells = "".join(
+            f"{f'{r[k + "_mean"]:+.3f} [{r[k + "_lo"]:+.3f}, {r[k + "_hi"]:+.3f}]':>24}"
+            if k == "gain"
+            else f"{f'{r[k + "_mean"]:.3f} [{r[k + "_lo"]:.3f}, {r[k + "_hi"]:.3f}]':>24}"
+            for k in cols
+        )
+        tag = "B" if r["is_baseline"] else str(i)
+        lines.append(f"{tag:<4}{cells}{r['p_best']:>8.3f}{r['regret']:>8.3f}")
+    lines.append("")
+    lines += [
+        f"{'B' if r['is_baseline'] else i}: {r['label']}"
+        for i, (_, r) in enumerate(shown.iterrows(), start=1)
+    ]
+    lines.append("Intervals are 90%; the gain is paired per posterior draw.")
     return "\n".join([*lines, "", recommendation(fit, ranking)])
 
 
