@@ -57,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     top = argparse.ArgumentParser(prog="feasibility", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="fit the model; P(deal) and its parts with 90% intervals")
+    run = sub.add_parser("run", help="fit the model; P(deal) and its parts with 90%% intervals")
     _common(run)
     whatif = sub.add_parser("whatif", help="compare scenarios with the baseline, fast")
     whatif.add_argument("scenarios", nargs="*", help="scenario files or names in priors/scenarios")
@@ -174,7 +174,7 @@ def cmd_timing(args) -> int:
     from model.decision import format_timing, timing_payload
 
     result = _fit(args)
-    payload = timing_payload(result)
+    payload = timing_payload(result) | {"provenance": result.provenance()}
     _emit(args, payload, format_timing(payload))
     return _strict(args, result.diagnostics)
 
