@@ -64,7 +64,7 @@ def rank_designs(fit: Fit) -> pd.DataFrame:
         row |= {"p_best": float(best_share[j]), "regret": float(regret[j])}
         rows.append(row)
     row = {lever: _level_text(choice) for lever, choice in fit.priors.design.items()}
-    row |= {"label": "baseline (August 2007)", "is_baseline": True}
+    row |= {"label": f"baseline: {fit.priors.design_label}", "is_baseline": True}
     for k in ARENAS:
         row |= _flat(k, interval(base[k]))
     row |= _flat("gain", interval(np.zeros_like(base["p_deal"])))

@@ -72,14 +72,14 @@ def timing(
     curves: Mapping[str, Mapping[str, np.ndarray]],
     *,
     calendar: Mapping[str, float],
-    horizon_label: str = "months after 15 Aug 2007",
+    horizon_label: str = "months after the as-of date",
 ) -> Figure:
     """Cumulative probability of enactment over time with calendar events.
 
     Parameters
     ----------
     months : numpy.ndarray
-        Time grid (months since 15 Aug 2007), shape ``(T,)``.
+        Time grid (months since the as-of date), shape ``(T,)``.
     curves : mapping
         Curve name -> mapping with arrays ``mean, lo, hi`` of shape ``(T,)``: P(enacted by
         month t) and its 90% credible interval.

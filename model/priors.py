@@ -25,7 +25,7 @@ from model.structure import CORE_PARAMS, OPPOSE_PREFIX
 
 TOP_KEYS = {"case", "evidence", "params", "levers", "design"}
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
-CASE_KEYS = {"name", "as_of", "components", "description"}
+CASE_KEYS = {"name", "as_of", "components", "description", "design_label"}
 EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 
@@ -75,6 +75,11 @@ class Priors:
     @property
     def evidence(self) -> dict[str, Any]:
         return self.raw["evidence"]
+
+    @property
+    def design_label(self) -> str:
+        """How reports name the design on the table (``case.design_label``)."""
+        return self.case.get("design_label", "the baseline design")
 
     @property
     def as_of(self) -> date:

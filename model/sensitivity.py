@@ -42,8 +42,8 @@ EVIDENCE = {
 METHOD = {
     "psense": EXPLAINER,
     "tornado": "Set-and-recompute: each input is set to its 10th (low) and 90th (high) "
-    "posterior percentile in every draw, the others stay as drawn, and P(deal) of the August "
-    "2007 design is averaged over draws (posterior correlation between inputs is ignored).",
+    "posterior percentile in every draw, the others stay as drawn, and P(deal) of the baseline "
+    "design is averaged over draws (posterior correlation between inputs is ignored).",
     "first_order": "Share of the variance of P(deal) across draws that knowing the input alone "
     "would remove, Var(E[P(deal) | input]) / Var(P(deal)), from binned draws (bias-corrected); "
     "what their sum leaves of 1 comes from inputs acting together.",
@@ -226,6 +226,7 @@ def sensitivity(
         "n_draws": int(base["p_deal"].size),
         "n_designs": len(designs),
         "p_deal_baseline": float(base["p_deal"].mean()),
+        "design_label": fit.priors.design_label,
         "best": designs[int(means.argmax())],
         "best_design": label(designs[int(means.argmax())]),
         "p_deal_best_design": float(means.max()),
@@ -273,7 +274,7 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
         else "slightly over 100% (posterior dependence between inputs, or estimation error)"
     )
     out = [
-        f"P(deal) for the August 2007 design is {info['p_deal_baseline']:.1%}. Moving one input "
+        f"P(deal) for {info['design_label']} is {info['p_deal_baseline']:.1%}. Moving one input "
         f"from its 10th to its 90th percentile moves it most for: {moves}.",
         f"Knowing one input alone would remove this share of the uncertainty (variance) in "
         f"P(deal): {shares}; the first-order shares sum to {s:.0%}, {rest}.",

@@ -90,7 +90,7 @@ def format_sensitivity(payload: dict, *, min_swing: float = 0.0005) -> str:
         | (inputs["evppi_points"] >= 0.05)
     ]
     lines = [
-        f"Sensitivity of P(deal) for the August 2007 design: {prov['p_deal_baseline']:.1%} "
+        f"Sensitivity of P(deal) for {prov['design_label']}: {prov['p_deal_baseline']:.1%} "
         f"({prov['n_draws']} posterior draws, {prov['n_designs']} designs; no refit)",
         "",
         "In plain words:",
@@ -110,8 +110,8 @@ def format_sensitivity(payload: dict, *, min_swing: float = 0.0005) -> str:
         lines.append(f"({len(inputs) - len(shown)} more inputs barely matter on any measure.)")
     if ((inputs["swing"] == 0) & (inputs["evppi_points"] >= 0.05)).any():
         lines.append(
-            "Inputs with zero swing but some EVPPI are reactions to design options the August "
-            "2007 design does not use: they matter only for choosing the design."
+            "Inputs with zero swing but some EVPPI are reactions to design options the baseline "
+            "design does not use: they matter only for choosing the design."
         )
     lines += [
         f"Sum of first-order shares: {sum(payload['first_order'].values()):.2f}; "
