@@ -13,7 +13,6 @@ the notebooks run, ``notebooks/*.html``. Other files in ``out`` are left alone.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -77,32 +76,20 @@ def _validate(priors: Priors, files: list[Path]):
 
     evidence = evidence_for(priors)
     for path in files:
-        load_priors(priors.path, scenarios=[path], as_of=priors.as_of)
+        load_priors(priors.path, layers=priors.layers, scenarios=[path])
     return evidence
 
 
 def _scenarios(fit, files: list[Path], steps: _Steps):
-    import pandas as pd
+    from model.whatif import compare
 
-    from model.outcomes import evaluate
-    from model.whatif import answer, compare, row
+    def progress(i: int, n: int, case, seconds: float) -> None:
+        steps.say(f"scenarios {i}/{n}: {case.name} ({case.method}, {seconds:.1f} s)")
 
-    table = compare(fit)
-    base_out = evaluate(fit.draws, fit.priors, fit.evidence)
-    rows = [table.iloc[0].to_dict()]
-    for i, path in enumerate(files, start=1):
-        start = time.perf_counter()
-        case = answer(fit, scenario=path)
-        rows.append(row(case, base_out, seed=fit.settings.seed))
-        seconds = time.perf_counter() - start
-        steps.say(f"scenarios {i}/{len(files)}: {path.stem} ({case.method}, {seconds:.1f} s)")
-    return pd.DataFrame(rows)
+    return compare(fit, scenarios=files, progress=progress)
 
 
 def _notebooks(dest: Path, settings, steps: _Steps) -> list[Path]:
-    if importlib.util.find_spec("model.notebooks") is None:
-        steps.say("notebooks: model/notebooks.py is missing, skipped")
-        return []
     from model.notebooks import execute_all, notebooks
 
     found = notebooks()

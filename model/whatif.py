@@ -16,7 +16,9 @@ Three paths, cheapest first, and every answer says which it took:
 
 from __future__ import annotations
 
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,8 +242,11 @@ def compare(
     sets: list[str] | None = None,
     overrides: dict[str, Any] | None = None,
     force_refit: bool = False,
+    progress: Callable[[int, int, WhatIf, float], None] | None = None,
 ) -> pd.DataFrame:
     """The comparison table: the baseline row, then one row per scenario (and overrides).
+
+    ``progress(i, n, answer, seconds)`` is called after each scenario file is answered.
 
     Returns
     -------
@@ -259,9 +264,12 @@ def compare(
         base_out,
     )
     rows = [row(baseline, base_out, seed=base.settings.seed)]
-    for path in scenarios:
+    for i, path in enumerate(scenarios, start=1):
+        start = time.perf_counter()
         case = answer(base, scenario=path, force_refit=force_refit)
         rows.append(row(case, base_out, seed=base.settings.seed))
+        if progress:
+            progress(i, len(scenarios), case, time.perf_counter() - start)
     if sets or overrides:
         case = answer(base, sets=sets, overrides=overrides, name="--set", force_refit=force_refit)
         rows.append(row(case, base_out, seed=base.settings.seed))
