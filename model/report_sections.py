@@ -80,10 +80,11 @@ def headline_text(res: Results) -> str:
     ]
     best = ranking[ranking["is_best"]].iloc[0]
     base = ranking[ranking["is_baseline"]].iloc[0]
-    gain = 100 * (best["p_deal_mean"] - base["p_deal_mean"])
     text.append(
         f"The best package design we found ({_design_changes(res, best)}) would move the chance "
-        f"to {best['p_deal_mean']:.0%}, {gain:+.0f} percentage points against the design now on "
+        f"from {base['p_deal_mean']:.0%} to {best['p_deal_mean']:.0%}, a gain of "
+        f"{100 * best['gain_mean']:+.0f} percentage points (90% interval "
+        f"{100 * best['gain_lo']:+.0f} to {100 * best['gain_hi']:+.0f}) against the design now on "
         "the table."
     )
     if sens["tornado"]:
