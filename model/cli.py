@@ -60,7 +60,9 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="fit the model; P(deal) and its parts with 90%% intervals")
     _common(run)
     whatif = sub.add_parser("whatif", help="compare scenarios with the baseline, fast")
-    whatif.add_argument("scenarios", nargs="*", help="scenario files or names in priors/scenarios")
+    whatif.add_argument(
+        "scenarios", nargs="*", help="scenario files or names in priors/scenarios, each a row"
+    )
     whatif.add_argument("--refit", action="store_true", help="force a refit for every row")
     _common(whatif)
     design = sub.add_parser("design", help="rank every package design by P(deal)")
@@ -138,25 +140,21 @@ def cmd_whatif(args) -> int:
     from model.priors import load_priors
     from model.whatif import compare, format_comparison
 
-    base = _load_base(args)
+    base = load_priors(
+        args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
+    )
     paths = [_scenario_path(n) for n in args.scenarios]
     if not paths and not args.sets:
         raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
     for path in paths:
-        load_priors(args.priors, scenarios=[path], as_of=args.as_of)
+        load_priors(args.priors, layers=base.layers, scenarios=[path])
     if args.sets:
-        load_priors(args.priors, sets=args.sets, as_of=args.as_of)
+        load_priors(args.priors, layers=base.layers, sets=args.sets)
     result = _fit(args, base)
     table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
     payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
     _emit(args, payload, format_comparison(table))
     return _strict(args, result.diagnostics)
-
-
-def _load_base(args):
-    from model.priors import load_priors
-
-    return load_priors(args.priors, as_of=args.as_of)
 
 
 def cmd_design(args) -> int:
