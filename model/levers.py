@@ -156,6 +156,11 @@ def grid(levers: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def in_sentence(text: str) -> str:
+    """A level label as it reads mid-sentence: first letter lower-cased unless an acronym."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def label(pure: dict[str, str]) -> str:
     """Compact text for a pure design, e.g. ``military=none, conditions=reporting``."""
     return ", ".join(f"{k}={v}" for k, v in pure.items())

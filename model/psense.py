@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.fit import Fit
+from model.levers import in_sentence
 from model.structure import LIKELIHOOD_PARAMS, OPPOSE_PREFIX
 
 __all__ = [
@@ -91,8 +92,7 @@ def plain_name(name: str, *, levers: dict | None = None) -> str:
         if name in spec.get(name[:2], {}) and "label" in spec
     ]
     if len(labels) == 1:
-        text = labels[0]
-        what = text if text[1:2].isupper() else text[:1].lower() + text[1:]
+        what = in_sentence(labels[0])
     return f"{side} reaction to {what}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from model.decision import timing_label
+from model.levers import in_sentence
 from model.report_data import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.report_render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.results import OUTCOMES
@@ -47,7 +48,7 @@ def _design_changes(res: Results, best) -> str:
         if design.get(lever) == level:
             continue
         if "label" in spec["levels"][level]:
-            parts.append(spec["levels"][level]["label"])
+            parts.append(in_sentence(spec["levels"][level]["label"]))
         elif set(spec["levels"]) == {"on", "off"}:
             switched.setdefault(level, []).append(lever)
         else:

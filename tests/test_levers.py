@@ -38,3 +38,10 @@ def test_grid_is_the_cartesian_product(baseline_priors):
         expected *= n
     assert len(designs) == expected
     assert len({label(d) for d in designs}) == expected
+
+
+def test_in_sentence_keeps_acronyms():
+    from model.levers import in_sentence
+
+    assert in_sentence("A US commitment") == "a US commitment"
+    assert in_sentence("USD 250M a year") == "USD 250M a year"
