@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,8 @@ def scipy_dist(dist: str, params: dict[str, float]):
     params : dict
         Its parameters, by the names in ``FAMILIES``.
     """
+    from scipy import stats  # imported here: it costs half a second at start-up
+
     p = params
     if dist == "Beta":
         return stats.beta(p["alpha"], p["beta"])

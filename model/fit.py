@@ -152,12 +152,16 @@ def _load_cached(path: Path, key: str):
         raise ValueError("its key does not match the inputs (a foreign file)")
     if "posterior" not in tree.children or "sample_stats" not in tree.children:
         raise ValueError("it lacks the posterior or sample_stats group")
+    diagnostics = json.loads(tree.attrs.get("diagnostics", "null"))
+    if diagnostics is not None and not isinstance(diagnostics, dict):
+        raise ValueError("its diagnostics attribute is not a JSON object")
     return tree
 
 
-def _write_cache(tree, path: Path, key: str) -> None:
+def _write_cache(tree, path: Path, key: str, diagnostics: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tree.attrs["cache_key"] = key
+    tree.attrs["diagnostics"] = json.dumps(diagnostics)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tree.to_netcdf(tmp, engine="h5netcdf")
     tmp.replace(path)
@@ -226,18 +230,22 @@ def fit(
             print(note.replace("\n", " "), file=sys.stderr)
             notes.append(note)
             path.unlink(missing_ok=True)
+    names = list(priors.params)
+    diagnostics = None
     if tree is None:
         tree = sample(priors, evidence, settings, progress=progress)
+        diagnostics = diagnose(tree, names)
         if cache:
-            _write_cache(tree, path, key)
-    names = list(priors.params)
+            _write_cache(tree, path, key, diagnostics)
+    else:  # stored at fit time; older cache files lack it
+        diagnostics = json.loads(tree.attrs.get("diagnostics", "null")) or diagnose(tree, names)
     return Fit(
         priors=priors,
         evidence=evidence,
         tree=tree,
         draws=flatten(tree, names),
         settings=settings,
-        diagnostics=diagnose(tree, names),
+        diagnostics=diagnostics,
         cached=cached,
         seconds=time.perf_counter() - start,
         cache_file=path if cache else None,

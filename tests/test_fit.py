@@ -45,3 +45,11 @@ def test_diagnostics_are_reported(small_fit):
     d = small_fit.diagnostics
     assert {"r_hat_max", "ess_bulk_min", "divergences", "problems", "ok"} <= set(d)
     assert d["r_hat_max"] < 1.05
+
+
+def test_cached_fit_keeps_the_diagnostics_it_was_fitted_with(
+    small_fit, baseline_priors, small_settings
+):
+    again = fit(baseline_priors, settings=small_settings)
+    assert again.cached
+    assert again.diagnostics == small_fit.diagnostics
