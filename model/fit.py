@@ -94,9 +94,22 @@ def evidence_for(priors: Priors) -> Evidence:
     )
 
 
+MODEL_SOURCES = ("build.py", "distributions.py", "fit.py")
+"""The code a posterior depends on; its text is part of the cache key, with MODEL_VERSION."""
+
+
 def cache_key(priors: Priors, evidence: Evidence, settings: Settings) -> str:
+    code = hashlib.sha256()
+    for name in MODEL_SOURCES:
+        code.update((Path(__file__).parent / name).read_bytes())
     blob = json.dumps(
-        [priors.params_hash(), evidence.digest(), MODEL_VERSION, settings.__dict__],
+        [
+            priors.params_hash(),
+            evidence.digest(),
+            MODEL_VERSION,
+            code.hexdigest(),
+            settings.__dict__,
+        ],
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
