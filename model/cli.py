@@ -138,7 +138,7 @@ def cmd_run(args) -> int:
 
 def cmd_whatif(args) -> int:
     from model.priors import load_priors
-    from model.whatif import compare, format_comparison
+    from model.whatif import check_overlays, compare, format_comparison
 
     base = load_priors(
         args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
@@ -146,10 +146,7 @@ def cmd_whatif(args) -> int:
     paths = [_scenario_path(n) for n in args.scenarios]
     if not paths and not args.sets:
         raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
-    for path in paths:
-        load_priors(args.priors, layers=base.layers, scenarios=[path])
-    if args.sets:
-        load_priors(args.priors, layers=base.layers, sets=args.sets)
+    check_overlays(base, scenarios=paths, sets=args.sets)
     result = _fit(args, base)
     table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
     payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}

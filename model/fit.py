@@ -244,7 +244,6 @@ def fit(
             notes.append(note)
             path.unlink(missing_ok=True)
     names = list(priors.params)
-    diagnostics = None
     if tree is None:
         tree = sample(priors, evidence, settings, progress=progress)
         diagnostics = diagnose(tree, names)

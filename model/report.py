@@ -72,11 +72,10 @@ def scenario_files(directory: Path = SCENARIO_DIR) -> list[Path]:
 def _validate(priors: Priors, files: list[Path]):
     """Load the evidence and every scenario before anything is written (raises InputError)."""
     from model.fit import evidence_for
-    from model.priors import load_priors
+    from model.whatif import check_overlays
 
     evidence = evidence_for(priors)
-    for path in files:
-        load_priors(priors.path, layers=priors.layers, scenarios=[path])
+    check_overlays(priors, scenarios=files)
     return evidence
 
 

@@ -59,6 +59,17 @@ class WhatIf:
         return interval(self.outcomes[key], weights=self.weights)
 
 
+def check_overlays(base: Priors, *, scenarios=(), sets: list[str] | None = None) -> None:
+    """Load each scenario (and the ``--set`` items) on top of ``base``; raise InputError early.
+
+    Used before any fitting or writing, so bad what-if input costs nothing and leaves nothing.
+    """
+    for path in scenarios:
+        load_priors(base.path, layers=base.layers, scenarios=[path])
+    if sets:
+        load_priors(base.path, layers=base.layers, sets=sets)
+
+
 def _changed(base: Priors, new: Priors) -> set[str]:
     return {
         n
