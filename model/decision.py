@@ -43,15 +43,16 @@ def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> tuple[list[dict]
     return designs, {k: np.column_stack(v) for k, v in columns.items()}
 
 
-def rank_designs(fit: Fit) -> pd.DataFrame:
+def rank_designs(fit: Fit, *, matrix: tuple[list[dict], dict] | None = None) -> pd.DataFrame:
     """Every design with P(enacted), P(accepted), P(deal) (90% intervals), p_best and regret.
 
     ``gain_mean/lo/hi`` is the change in P(deal) from the baseline design, paired per draw.
+    ``matrix`` is a `deal_matrix` result already computed for this fit (it is not recomputed).
 
     The baseline (the priors file's design, possibly a mixture) is added as a last row; p_best
     and regret of the grid are computed over the grid alone, so p_best sums to 1 there.
     """
-    designs, mats = deal_matrix(fit)
+    designs, mats = matrix or deal_matrix(fit)
     utilities = mats["p_deal"]
     base = evaluate(fit.draws, fit.priors, fit.evidence)
     rows = []

@@ -136,7 +136,7 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
     """
     import numpy as np
 
-    from model.decision import rank_designs, recommendation, timing_payload
+    from model.decision import deal_matrix, rank_designs, recommendation, timing_payload
     from model.fit import fit
     from model.prior_predictive import prior_draws
     from model.report_data import Results
@@ -153,7 +153,8 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
         steps.say(f"SAMPLER WARNING: {problem}")
     steps.start("designs", "ranking package designs and the timing curves...")
     summary = run_summary(base)
-    ranking = rank_designs(base)
+    matrix = deal_matrix(base)  # shared by the ranking and the value of information
+    ranking = rank_designs(base, matrix=matrix)
     timing = timing_payload(base)
     steps.say(f"designs: {len(ranking) - 1} ranked; timing: {len(timing['curves'])} curves")
     steps.start("scenarios", f"scenarios: {len(files)} what-if files from priors/scenarios")
@@ -161,7 +162,7 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
     steps.start("sensitivity", "sensitivity: power-scaling, tornado, indices, EVPI/EVPPI...")
     from model.sensitivity import sensitivity
 
-    sens = sensitivity(base)
+    sens = sensitivity(base, matrix=matrix)
     steps.say(f"sensitivity: done in {steps.elapsed():.1f} s")
     size = len(next(iter(base.draws.values())))
     prior = prior_draws(priors, size=size, rng=np.random.default_rng(settings.seed))

@@ -176,6 +176,7 @@ def sensitivity(
     psense: bool = True,
     inputs: list[str] | None = None,
     extra_draws: dict[str, np.ndarray] | None = None,
+    matrix: tuple[list[dict], dict] | None = None,
 ) -> dict:
     """Sensitivity and value-of-information analysis of P(deal), JSON-ready.
 
@@ -193,6 +194,8 @@ def sensitivity(
     extra_draws : dict of str to ndarray, optional
         Extra per-draw arrays (shape (S,)) treated as inputs, e.g. a dummy the model does not
         use (its tornado swing is exactly 0).
+    matrix : tuple, optional
+        A `model.decision.deal_matrix` result already computed for this fit.
 
     Returns
     -------
@@ -210,7 +213,7 @@ def sensitivity(
     tor = tornado(draws, lambda d: evaluate(d, fit.priors, fit.evidence)["p_deal"], inputs=names)
     tor["label"] = [plain_name(n, levers=fit.priors.levers) for n in tor["input"]]
     fo = first_order_table({n: draws[n] for n in names}, base["p_deal"], rng=seed)
-    designs, mats = deal_matrix(fit)
+    designs, mats = matrix or deal_matrix(fit)
     means = mats["p_deal"].mean(axis=0)
     ev = evppi_table({n: draws[n] for n in names}, mats["p_deal"], rng=seed)
     ev["evppi"] *= 100
