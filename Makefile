@@ -47,7 +47,7 @@ test-all: $(STAMP) ## Run every test
 	$(PYTEST) -q
 
 bench: $(STAMP) ## Benchmarks: speed and memory ratios, written to reports/bench.txt
-	$(PY) -m model.bench
+	$(PY) benchmarks/bench.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

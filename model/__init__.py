@@ -1,31 +1,64 @@
 """Bayesian decision analysis of a two-level international deal's political feasibility.
 
-The notebook API, in a few lines::
+The notebook API, in one import line::
 
-    from model import load_priors, fit, run_summary
+    from model import fit, load_priors, run_summary
+
     priors = load_priors()                # priors/baseline.toml
     result = fit(priors)                  # NUTS, cached
     run_summary(result)["p_deal"]         # {"mean", "lo", "hi"}
 
-Heavy libraries (PyMC, ArviZ, PreliZ) load only when a function needs them.
+The package is layered (see ARCHITECTURE.md): ``case`` < ``inference`` < ``analysis`` <
+``views`` < ``report`` < ``cli``. This module is the facade on top: each name loads its module
+only when first used, so ``import model`` stays fast and heavy libraries (PyMC, ArviZ, PreliZ)
+load only when a function needs them.
 """
+
+from importlib import import_module
 
 from model.errors import InputError
 
-__all__ = ["InputError", "fit", "load_priors", "run_summary"]
+EXPORTS = {
+    "load_priors": "model.case.priors",
+    "evidence_for": "model.inference.fit",
+    "fit": "model.inference.fit",
+    "Settings": "model.inference.settings",
+    "prior_draws": "model.inference.prior_draws",
+    "data_params": "model.inference.pymc_model",
+    "interval": "model.analysis.intervals",
+    "evaluate": "model.analysis.outcomes",
+    "run_summary": "model.analysis.baseline",
+    "decomposition_table": "model.analysis.baseline",
+    "OUTCOMES": "model.analysis.baseline",
+    "answer": "model.analysis.whatif",
+    "compare": "model.analysis.whatif",
+    "rank_designs": "model.analysis.decision",
+    "timing_payload": "model.analysis.timing",
+    "sensitivity": "model.analysis.sensitivity.summary",
+    "evidence_for_input": "model.analysis.sensitivity.summary",
+    "format_table": "model.views.tables",
+    "format_comparison": "model.views.tables",
+    "format_timing": "model.views.tables",
+    "recommendation": "model.views.words",
+    "timing_figure": "model.views.charts",
+    "sensitivity_figures": "model.views.sensitivity",
+    "sensitivity_tables": "model.views.sensitivity",
+    "plots": "model.views.figures",
+    "build_report": "model.report.build",
+}
+"""Public name -> the module that defines it (``plots`` is the figures module itself)."""
+
+__all__ = ["InputError", *EXPORTS]
 
 
-def __getattr__(name):
-    if name == "load_priors":
-        from model.priors import load_priors
+def __getattr__(name: str):
+    if name not in EXPORTS:
+        raise AttributeError(f"module 'model' has no attribute {name!r}")
+    module = import_module(EXPORTS[name])
+    value = module if name == "plots" else getattr(module, name)
+    globals()[name] = value
+    return value
 
-        return load_priors
-    if name == "fit":
-        from model.fit import fit
 
-        return fit
-    if name == "run_summary":
-        from model.results import run_summary
-
-        return run_summary
-    raise AttributeError(name)
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -81,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _load(args):
-    from model.priors import load_priors
+    from model.case.priors import load_priors
 
     scenarios = [_scenario_path(s) for s in args.scenario]
     return load_priors(args.priors, scenarios=scenarios, sets=args.sets, as_of=args.as_of)
@@ -101,7 +101,7 @@ def _scenario_path(name: str) -> Path:
 
 
 def _settings(args):
-    from model.fit import Settings
+    from model.inference.settings import Settings
 
     for name in ("draws", "tune", "chains"):
         if getattr(args, name) < 1:
@@ -110,7 +110,7 @@ def _settings(args):
 
 
 def _fit(args, priors=None):
-    from model.fit import evidence_for, fit
+    from model.inference.fit import evidence_for, fit
 
     priors = priors or _load(args)
     evidence = evidence_for(priors)
@@ -120,6 +120,8 @@ def _fit(args, priors=None):
     result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
     for line in result.evidence.refused:
         print(f"refused evidence: {line}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     return result
 
 
@@ -128,7 +130,8 @@ def _emit(args, payload: dict, text: str) -> None:
 
 
 def cmd_run(args) -> int:
-    from model.results import format_table, run_summary
+    from model.analysis.baseline import run_summary
+    from model.views.tables import format_table
 
     result = _fit(args)
     summary = run_summary(result)
@@ -137,8 +140,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_whatif(args) -> int:
-    from model.priors import load_priors
-    from model.whatif import check_overlays, compare, format_comparison
+    from model.analysis.whatif import check_overlays, compare
+    from model.case.priors import load_priors
+    from model.views.tables import format_comparison
 
     base = load_priors(
         args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
@@ -155,7 +159,9 @@ def cmd_whatif(args) -> int:
 
 
 def cmd_design(args) -> int:
-    from model.decision import design_payload, format_ranking, rank_designs
+    from model.analysis.decision import rank_designs
+    from model.views.payloads import design_payload
+    from model.views.tables import format_ranking
 
     result = _fit(args)
     ranking = rank_designs(result)
@@ -166,7 +172,8 @@ def cmd_design(args) -> int:
 
 
 def cmd_timing(args) -> int:
-    from model.decision import format_timing, timing_payload
+    from model.analysis.timing import timing_payload
+    from model.views.tables import format_timing
 
     result = _fit(args)
     payload = timing_payload(result) | {"provenance": result.provenance()}
@@ -175,8 +182,8 @@ def cmd_timing(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
-    from model.sensitivity import sensitivity
-    from model.sensitivity_views import format_sensitivity
+    from model.analysis.sensitivity.summary import sensitivity
+    from model.views.tables import format_sensitivity
 
     result = _fit(args)
     payload = sensitivity(result)
@@ -185,7 +192,7 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from model.report import build_report
+    from model.report.build import build_report
 
     priors = _load(args)
     path = build_report(

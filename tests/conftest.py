@@ -13,14 +13,14 @@ SMALL = {"draws": 400, "tune": 400, "chains": 2}
 
 @pytest.fixture(scope="session")
 def baseline_priors():
-    from model.priors import load_priors
+    from model.case.priors import load_priors
 
     return load_priors()
 
 
 @pytest.fixture(scope="session")
 def small_settings():
-    from model.fit import Settings
+    from model.inference.settings import Settings
 
     return Settings(**SMALL)
 
@@ -28,7 +28,7 @@ def small_settings():
 @pytest.fixture(scope="session")
 def small_fit(baseline_priors, small_settings):
     """The baseline posterior with few draws, shared by every test that needs one."""
-    from model.fit import fit
+    from model.inference.fit import fit
 
     return fit(baseline_priors, settings=small_settings)
 
@@ -38,7 +38,7 @@ def sensitivity_payload(small_fit):
     """The sensitivity payload of the small fit, with an extra input the model does not use."""
     import numpy as np
 
-    from model.sensitivity import sensitivity
+    from model.analysis.sensitivity.summary import sensitivity
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})

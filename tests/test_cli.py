@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-import model.fit as fit_module
+import model.inference.fit as fit_module
 from model.cli import main
 
 SMALL = ["--draws", "400", "--tune", "400", "--chains", "2"]

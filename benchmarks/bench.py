@@ -1,0 +1,126 @@
+"""Benchmarks (``make bench``): speed and memory as ratios measured in one run.
+
+This machine is shared and noisy, so every target is a ratio of two timings taken in the
+same run (never an absolute time asserted in a test). Prints ``name: value`` lines and keeps
+them in ``reports/bench.txt``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from model.constants import REPORTS_DIR, SCENARIO_DIR
+
+
+def _median_seconds(fn, *, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _say(lines: list[str], name: str, value, note: str = "") -> None:
+    text = f"{name}: {value:.4g}" if isinstance(value, float) else f"{name}: {value}"
+    lines.append(text + (f"  # {note}" if note else ""))
+    print(lines[-1], flush=True)
+
+
+def run(*, out: Path = REPORTS_DIR / "bench.txt", refits: int = 3) -> list[str]:
+    """Run every benchmark and write the lines to ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        Where the ``name: value`` lines are kept.
+    refits : int
+        Full fits timed for the refit median.
+    """
+    from model.analysis.whatif import answer
+    from model.case.priors import load_priors
+    from model.inference.fit import fit
+
+    lines: list[str] = []
+    priors = load_priors()
+    cold = [fit(priors, cache=False).seconds for _ in range(refits)]
+    fit_cold = statistics.median(cold)
+    base = fit(priors)
+    fit(priors)
+    fit_warm = _median_seconds(lambda: fit(priors), repeat=5)
+    _say(lines, "fit_seconds_cold", fit_cold, f"median of {refits} fits without cache")
+    _say(lines, "fit_seconds_warm", fit_warm, "median of 5 loads of the cached posterior")
+    _say(lines, "fit_cold_over_warm", fit_cold / fit_warm)
+
+    scenario = SCENARIO_DIR / "slow_appropriations.toml"
+    new = load_priors(scenarios=[scenario])
+    answer(base, scenario=scenario)
+    reweight = _median_seconds(lambda: answer(base, scenario=scenario), repeat=21)
+    refit = statistics.median(fit(new, cache=False).seconds for _ in range(refits))
+    _say(lines, "whatif_reweight_seconds", reweight, "slow_appropriations, median of 21")
+    _say(lines, "whatif_refit_seconds", refit, f"same scenario, median of {refits} full refits")
+    _say(lines, "whatif_speedup", refit / reweight, "target >= 50")
+
+    errors, ks = {}, {}
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        quick = answer(base, scenario=path)
+        if quick.method != "reweight":
+            continue
+        slow = answer(base, scenario=path, force_refit=True)
+        errors[path.stem] = abs(quick.summary("p_deal")["mean"] - slow.summary("p_deal")["mean"])
+        ks[path.stem] = quick.pareto_k
+    for name in errors:
+        _say(lines, f"whatif_error[{name}]", errors[name], f"Pareto k {ks[name]:.2f}")
+    _say(lines, "whatif_max_abs_error", max(errors.values()), "P(deal) units, target <= 0.01")
+
+    tracemalloc.start()
+    answer(base, scenario=scenario)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    _say(lines, "whatif_peak_mib", peak / 2**20, "tracemalloc peak of one reweighted answer")
+
+    lines += _sensitivity_and_report(base, fit_cold)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(out)
+    print(f"wrote {out}", file=sys.stderr)
+    return lines
+
+
+def _sensitivity_and_report(base, fit_cold: float) -> list[str]:
+    lines: list[str] = []
+    try:
+        from model.analysis.sensitivity.summary import sensitivity
+    except ImportError:
+        return lines
+    seconds = _median_seconds(lambda: sensitivity(base), repeat=1)
+    _say(lines, "sensitivity_seconds", seconds)
+    _say(lines, "sensitivity_over_fit", seconds / fit_cold, "target <= 2")
+    try:
+        from model.report.build import build_report
+    except ImportError:
+        return lines
+    import model.inference.fit as fit_module
+
+    cache = fit_module.CACHE_DIR
+    with tempfile.TemporaryDirectory() as folder:
+        fit_module.CACHE_DIR = Path(folder) / "cache"  # a cold report: it fits its own posteriors
+        try:
+            start = time.perf_counter()
+            build_report(base.priors, settings=base.settings, out=Path(folder), notebooks=False)
+            seconds = time.perf_counter() - start
+        finally:
+            fit_module.CACHE_DIR = cache
+    _say(lines, "report_seconds", seconds, "empty posterior cache, notebooks not executed")
+    _say(lines, "report_over_fit", seconds / fit_cold, "target <= 4")
+    return lines
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,28 @@
+"""Credible intervals for every number the tool reports (mass ``CI_MASS``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.constants import CI_MASS
+
+
+def weighted_quantile(x: np.ndarray, q, weights: np.ndarray | None = None) -> np.ndarray:
+    """Quantiles of ``x``, optionally under normalised importance ``weights``."""
+    x = np.asarray(x, dtype=float)
+    if weights is None:
+        return np.quantile(x, q)
+    order = np.argsort(x)
+    xs, ws = x[order], np.asarray(weights, dtype=float)[order]
+    cdf = np.cumsum(ws) - 0.5 * ws
+    cdf /= ws.sum()
+    return np.interp(q, cdf, xs)
+
+
+def interval(x: np.ndarray, *, weights: np.ndarray | None = None, mass: float = CI_MASS) -> dict:
+    """Mean and equal-tailed credible interval: ``{"mean", "lo", "hi"}``."""
+    x = np.asarray(x, dtype=float)
+    tail = (1 - mass) / 2
+    lo, hi = weighted_quantile(x, [tail, 1 - tail], weights)
+    mean = float(np.average(x, weights=weights))
+    return {"mean": mean, "lo": float(lo), "hi": float(hi)}

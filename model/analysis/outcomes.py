@@ -1,0 +1,123 @@
+"""Outcome probabilities per posterior draw: P(framework), P(enacted in time), P(accept), P(deal).
+
+Everything here is vectorised numpy over draws, so a design change or a redrawn judgment
+prior is a recompute on existing draws, never a new fit. Within a draw, the package's own
+duration is integrated out exactly (LogNormal CDF), so each draw yields a probability and
+each reported probability has a credible interval across draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, ndtr
+
+from model.case.evidence import Evidence
+from model.case.levers import Effects, effects, expand
+from model.case.priors import Priors
+from model.case.schema import OPPOSE_PREFIX
+
+Draws = dict[str, np.ndarray]
+
+
+def lognormal_cdf(t: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """P(duration <= t) for a LogNormal(mu, sigma) duration; 0 where t <= 0."""
+    safe = np.where(t > 0, t, 1.0)
+    return np.where(t > 0, ndtr((np.log(safe) - mu) / sigma), 0.0)
+
+
+def _start(draws: Draws, eff: Effects) -> np.ndarray:
+    return np.maximum(draws["announce_months"], eff.request_not_before)
+
+
+def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
+    """Probability that Congress is willing to fund this design."""
+    logit = draws["us_support"].copy()
+    for param, scale in eff.us.items():
+        logit = logit + scale * draws[param]
+    return expit(logit)
+
+
+def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
+    """Probability that Mexico accepts this design, driven by its most opposed component."""
+    opp = np.max(
+        [np.clip(draws[OPPOSE_PREFIX + c] + draws["opinion_shift"], 0, 1) for c in eff.components],
+        axis=0,
+    )
+    logit = draws["gov_will"] - draws["opinion_weight"] * (opp - 0.5)
+    for param, scale in eff.mx.items():
+        logit = logit + scale * draws[param]
+    return expit(logit)
+
+
+def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck_end: float):
+    """P(Congress enacts by month t | framework), per draw and month: shape (S, len(months)).
+
+    Enactment counts inside the window; after the election a lame-duck session enacts, with
+    probability ``p_lame_duck``, what would have finished between the window and its end.
+    """
+    t = np.asarray(months, dtype=float)[None, :]
+    s = _start(draws, eff)[:, None]
+    w = draws["window_months"][:, None]
+    mu, sigma = draws["duration_mu"][:, None], draws["duration_sigma"][:, None]
+    in_window = lognormal_cdf(np.minimum(t, w) - s, mu, sigma)
+    late = lognormal_cdf(np.minimum(t, lame_duck_end) - s, mu, sigma) - lognormal_cdf(
+        w - s, mu, sigma
+    )
+    late = np.where(t >= election, np.clip(late, 0, 1), 0.0)
+    return p_willing(draws, eff)[:, None] * (in_window + draws["p_lame_duck"][:, None] * late)
+
+
+def _pure(draws: Draws, eff: Effects, *, lame_duck_end: float) -> tuple[np.ndarray, np.ndarray]:
+    s = _start(draws, eff)
+    mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], draws["window_months"]
+    f_window = lognormal_cdf(w - s, mu, sigma)
+    f_late = np.clip(lognormal_cdf(lame_duck_end - s, mu, sigma) - f_window, 0, 1)
+    p_time = f_window + draws["p_lame_duck"] * f_late
+    return p_willing(draws, eff) * p_time, p_accept(draws, eff)
+
+
+def evaluate(
+    draws: Draws, priors: Priors, evidence: Evidence, *, design: dict[str, Any] | None = None
+) -> dict[str, np.ndarray]:
+    """Per-draw outcome probabilities for a design (default: the priors file's design).
+
+    Returns
+    -------
+    dict
+        ``p_framework``, ``p_congress``, ``p_enacted``, ``p_accepted``, ``p_deal`` and
+        ``months_to_enactment`` (median months from the as-of date to enactment if Congress
+        acts and nothing closes the window), each an array over draws.
+    """
+    design = priors.design if design is None else design
+    lame_duck_end = evidence.months("lame_duck_end")
+    n = len(draws["p_agree"])
+    out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
+    out["months_to_enactment"] = np.zeros(n)
+    for weight, pure in expand(design):
+        eff = effects(pure, priors.levers, base_components=priors.case["components"])
+        p_enacted, p_acc = _pure(draws, eff, lame_duck_end=lame_duck_end)
+        out["p_congress"] += weight * p_willing(draws, eff)
+        out["p_enacted"] += weight * p_enacted
+        out["p_accepted"] += weight * p_acc
+        out["both"] += weight * p_enacted * p_acc
+        out["months_to_enactment"] += weight * (_start(draws, eff) + np.exp(draws["duration_mu"]))
+    both = out.pop("both")
+    out["p_framework"] = draws["p_agree"].copy()
+    out["p_deal"] = draws["p_agree"] * both
+    return out
+
+
+def timing(draws: Draws, priors: Priors, evidence: Evidence, months, *, design=None) -> np.ndarray:
+    """P(enacted by month t | framework agreed) per draw: shape (S, len(months))."""
+    design = priors.design if design is None else design
+    kwargs = {
+        "election": evidence.months("election"),
+        "lame_duck_end": evidence.months("lame_duck_end"),
+    }
+    total = 0.0
+    for weight, pure in expand(design):
+        eff = effects(pure, priors.levers, base_components=priors.case["components"])
+        total = total + weight * enacted_by(draws, eff, months, **kwargs)
+    return total

@@ -1,0 +1,1 @@
+"""Sensitivity and value of information: power-scaling, tornado, variance indices, VOI."""

@@ -1,0 +1,161 @@
+"""Package-design levers: validation, and what a design does to each arena.
+
+A lever (``[levers.NAME]``) has levels; each level may add log-odds terms to Congress
+(``us = {param = scale}``) and to Mexico (``mx = {...}``), add poll components to the
+package (``components``), and hold the request back (``request_not_before``, months).
+A design picks one level per lever, or a mixture (``{level = weight}``) when it is unknown.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from model.case.inputs import is_number, require_table, unknown_key
+from model.case.schema import CORE_PARAMS, LEVER_KEYS, LEVER_TABLE_KEYS, OPPOSE_PREFIX
+from model.errors import InputError
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What one pure design does: log-odds terms per arena, components, earliest request."""
+
+    us: dict[str, float]
+    mx: dict[str, float]
+    components: tuple[str, ...]
+    request_not_before: float
+
+
+def validate_levers(where, levers: dict[str, Any], params: dict[str, Any]) -> None:
+    """Check every lever and level, and that every effect parameter is used and exists."""
+    used: set[str] = set()
+    components: set[str] = set()
+    for lever, table in levers.items():
+        require_table(where, f"levers.{lever}", table)
+        for k in table:
+            if k not in LEVER_TABLE_KEYS:
+                raise unknown_key(where, f"levers.{lever}.{k}", LEVER_TABLE_KEYS)
+        levels = require_table(where, f"levers.{lever}.levels", table.get("levels"))
+        if not levels:
+            raise InputError(where, f"levers.{lever}.levels", "empty", "give at least one level")
+        for level, spec in levels.items():
+            key = f"levers.{lever}.levels.{level}"
+            require_table(where, key, spec)
+            for k in spec:
+                if k not in LEVER_KEYS:
+                    raise unknown_key(where, f"{key}.{k}", LEVER_KEYS)
+            for arena in ("us", "mx"):
+                terms = require_table(where, f"{key}.{arena}", spec.get(arena, {}))
+                for param, scale in terms.items():
+                    if not param.startswith(f"{arena}_") or param not in params:
+                        raise InputError(
+                            where,
+                            f"{key}.{arena}.{param}",
+                            "names no such parameter",
+                            f"add [params.{param}] or name an existing {arena}_* parameter",
+                        )
+                    if not is_number(scale):
+                        raise InputError(
+                            where, f"{key}.{arena}.{param}", "must be a number", "fix it"
+                        )
+                    used.add(param)
+            comps = spec.get("components", [])
+            if not isinstance(comps, list) or not all(isinstance(c, str) for c in comps):
+                raise InputError(where, f"{key}.components", "must be a list of names", "fix it")
+            components.update(comps)
+            delay = spec.get("request_not_before", 0.0)
+            if not is_number(delay) or delay < 0:
+                raise InputError(
+                    where, f"{key}.request_not_before", "must be months >= 0", "fix it"
+                )
+    for name in params:
+        if name.startswith(("us_", "mx_")) and name not in CORE_PARAMS and name not in used:
+            raise InputError(
+                where, f"params.{name}", "not used by any lever", "reference it or remove it"
+            )
+    for comp in components:
+        if OPPOSE_PREFIX + comp not in params:
+            raise InputError(
+                where, f"params.{OPPOSE_PREFIX}{comp}", "missing", f"add a prior for {comp}"
+            )
+
+
+def validate_design(where, design: dict[str, Any], levers: dict[str, Any]) -> None:
+    """Check that the design names one level (or a mixture of levels) of every lever."""
+    for lever in design:
+        if lever not in levers:
+            raise unknown_key(where, f"design.{lever}", levers)
+    for lever, table in levers.items():
+        if lever not in design:
+            raise InputError(where, f"design.{lever}", "missing", "pick a level of this lever")
+        choice = design[lever]
+        options = table["levels"]
+        if not isinstance(choice, str | dict):
+            raise InputError(
+                where,
+                f"design.{lever}",
+                f"must be a level name or a mixture, got {choice!r}",
+                f'write e.g. {lever} = "{next(iter(options))}"',
+            )
+        mix = choice if isinstance(choice, dict) else {choice: 1.0}
+        for level, weight in mix.items():
+            if not isinstance(level, str) or level not in options:
+                raise unknown_key(where, f"design.{lever}", options, value=level)
+            if not is_number(weight) or weight < 0:
+                raise InputError(where, f"design.{lever}.{level}", "weight must be >= 0", "fix it")
+        if abs(sum(mix.values()) - 1.0) > 1e-6:
+            raise InputError(
+                where, f"design.{lever}", "mixture weights must sum to 1", "rescale them"
+            )
+
+
+def expand(design: dict[str, Any]) -> list[tuple[float, dict[str, str]]]:
+    """Split a design with mixtures into weighted pure designs (weights sum to 1)."""
+    items = []
+    for lever, choice in design.items():
+        mix = choice if isinstance(choice, dict) else {choice: 1.0}
+        items.append([(lever, level, float(w)) for level, w in mix.items() if w > 0])
+    out = []
+    for combo in itertools.product(*items):
+        weight = 1.0
+        for _, _, w in combo:
+            weight *= w
+        out.append((weight, {lever: level for lever, level, _ in combo}))
+    return out
+
+
+def effects(pure: dict[str, str], levers: dict[str, Any], *, base_components) -> Effects:
+    """Sum what each chosen level does into one :class:`Effects`."""
+    us: dict[str, float] = {}
+    mx: dict[str, float] = {}
+    comps = list(base_components)
+    not_before = 0.0
+    for lever, level in pure.items():
+        spec = levers[lever]["levels"][level]
+        for param, scale in spec.get("us", {}).items():
+            us[param] = us.get(param, 0.0) + float(scale)
+        for param, scale in spec.get("mx", {}).items():
+            mx[param] = mx.get(param, 0.0) + float(scale)
+        comps += [c for c in spec.get("components", []) if c not in comps]
+        not_before = max(not_before, float(spec.get("request_not_before", 0.0)))
+    return Effects(us, mx, tuple(comps), not_before)
+
+
+def grid(levers: dict[str, Any]) -> list[dict[str, str]]:
+    """Every pure design: the cartesian product of all levers' levels."""
+    names = list(levers)
+    return [
+        dict(zip(names, combo, strict=True))
+        for combo in itertools.product(*(list(levers[n]["levels"]) for n in names))
+    ]
+
+
+def in_sentence(text: str) -> str:
+    """A level label as it reads mid-sentence: first letter lower-cased unless an acronym."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def label(pure: dict[str, str]) -> str:
+    """Compact text for a pure design, e.g. ``military=none, conditions=reporting``."""
+    return ", ".join(f"{k}={v}" for k, v in pure.items())

@@ -1,0 +1,117 @@
+"""Scenario overlays and ``--set`` overrides: change only the keys they name."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from model.case.distributions import FAMILIES
+from model.case.inputs import unknown_key
+from model.case.schema import INTERVAL_KEYS, SCENARIO_KEYS, TOP_KEYS
+from model.errors import InputError
+
+
+def parse_sets(sets: list[str]) -> dict[str, Any]:
+    """Turn ``["params.p_agree.lower=0.3", "design.military=advisers"]`` into a nested dict.
+
+    Values are read as TOML values (numbers, booleans, quoted strings); a bare word is a string.
+    """
+    out: dict[str, Any] = {}
+    for item in sets:
+        if "=" not in item:
+            raise InputError(
+                "--set", item, "expected KEY=VALUE", "write e.g. params.p_agree.lower=0.3"
+            )
+        key, text = (s.strip() for s in item.split("=", 1))
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text
+        parts = key.split(".")
+        if not all(parts):
+            raise InputError(
+                "--set", key, "empty part in the dotted key", "write e.g. design.military"
+            )
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise InputError("--set", key, "sets a key twice", "give each key once")
+        node[parts[-1]] = value
+    return out
+
+
+def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario: bool = False):
+    """Apply ``over`` to ``base`` in place; return True when it changes the evidence.
+
+    A scenario file must carry a one-line ``question`` and a ``source``; a parameter table it
+    changes must carry its own ``source``; and it must say ``changes_evidence = true`` when it
+    touches ``[evidence]``.
+    """
+    allowed = SCENARIO_KEYS if scenario else TOP_KEYS
+    for key in over:
+        if key not in allowed:
+            raise unknown_key(where, key, allowed)
+    if scenario:
+        for key in ("question", "source"):
+            if not isinstance(over.get(key), str) or not over[key].strip():
+                raise InputError(where, key, "missing", f'add a one-line {key} = "..."')
+    declared = over.get("changes_evidence", False)
+    if not isinstance(declared, bool):
+        raise InputError(where, "changes_evidence", "must be true or false", "fix it")
+    touches_evidence = bool(over.get("evidence"))
+    if scenario and touches_evidence and not declared:
+        raise InputError(
+            where,
+            "evidence",
+            "changes the evidence without saying so",
+            "add changes_evidence = true at the top, or drop the [evidence] table",
+        )
+    for table in ("case", "evidence", "design", "levers"):
+        if table in over:
+            _merge(base, table, over[table], where=where, prefix=table)
+    for name, spec in over.get("params", {}).items():
+        key = f"params.{name}"
+        if name not in base["params"]:
+            raise unknown_key(where, key, base["params"])
+        if not isinstance(spec, dict):
+            raise InputError(
+                where, key, "must be a table", f"write [{key}] with the keys to change"
+            )
+        if scenario and "source" not in spec:
+            raise InputError(
+                where, f"{key}.source", "missing", "say what the changed value rests on"
+            )
+        _merge_param(base["params"], name, spec, where=where)
+    return touches_evidence
+
+
+def _merge(base: dict, table: str, over, *, where, prefix: str) -> None:
+    if not isinstance(over, dict):
+        raise InputError(where, prefix, "must be a table", "see README")
+    target = base[table]
+    for key, value in over.items():
+        if table != "design" and key not in target and not (table == "case" and key == "as_of"):
+            raise unknown_key(where, f"{prefix}.{key}", target)
+        if isinstance(value, dict) and isinstance(target.get(key), dict) and table != "design":
+            _merge(target, key, value, where=where, prefix=f"{prefix}.{key}")
+        else:
+            target[key] = value
+
+
+def _merge_param(params: dict, name: str, spec: dict, *, where) -> None:
+    """Merge keys into a parameter; switching between interval and parameters replaces them."""
+    current = dict(params[name])
+    dist = spec.get("dist", current.get("dist"))
+    family = FAMILIES.get(dist)
+    new_keys = set(spec) - {"dist", "source"}
+    if (
+        new_keys & set(INTERVAL_KEYS)
+        or (family and new_keys & set(family.params))
+        or "dist" in spec
+    ):
+        uses_interval = bool(new_keys & set(INTERVAL_KEYS))
+        keep = set(INTERVAL_KEYS) if uses_interval else set(family.params if family else ())
+        current = {k: v for k, v in current.items() if k in keep or k in {"dist", "source"}}
+    current.update(spec)
+    params[name] = current

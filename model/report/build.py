@@ -1,0 +1,302 @@
+"""Build the report: ``feasibility report --out DIR`` and ``make reports``.
+
+One baseline posterior serves everything that needs no refit (designs, timing, recompute and
+reweight scenarios, sensitivity, value of information). The report is written into a temporary
+folder inside ``out`` and moved into place whole at the end, so an interrupted or failing run
+leaves the previous report intact. Each long step prints a progress line to stderr (one line
+per update, no carriage returns, so CI logs read well).
+
+Writes, under ``out``: ``feasibility.html`` (self-contained), ``feasibility.md``,
+``figures/*.png``, ``tables/*.csv`` (plus ``tables/provenance.json`` with run times) and, when
+the notebooks run, ``notebooks/*.html``. Other files in ``out`` are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from model.analysis.baseline import run_summary
+from model.analysis.decision import deal_matrix, rank_designs
+from model.analysis.sensitivity.summary import sensitivity
+from model.analysis.timing import timing_payload
+from model.analysis.whatif import check_overlays, compare
+from model.case.priors import Priors
+from model.constants import SCENARIO_DIR
+from model.inference.fit import evidence_for, fit
+from model.inference.prior_draws import prior_draws
+from model.inference.settings import Settings
+from model.report.notebooks import execute_all, notebooks
+from model.report.render import to_html, to_markdown
+from model.report.results import Results, csv_tables, figures, provenance, write_csv
+from model.report.sections import document
+from model.views.figures import to_png_bytes
+from model.views.words import recommendation
+
+STEPS = 6
+ARTEFACTS = ("feasibility.html", "feasibility.md", "figures", "tables", "notebooks")
+"""What a report run owns inside ``out``; anything else there is never touched."""
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(line: str) -> None:
+    """Print one progress line to stderr and flush it (readable on a terminal and in CI)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+class _Steps:
+    """Numbered progress lines ``[i/n] text`` and the seconds each step took."""
+
+    def __init__(self, emit: Progress, total: int = STEPS):
+        self.emit, self.total, self.seconds = emit, total, {}
+        self._name, self._start, self.i = None, 0.0, 0
+
+    def start(self, name: str, text: str) -> None:
+        self.done()
+        self.i += 1
+        self._name, self._start = name, time.perf_counter()
+        self.say(text)
+
+    def say(self, text: str) -> None:
+        self.emit(f"[{self.i}/{self.total}] {text}")
+
+    def elapsed(self) -> float:
+        """Seconds since the current step started."""
+        return time.perf_counter() - self._start
+
+    def done(self) -> None:
+        if self._name is not None:
+            self.seconds[self._name] = time.perf_counter() - self._start
+            self._name = None
+
+
+def scenario_files(directory: Path = SCENARIO_DIR) -> list[Path]:
+    """Every scenario file the report runs, sorted by name."""
+    return sorted(Path(directory).glob("*.toml"))
+
+
+def _validate(priors: Priors, files: list[Path]):
+    """Load the evidence and every scenario before anything is written (raises InputError)."""
+
+    evidence = evidence_for(priors)
+    check_overlays(priors, scenarios=files)
+    return evidence
+
+
+def _scenarios(fit, files: list[Path], steps: _Steps):
+
+    def progress(i: int, n: int, case, seconds: float) -> None:
+        steps.say(f"scenarios {i}/{n}: {case.name} ({case.method}, {seconds:.1f} s)")
+
+    return compare(fit, scenarios=files, progress=progress)
+
+
+def _notebooks(dest: Path, settings, steps: _Steps) -> list[Path]:
+
+    found = notebooks()
+    if not found:
+        steps.say("notebooks: none in notebooks/ yet, skipped")
+        return []
+    params = {
+        "DRAWS": settings.draws,
+        "TUNE": settings.tune,
+        "CHAINS": settings.chains,
+        "SEED": settings.seed,
+    }
+    count = [0]
+
+    def progress(line: str) -> None:
+        if line.startswith("executing"):
+            count[0] += 1
+        steps.say(f"notebooks {count[0]}/{len(found)}: {line}")
+
+    written = [Path(p) for p in execute_all(dest, params=params, progress=progress)]
+    for path in written:  # readable like the rest of the report (temporary files are 0600)
+        path.chmod(0o644)
+    return written
+
+
+def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
+    """Fit once and compute every number of the report (steps 1-4).
+
+    Parameters
+    ----------
+    priors : Priors
+        Resolved baseline priors.
+    settings : model.inference.settings.Settings
+        Sampler settings.
+    evidence : model.evidence.Evidence, optional
+        Already loaded evidence (default: the priors file's).
+    files : sequence of Path
+        Scenario files, answered against the one baseline posterior.
+    steps : _Steps, optional
+        Progress reporter.
+
+    Returns
+    -------
+    model.report.results.Results
+    """
+    import numpy as np
+
+    steps = steps or _Steps(stderr_progress)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    shape = f"{settings.chains} chains x {settings.draws} draws"
+    steps.start("fit", f"fitting the baseline posterior ({shape}) or reading it from the cache...")
+    base = fit(priors, evidence=evidence, settings=settings)
+    how = "read from the cache" if base.cached else "fresh NUTS fit"
+    steps.say(f"baseline posterior: {how} in {base.seconds:.1f} s")
+    for problem in base.diagnostics["problems"]:
+        steps.say(f"SAMPLER WARNING: {problem}")
+    steps.start("designs", "ranking package designs and the timing curves...")
+    summary = run_summary(base)
+    matrix = deal_matrix(base)  # shared by the ranking and the value of information
+    ranking = rank_designs(base, matrix=matrix)
+    timing = timing_payload(base)
+    steps.say(f"designs: {len(ranking) - 1} ranked; timing: {len(timing['curves'])} curves")
+    steps.start("scenarios", f"scenarios: {len(files)} what-if files from priors/scenarios")
+    table = _scenarios(base, list(files), steps)
+    steps.start("sensitivity", "sensitivity: power-scaling, tornado, indices, EVPI/EVPPI...")
+
+    sens = sensitivity(base, matrix=matrix)
+    steps.say(f"sensitivity: done in {steps.elapsed():.1f} s")
+    size = len(next(iter(base.draws.values())))
+    prior = prior_draws(priors, size=size, rng=np.random.default_rng(settings.seed))
+    res = Results(
+        fit=base,
+        summary=summary,
+        ranking=ranking,
+        recommendation=recommendation(base, ranking),
+        timing=timing,
+        scenarios=table,
+        sensitivity=sens,
+        prior=prior,
+        scenario_files=list(files),
+        seconds=steps.seconds,
+        started=started,
+    )
+    return res
+
+
+def write(res, dest: Path, steps: _Steps, *, started: float | None = None) -> None:
+    """Write figures, tables, Markdown and HTML of ``res`` into the folder ``dest``."""
+
+    steps.start("write", "writing figures, tables, Markdown and HTML...")
+    (dest / "figures").mkdir(parents=True, exist_ok=True)
+    (dest / "tables").mkdir(exist_ok=True)
+    tables = csv_tables(res)
+    for name, frame in tables.items():
+        write_csv(frame, dest / "tables" / f"{name}.csv")
+    pngs = {}
+    built = figures(res)
+    for i, (name, (fig, alt)) in enumerate(built.items(), start=1):
+        png = to_png_bytes(fig)
+        (dest / "figures" / f"{name}.png").write_bytes(png)
+        pngs[name] = (png, alt)
+        steps.say(f"figures {i}/{len(built)}: {name}")
+    steps.done()
+    if started is not None:
+        res.seconds["total"] = time.perf_counter() - started
+    prov = provenance(res, with_times=True)
+    (dest / "tables" / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
+    doc = document(res, pngs)
+    (dest / "feasibility.md").write_text(to_markdown(doc), encoding="utf-8")
+    (dest / "feasibility.html").write_text(to_html(doc), encoding="utf-8")
+    steps.say(f"wrote {len(tables)} tables and {len(pngs)} figures")
+
+
+def swap_into_place(new: Path, out: Path, *, backup: Path) -> None:
+    """Move every artefact in ``new`` into ``out``, replacing the old one; roll back on error.
+
+    Old artefacts are first renamed into ``backup`` (same file system, so each move is a
+    rename), then the new ones are renamed into ``out``. If any rename fails, what was moved is
+    moved back, so ``out`` holds either the old report or the new one.
+    """
+    backup.mkdir(parents=True, exist_ok=True)
+    moved_old, moved_new = [], []
+    try:
+        for name in ARTEFACTS:
+            if (new / name).exists() and (out / name).exists():
+                os.replace(out / name, backup / name)
+                moved_old.append(name)
+        for name in ARTEFACTS:
+            if (new / name).exists():
+                os.replace(new / name, out / name)
+                moved_new.append(name)
+    except BaseException:
+        for name in moved_new:
+            os.replace(out / name, new / name)
+        for name in moved_old:
+            os.replace(backup / name, out / name)
+        raise
+
+
+def build_report(
+    priors: Priors,
+    *,
+    settings=None,
+    out: Path,
+    notebooks: bool = True,
+    progress: Progress | None = None,
+    scenarios: list[Path] | None = None,
+) -> Path:
+    """Fit the baseline once, compute everything and write the report into ``out``.
+
+    Parameters
+    ----------
+    priors : Priors
+        Resolved baseline priors (loaded, and so validated, by the caller).
+    settings : model.inference.settings.Settings, optional
+        Sampler settings (seed, draws, tune, chains).
+    out : Path
+        Output folder; only the report's own artefacts in it are replaced.
+    notebooks : bool
+        Execute ``notebooks/*.ipynb`` into ``out/notebooks`` as HTML (when they exist).
+    progress : callable, optional
+        Receives one progress line at a time; default: print to stderr and flush.
+    scenarios : list of Path, optional
+        Scenario files; default every file in ``priors/scenarios``, sorted.
+
+    Returns
+    -------
+    Path
+        The HTML report, ``out / "feasibility.html"``.
+
+    Raises
+    ------
+    model.errors.InputError
+        Bad evidence or scenario files, raised before anything is written.
+    """
+
+    start = time.perf_counter()
+    settings = settings or Settings()
+    files = scenario_files() if scenarios is None else [Path(p) for p in scenarios]
+    evidence = _validate(priors, files)
+    emit = progress or stderr_progress
+    steps = _Steps(emit)
+    out = Path(out)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
+    try:
+        res = compute(priors, settings=settings, evidence=evidence, files=files, steps=steps)
+        if notebooks:
+            steps.start("notebooks", "notebooks: executing notebooks/*.ipynb into HTML...")
+            res.notebooks = _notebooks(tmp / "new" / "notebooks", settings, steps)
+        else:
+            steps.start("notebooks", "notebooks: skipped (--skip-notebooks)")
+        write(res, tmp / "new", steps, started=start)
+        swap_into_place(tmp / "new", out, backup=tmp / "old")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+    emit(f"report ready: {out / 'feasibility.html'} ({time.perf_counter() - start:.1f} s)")
+    return out / "feasibility.html"

@@ -1,0 +1,272 @@
+"""Render a report document to one self-contained HTML file and to Markdown.
+
+The document is plain data (:class:`Document` of :class:`Section` of blocks), built by
+`model.report.sections`. HTML embeds every figure as a ``data:`` URI and inlines its CSS, so the
+file makes no external request; Markdown links the figures under ``figures/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass
+class Headline:
+    """The headline number (P(deal) with its 90% interval) and its plain paragraph."""
+
+    mean: float
+    lo: float
+    hi: float
+    text: str
+
+
+@dataclass
+class Fig:
+    """One figure: ``name`` is its file stem under ``figures/``."""
+
+    name: str
+    caption: str
+    alt: str
+    png: bytes
+
+
+@dataclass
+class Table:
+    """A display table of preformatted cells; ``csv`` names the full table under ``tables/``."""
+
+    frame: pd.DataFrame
+    caption: str
+    csv: str | None = None
+    numeric: bool = True
+    """Right-align cells that read as numbers (off for key-value tables)."""
+
+
+@dataclass
+class Para:
+    """A paragraph of plain text (escaped on output)."""
+
+    text: str
+
+
+@dataclass
+class Bullets:
+    """A bulleted list of plain-text items."""
+
+    items: list[str]
+
+
+@dataclass
+class Links:
+    """A list of (label, relative href) links."""
+
+    items: list[tuple[str, str]]
+
+
+@dataclass
+class Section:
+    """One titled section; ``id`` is its HTML anchor."""
+
+    id: str
+    title: str
+    blocks: list = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """The whole report: a title, a diagnostics status, and the sections in order."""
+
+    title: str
+    subtitle: str
+    problems: list[str]
+    diagnostics_ok: str
+    sections: list[Section]
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+CSS = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+"""The report's stylesheet, inlined into the HTML."""
+
+
+def _esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _is_number(text: str) -> bool:
+    t = str(text).replace("%", "").replace("+", "").replace("−", "-").strip()
+    try:
+        float(t.split(" ")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(value: str) -> str:
+    return "<br>".join(_esc(line) for line in value.split("\n"))
+
+
+def _cell_class(value: str, numeric: bool) -> str:
+    if numeric and _is_number(value):
+        return ' class="num"'
+    if _DATE.fullmatch(value):
+        return ' class="nowrap"'
+    return ""
+
+
+def _html_table(t: Table) -> str:
+    link = f' <a class="csv" href="tables/{_esc(t.csv)}">(CSV)</a>' if t.csv else ""
+    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in t.frame.columns)
+    rows = []
+    for values in t.frame.astype(str).itertuples(index=False):
+        cells = "".join(f"<td{_cell_class(v, t.numeric)}>{_cell(v)}</td>" for v in values)
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        f'<div class="table-wrap"><table><caption>{_esc(t.caption)}{link}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _html_block(block) -> str:
+    if isinstance(block, Headline):
+        return (
+            f'<div id="headline" data-p-deal="{block.mean!r}" data-p-deal-lo="{block.lo!r}" '
+            f'data-p-deal-hi="{block.hi!r}"><div class="number">P(deal) = {block.mean:.1%}</div>'
+            f'<div class="interval">90% credible interval {block.lo:.1%} to {block.hi:.1%}</div>'
+            f"<p>{_esc(block.text)}</p></div>"
+        )
+    if isinstance(block, Fig):
+        data = base64.b64encode(block.png).decode("ascii")
+        return (
+            f'<figure id="fig-{_esc(block.name)}"><img src="data:image/png;base64,{data}" '
+            f'alt="{_esc(block.alt)}"><figcaption>{_esc(block.caption)}</figcaption></figure>'
+        )
+    if isinstance(block, Table):
+        return _html_table(block)
+    if isinstance(block, Para):
+        return f"<p>{_esc(block.text)}</p>"
+    if isinstance(block, Bullets):
+        return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Links):
+        items = "".join(f'<li><a href="{_esc(h)}">{_esc(lbl)}</a></li>' for lbl, h in block.items)
+        return f"<ul>{items}</ul>"
+    raise TypeError(f"unknown report block {type(block).__name__}")
+
+
+def to_html(doc: Document) -> str:
+    """The document as one self-contained HTML page (inline CSS, figures as data URIs).
+
+    Parameters
+    ----------
+    doc : Document
+        The report content.
+
+    Returns
+    -------
+    str
+    """
+    top = []
+    if doc.problems:
+        items = "".join(f"<li>{_esc(p)}</li>" for p in doc.problems)
+        top.append(
+            '<div id="diagnostics-banner" role="alert"><strong>Sampler diagnostics failed: '
+            "treat every number below with caution.</strong>"
+            f"<ul>{items}</ul></div>"
+        )
+    top.append(f"<h1>{_esc(doc.title)}</h1>")
+    top.append(f'<p class="subtitle">{_esc(doc.subtitle)}</p>')
+    if not doc.problems:
+        top.append(f'<p class="diag-ok" id="diagnostics-ok">{_esc(doc.diagnostics_ok)}</p>')
+    toc = "".join(f'<li><a href="#{_esc(s.id)}">{_esc(s.title)}</a></li>' for s in doc.sections)
+    body = []
+    for i, s in enumerate(doc.sections):
+        blocks = "\n".join(_html_block(b) for b in s.blocks)
+        body.append(f'<section id="{_esc(s.id)}">\n<h2>{_esc(s.title)}</h2>\n{blocks}\n</section>')
+        if i == 0:  # contents after the headline, so the first screen shows the answer
+            body.append(
+                f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav>'
+            )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{_esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(top)
+        + "\n"
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _md_cell(value) -> str:
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\n", "<br>").strip()
+
+
+def md_table(frame: pd.DataFrame) -> str:
+    """A pipe table (GitHub-flavoured Markdown) of ``frame``'s cells as text.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    str
+    """
+    cols = [_md_cell(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for values in frame.astype(str).itertuples(index=False):
+        lines.append("| " + " | ".join(_md_cell(v) for v in values) + " |")
+    return "\n".join(lines)
+
+
+def _md_block(block) -> str:
+    if isinstance(block, Headline):
+        return (
+            f"**P(deal) = {block.mean:.1%}** (90% credible interval {block.lo:.1%} to "
+            f"{block.hi:.1%})\n\n{block.text}"
+        )
+    if isinstance(block, Fig):
+        return f"![{_md_cell(block.alt)}](figures/{block.name}.png)\n\n*{block.caption}*"
+    if isinstance(block, Table):
+        link = f" ([CSV](tables/{block.csv}))" if block.csv else ""
+        return f"**{block.caption}**{link}\n\n{md_table(block.frame)}"
+    if isinstance(block, Para):
+        return block.text
+    if isinstance(block, Bullets):
+        return "\n".join(f"- {_md_cell(i)}" for i in block.items)
+    if isinstance(block, Links):
+        return "\n".join(f"- [{lbl}]({h})" for lbl, h in block.items)
+    raise TypeError(f"unknown report block {type(block).__name__}")
+
+
+def to_markdown(doc: Document) -> str:
+    """The document as Markdown, figures linked as ``figures/NAME.png``.
+
+    Parameters
+    ----------
+    doc : Document
+
+    Returns
+    -------
+    str
+    """
+    parts = []
+    if doc.problems:
+        items = "\n".join(f"> - {p}" for p in doc.problems)
+        parts.append(
+            "> **Sampler diagnostics failed: treat every number below with caution.**\n>\n" + items
+        )
+    parts += [f"# {doc.title}", f"*{doc.subtitle}*"]
+    if not doc.problems:
+        parts.append(doc.diagnostics_ok)
+    for s in doc.sections:
+        parts.append(f"## {s.title}")
+        parts += [_md_block(b) for b in s.blocks]
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,253 @@
+"""The report's numbers as data: the computed results, every CSV table and every figure.
+
+`Results` gathers what `model.report.build_report` computes from one baseline posterior;
+`csv_tables` turns it into the tables written under ``tables/`` (deterministic: no run times),
+`figures` into the PNG figures written under ``figures/`` and embedded in the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.analysis.baseline import OUTCOMES, decomposition_table
+from model.analysis.intervals import interval
+from model.analysis.sensitivity.psense import plain_name
+from model.analysis.sensitivity.summary import evidence_for_input
+from model.inference.fit import Fit
+from model.inference.pymc_model import data_params
+from model.inference.stamps import git_commit
+from model.views import figures as plots
+from model.views.charts import timing_figure
+from model.views.sensitivity import sensitivity_figures
+
+FLOAT_FORMAT = "%.6g"
+"""Fixed float format of every CSV, so two runs with the same seed write identical bytes."""
+
+TOP_INPUTS = 12
+"""Inputs shown in the tornado, first-order and EVPPI figures (the CSVs hold all)."""
+
+
+@dataclass
+class Results:
+    """Everything the report shows, computed from one baseline posterior."""
+
+    fit: Fit
+    summary: dict
+    ranking: pd.DataFrame
+    recommendation: str
+    timing: dict
+    scenarios: pd.DataFrame
+    sensitivity: dict
+    prior: dict[str, np.ndarray]
+    scenario_files: list[Path] = field(default_factory=list)
+    notebooks: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    started: str = ""
+
+    def label(self, name: str) -> str:
+        """Plain-language name of a model parameter."""
+        return plain_name(name, levers=self.fit.priors.levers)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` with the fixed float format and Unix line ends."""
+    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def provenance(res: Results, *, with_times: bool) -> dict:
+    """Where every number came from; run times and timestamps only when ``with_times``."""
+    p = res.fit.provenance()
+    out = {
+        "priors_file": p["priors_file"],
+        "priors_hash": p["priors_hash"],
+        "posterior_priors_hash": p["posterior_priors_hash"],
+        "evidence_hash": p["evidence_hash"],
+        "poll_reading": p["poll_reading"],
+        "evidence_refused": "; ".join(p["evidence_refused"]) or "none",
+        "seed": p["seed"],
+        "as_of": p["as_of"],
+        "sampler": ", ".join(f"{k}={v}" for k, v in p["sampler"].items()),
+        "scenario_files": ", ".join(f.name for f in res.scenario_files),
+        "git_commit": git_commit(),
+        "sampler_diagnostics": _diagnostics(res.fit.diagnostics),
+    }
+    out |= {f"version_{k}": v for k, v in p["versions"].items()}
+    if with_times:
+        out |= {
+            "report_started": res.started,
+            "baseline_posterior": "read from cache" if res.fit.cached else "fresh NUTS fit",
+            "baseline_fit_seconds": round(res.fit.seconds, 2),
+        }
+        out |= {f"seconds_{k}": round(v, 2) for k, v in res.seconds.items()}
+    return out
+
+
+def _diagnostics(d: dict) -> str:
+    text = (
+        f"max R-hat {d['r_hat_max']:.4f}, min bulk ESS {d['ess_bulk_min']:.0f}, "
+        f"min tail ESS {d['ess_tail_min']:.0f}, divergences {d['divergences']}"
+    )
+    return text + (": " + "; ".join(d["problems"]) if d["problems"] else ": OK")
+
+
+def evidence_frames(res: Results) -> dict[str, pd.DataFrame]:
+    ev = res.fit.evidence
+    return {
+        "evidence_poll": ev.poll.drop(columns=["opposed"], errors="ignore"),
+        "evidence_reference": ev.reference,
+        "evidence_calendar": ev.calendar,
+    }
+
+
+def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
+    """Every table of the report, by file stem, with full precision and no run times.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+    """
+    s, sens = res.summary, res.sensitivity
+    rows = [{"quantity": k, "label": lbl, **s[k]} for k, lbl in OUTCOMES.items()]
+    rows.append({"quantity": "months_to_enactment", "label": "Months to enactment (if willing)"})
+    rows[-1] |= s["months_to_enactment"]
+    tables = {"summary": pd.DataFrame(rows)}
+    tp = res.timing
+    tables["timing"] = pd.DataFrame(
+        [
+            {"curve": name, "month": m, "mean": mean, "lo": lo, "hi": hi}
+            for name, curve in tp["curves"].items()
+            for m, mean, lo, hi in zip(
+                tp["months"], curve, tp["bands"][name]["lo"], tp["bands"][name]["hi"], strict=True
+            )
+        ]
+    )
+    tables["timing_events"] = pd.DataFrame(
+        [
+            {"curve": name, "event": e, "month": tp["calendar"][e], **v}
+            for name, by_event in tp["p_before"].items()
+            for e, v in by_event.items()
+        ]
+        + [
+            {"curve": name, "event": "deal before the window closes", "month": None, **v}
+            for name, v in tp["p_deal_in_window"].items()
+        ]
+    )
+    tables["designs"] = res.ranking
+    tables["scenarios"] = res.scenarios
+    tor = pd.DataFrame(sens["tornado"])
+    tables["tornado"] = tor
+    tables["first_order"] = pd.DataFrame(
+        [{"input": k, "label": res.label(k), "index": v} for k, v in sens["first_order"].items()]
+    )
+
+    tables["evppi"] = pd.DataFrame(
+        [
+            {
+                "input": k,
+                "label": res.label(k),
+                "evppi_points": v,
+                "evidence": evidence_for_input(k),
+            }
+            for k, v in sens["evppi"].items()
+        ]
+        + [{"input": "(all: EVPI)", "label": "every input", "evppi_points": sens["evpi"]}]
+    )
+    flips = [
+        {k: v for k, v in f.items() if not isinstance(v, list | dict)} for f in sens["flip_points"]
+    ]
+    tables["flip_points"] = pd.DataFrame(flips)
+    tables["psense"] = pd.DataFrame(sens["psense"])
+    tables["priors"] = pd.DataFrame(prior_rows(res))
+    tables |= evidence_frames(res)
+    prov = provenance(res, with_times=False)
+    tables["provenance"] = pd.DataFrame(
+        {"key": list(prov), "value": [str(v) for v in prov.values()]}
+    )
+    if tables["psense"].empty:
+        tables["psense"] = pd.DataFrame(columns=["quantity", "kind", "prior", "likelihood"])
+    return tables
+
+
+def prior_rows(res: Results) -> list[dict]:
+
+    touched = data_params(res.fit.priors, res.fit.evidence)
+    rows = []
+    for name, p in res.fit.priors.params.items():
+        lower, upper, mass = p.interval or (None, None, None)
+        post = interval(res.fit.draws[name])
+        rows.append(
+            {
+                "name": name,
+                "label": res.label(name),
+                "prior": p.describe(),
+                "params": json.dumps(p.params, sort_keys=True),
+                "elicited_lower": lower,
+                "elicited_upper": upper,
+                "elicited_mass": mass,
+                "informed_by": "data and judgment" if name in touched else "judgment only",
+                "posterior_mean": post["mean"],
+                "posterior_lo": post["lo"],
+                "posterior_hi": post["hi"],
+                "source": p.source,
+            }
+        )
+    return rows
+
+
+def figures(res: Results) -> dict[str, tuple[object, str]]:
+    """Every figure of the report, by file stem: (matplotlib Figure, alt text).
+
+    Returns
+    -------
+    dict of str to (matplotlib.figure.Figure, str)
+    """
+
+    s, sens, tp = res.summary, res.sensitivity, res.timing
+    out = {}
+    out["decomposition"] = (
+        plots.decomposition(decomposition_table(s)),
+        "Point-and-interval chart of P(framework), P(Congress enacts in time), P(Mexico accepts) "
+        f"and their product P(deal) = {s['p_deal']['mean']:.1%}.",
+    )
+    out["timing"] = (
+        timing_figure(res.fit, tp),
+        "Cumulative probability that Congress has enacted the package by each month, per request "
+        "timing, with calendar events as vertical lines.",
+    )
+    out["winset"] = (
+        plots.winset(res.ranking, p_framework=s["p_framework"]["mean"]),
+        f"Scatter of {len(res.ranking)} package designs by P(Congress enacts in time) and "
+        "P(Mexico accepts), with the baseline and best design marked.",
+    )
+    out["scenarios"] = (
+        plots.scenarios(res.scenarios, value="p_deal"),
+        "P(deal) with its 90% interval under each scenario, baseline first.",
+    )
+    sens_figures = sensitivity_figures(sens, n_top=TOP_INPUTS)
+    out["tornado"] = (
+        sens_figures["tornado"],
+        f"Tornado chart of the {TOP_INPUTS} inputs that move P(deal) most between their 10th "
+        "and 90th percentiles.",
+    )
+    out["first_order"] = (
+        sens_figures["first_order"],
+        "Bar chart of the share of the variance of P(deal) each input explains alone.",
+    )
+    out["evppi"] = (
+        sens_figures["evppi"],
+        "Bar chart of the expected value of partial perfect information of each input.",
+    )
+    names = list(res.fit.priors.params)
+    prior = {n: res.prior[n] for n in names if n in res.prior}
+    post = {n: res.fit.draws[n] for n in names}
+    out["prior_posterior"] = (
+        plots.prior_posterior(prior, post, ncols=5),
+        "Grid of density histograms, one panel per parameter: prior (dashed) and posterior "
+        "(solid).",
+    )
+    return out

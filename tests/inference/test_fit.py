@@ -1,0 +1,55 @@
+"""Fitting: reproducibility, the cache, and diagnostics."""
+
+import numpy as np
+
+from model.inference.fit import fit
+
+
+def test_same_seed_same_numbers(small_fit, baseline_priors, small_settings):
+    again = fit(baseline_priors, settings=small_settings, cache=False)
+    for name, values in small_fit.draws.items():
+        np.testing.assert_array_equal(values, again.draws[name])
+
+
+def test_cached_fit_is_reused_and_identical(small_fit, baseline_priors, small_settings):
+    again = fit(baseline_priors, settings=small_settings)
+    assert again.cached
+    np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])
+
+
+def test_different_seed_agrees_within_monte_carlo_error(small_fit, baseline_priors, small_settings):
+    from dataclasses import replace
+
+    from model.analysis.outcomes import evaluate
+
+    other = fit(baseline_priors, settings=replace(small_settings, seed=7), cache=False)
+    a = evaluate(small_fit.draws, baseline_priors, small_fit.evidence)["p_deal"]
+    b = evaluate(other.draws, baseline_priors, other.evidence)["p_deal"]
+    assert not np.array_equal(a, b)
+    se = np.sqrt(a.var() / len(a) + b.var() / len(b))
+    assert abs(a.mean() - b.mean()) < 4 * se
+
+
+def test_corrupt_cache_is_reported_and_refitted(small_fit, baseline_priors, small_settings, capsys):
+    path = small_fit.cache_file
+    path.write_bytes(b"this is not netCDF")
+    again = fit(baseline_priors, settings=small_settings)
+    assert not again.cached
+    assert capsys.readouterr().err == "", "fit() must not print; the CLI prints its notes"
+    assert any("cache file unreadable" in n and "refitting" in n for n in again.notes)
+    np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])
+    assert fit(baseline_priors, settings=small_settings).cached
+
+
+def test_diagnostics_are_reported(small_fit):
+    d = small_fit.diagnostics
+    assert {"r_hat_max", "ess_bulk_min", "divergences", "problems", "ok"} <= set(d)
+    assert d["r_hat_max"] < 1.05
+
+
+def test_cached_fit_keeps_the_diagnostics_it_was_fitted_with(
+    small_fit, baseline_priors, small_settings
+):
+    again = fit(baseline_priors, settings=small_settings)
+    assert again.cached
+    assert again.diagnostics == small_fit.diagnostics

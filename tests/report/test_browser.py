@@ -1,0 +1,96 @@
+"""The report as a reader sees it: headless Chromium over the DevTools protocol.
+
+Checks that every figure loads with a non-zero size, that the console stays free of errors,
+that the page does not overflow a phone's width, and that the headline number equals
+``feasibility run --json``'s ``p_deal.mean``. Keeps a screenshot of the first screen.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.report.cdp import Browser, find_chromium
+from tests.conftest import SMALL
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_COPY = Path("/tmp/feasibility-first-screen.png")
+
+PAGE_STATE = """
+(async () => {
+  await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
+  const h = document.getElementById("headline");
+  return {
+    images: [...document.images].map(i => {
+      const r = i.getBoundingClientRect();
+      return {alt: i.alt, natural: [i.naturalWidth, i.naturalHeight], shown: [r.width, r.height]};
+    }),
+    headline: h ? h.dataset.pDeal : null,
+    headlineText: h ? h.innerText : "",
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  };
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = find_chromium()
+    if path is None:
+        pytest.skip(
+            "headless Chromium not found (/usr/bin/chromium or `chromium` on PATH): install "
+            "Debian's chromium package (apt-get install chromium); .ci/run installs it"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(chromium, tmp_path_factory, baseline_priors, small_settings):
+    from model.report.build import build_report
+
+    out = tmp_path_factory.mktemp("browser") / "reports"
+    return build_report(
+        baseline_priors, settings=small_settings, out=out, notebooks=False, progress=lambda s: None
+    )
+
+
+def _run_json(capsys) -> dict:
+    from model.cli import main
+
+    capsys.readouterr()
+    args = ["--draws", str(SMALL["draws"]), "--tune", str(SMALL["tune"])]
+    code = main(["run", "--json", *args, "--chains", str(SMALL["chains"])])
+    assert code == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_reads_well_in_headless_chromium(report, tmp_path, capsys):
+    expected = _run_json(capsys)["p_deal"]["mean"]
+    with Browser(tmp_path / "profile", width=1280, height=900) as browser:
+        browser.open(report.resolve().as_uri())
+        state = browser.evaluate(PAGE_STATE)
+        shot = browser.screenshot()
+        browser.viewport(390, 844, mobile=True)
+        phone = browser.evaluate(PAGE_STATE)
+        errors = browser.errors()
+
+    screenshot = tmp_path / "first-screen.png"
+    screenshot.write_bytes(shot)
+    shutil.copyfile(screenshot, SCREENSHOT_COPY)
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+
+    assert len(state["images"]) == 8
+    for img in state["images"]:
+        assert min(img["natural"]) > 0, img
+        assert min(img["shown"]) > 0, img
+        assert img["alt"].strip()
+    assert errors == []
+    assert float(state["headline"]) == expected
+    assert f"{expected:.1%}" in state["headlineText"]
+    assert phone["scrollWidth"] <= phone["innerWidth"], "the page overflows a phone's width"
+    for img in phone["images"]:
+        assert img["shown"][0] <= phone["innerWidth"]

@@ -1,0 +1,347 @@
+"""The report: sections in order, self-contained HTML, CSV tables, reproducibility and safety."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from model.constants import ROOT
+
+BAD = ROOT / "tests" / "fixtures" / "bad"
+TITLES = (
+    "Headline",
+    "Decomposition",
+    "Timing",
+    "Win-set map and design ranking",
+    "Scenarios",
+    "Sensitivity and value of information",
+    "Prior-sensitivity",
+    "Priors",
+    "Evidence",
+    "Provenance",
+    "Notebooks",
+)
+TABLES = {
+    "summary",
+    "timing",
+    "timing_events",
+    "designs",
+    "scenarios",
+    "tornado",
+    "first_order",
+    "evppi",
+    "flip_points",
+    "psense",
+    "priors",
+    "evidence_poll",
+    "evidence_reference",
+    "evidence_calendar",
+    "provenance",
+}
+FIGURES_BY_SECTION = {
+    "decomposition": ["decomposition"],
+    "timing": ["timing"],
+    "designs": ["winset"],
+    "scenarios": ["scenarios"],
+    "sensitivity": ["tornado", "first_order", "evppi"],
+    "priors": ["prior_posterior"],
+}
+
+
+def _build(priors, settings, out: Path, **kwargs) -> tuple[Path, list[str]]:
+    from model.report.build import build_report
+
+    lines: list[str] = []
+    path = build_report(
+        priors, settings=settings, out=out, notebooks=False, progress=lines.append, **kwargs
+    )
+    return path, lines
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, baseline_priors, small_settings):
+    """One report, plus the Results it was written from (captured from `compute`)."""
+    import model.report.build as report
+
+    captured = {}
+    original = report.compute
+
+    def spy(*args, **kwargs):
+        captured["res"] = original(*args, **kwargs)
+        return captured["res"]
+
+    out = tmp_path_factory.mktemp("report") / "reports"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "compute", spy)
+        path, lines = _build(baseline_priors, small_settings, out)
+    return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
+
+
+class _Page(HTMLParser):
+    """Collect section ids, images (with their enclosing figure) and every src/href."""
+
+    def __init__(self):
+        super().__init__()
+        self.sections, self.images, self.refs, self.stack = [], [], [], []
+        self.first_ids = []
+        self.captions = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.first_ids.append(a["id"])
+        if tag == "section":
+            self.sections.append(a.get("id"))
+        if tag in ("figure", "section"):
+            self.stack.append((tag, a.get("id")))
+        if tag == "figcaption":
+            self.captions += 1
+        if tag == "img":
+            figure = next((i for t, i in reversed(self.stack) if t == "figure"), None)
+            self.images.append(a | {"figure": figure, "section": self.sections[-1]})
+        for key in ("src", "href"):
+            if key in a:
+                self.refs.append(a[key])
+
+    def handle_endtag(self, tag):
+        if tag in ("figure", "section") and self.stack:
+            self.stack.pop()
+
+
+def _page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_sections_in_order_in_html_and_markdown(built):
+    from model.report.sections import SECTION_IDS
+
+    assert _page(built["path"]).sections == list(SECTION_IDS)
+    md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", md, flags=re.M)
+    assert len(headings) == len(TITLES)
+    for heading, title in zip(headings, TITLES, strict=True):
+        assert heading.startswith(title), (heading, title)
+
+
+def test_html_is_self_contained(built):
+    page = _page(built["path"])
+    text = built["path"].read_text(encoding="utf-8")
+    external = [r for r in page.refs if re.match(r"\s*(https?:)?//", r)]
+    assert external == []
+    assert "<script" not in text
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text)
+
+
+def test_every_figure_is_an_embedded_png_with_alt_and_caption(built):
+    page = _page(built["path"])
+    assert len(page.images) == sum(len(v) for v in FIGURES_BY_SECTION.values())
+    assert page.captions == len(page.images)
+    for img in page.images:
+        prefix = "data:image/png;base64,"
+        assert img["src"].startswith(prefix)
+        png = base64.b64decode(img["src"][len(prefix) :], validate=True)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert img.get("alt", "").strip()
+        assert img["figure"] is not None
+    where = {img["figure"].removeprefix("fig-"): img["section"] for img in page.images}
+    for section, names in FIGURES_BY_SECTION.items():
+        for name in names:
+            assert where[name] == section
+            assert (built["out"] / "figures" / f"{name}.png").stat().st_size > 0
+
+
+def test_markdown_links_existing_figures_and_tables(built):
+    md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    figures = re.findall(r"\]\((figures/[^)]+\.png)\)", md)
+    tables = re.findall(r"\]\((tables/[^)]+\.csv)\)", md)
+    assert len(figures) == 8 and tables
+    for rel in figures + tables:
+        assert (built["out"] / rel).is_file(), rel
+    assert "data:image" not in md
+
+
+def test_every_table_written_as_csv(built):
+    names = {p.stem for p in (built["out"] / "tables").glob("*.csv")}
+    assert names >= TABLES
+    assert (built["out"] / "tables" / "provenance.json").is_file()
+
+
+def test_headline_number_matches_the_run_summary(built, small_fit):
+    from model.analysis.baseline import run_summary
+
+    text = built["path"].read_text(encoding="utf-8")
+    match = re.search(r'id="headline" data-p-deal="([^"]+)"', text)
+    assert match
+    mean = run_summary(small_fit)["p_deal"]["mean"]
+    assert float(match.group(1)) == mean
+    assert f"P(deal) = {mean:.1%}" in text
+
+
+def test_headline_paragraph_is_built_from_the_numbers(built):
+    from model.report.sections import headline_text
+
+    res = built["res"]
+    text = headline_text(res)
+    deal = res.summary["p_deal"]
+    assert f"{deal['mean']:.0%}" in text and f"{deal['lo']:.0%}" in text
+    assert "weakest link" in text
+    assert res.label(res.sensitivity["tornado"][0]["input"]) in text
+
+
+def test_progress_lines_are_numbered_and_plain(built):
+    lines = built["lines"]
+    steps = [m.group(1) for line in lines if (m := re.match(r"^\[(\d)/6\] ", line))]
+    assert steps == sorted(steps) and set(steps) == {str(i) for i in range(1, 7)}
+    n = len(sorted((ROOT / "priors" / "scenarios").glob("*.toml")))
+    assert any(
+        re.match(rf"^\[3/6\] scenarios {n}/{n}: \w+ \((recompute|reweight|refit)", s) for s in lines
+    )
+    assert not any("\r" in line for line in lines)
+    assert lines[-1].startswith("report ready:")
+
+
+def test_same_seed_writes_identical_csv_tables(built, baseline_priors, small_settings, tmp_path):
+    _build(baseline_priors, small_settings, tmp_path / "again")
+    first = sorted((built["out"] / "tables").glob("*.csv"))
+    second = sorted((tmp_path / "again" / "tables").glob("*.csv"))
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_failing_run_leaves_the_previous_report_intact(
+    built, baseline_priors, small_settings, tmp_path, monkeypatch
+):
+    import model.report.build
+
+    out = tmp_path / "reports"
+    shutil.copytree(built["out"], out)
+    (out / "bench.txt").write_text("kept\n")
+    before = _snapshot(out)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("sensitivity failed on purpose")
+
+    monkeypatch.setattr(model.report.build, "sensitivity", boom)
+    with pytest.raises(RuntimeError, match="on purpose"):
+        _build(baseline_priors, small_settings, out)
+    assert _snapshot(out) == before
+    assert not list(out.glob(".tmp-*"))
+
+
+def test_failing_run_into_a_new_folder_leaves_nothing(
+    baseline_priors, small_settings, tmp_path, monkeypatch
+):
+    import model.report.build
+
+    monkeypatch.setattr(model.report.build, "sensitivity", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        _build(baseline_priors, small_settings, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_swap_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
+    import model.report.build as report
+
+    out, new = tmp_path / "out", tmp_path / "tmp" / "new"
+    for folder, text in ((out, "old"), (new, "new")):
+        (folder / "tables").mkdir(parents=True)
+        (folder / "tables" / "a.csv").write_text(text)
+        (folder / "feasibility.html").write_text(text)
+        (folder / "feasibility.md").write_text(text)
+    (out / "bench.txt").write_text("kept")
+    before = _snapshot(out)
+    real, calls = report.os.replace, []
+
+    def flaky(src, dst):
+        calls.append(src)
+        if len(calls) == 5:
+            raise OSError("disk full")
+        real(src, dst)
+
+    monkeypatch.setattr(report.os, "replace", flaky)
+    with pytest.raises(OSError, match="disk full"):
+        report.swap_into_place(new, out, backup=tmp_path / "tmp" / "old")
+    assert _snapshot(out) == before
+    monkeypatch.setattr(report.os, "replace", real)
+    report.swap_into_place(new, out, backup=tmp_path / "tmp" / "old2")
+    assert (out / "feasibility.html").read_text() == "new"
+    assert (out / "bench.txt").read_text() == "kept"
+
+
+def test_bad_priors_file_exits_2_and_writes_nothing(tmp_path, capsys):
+    from model.cli import main
+
+    out = tmp_path / "out"
+    scenario = BAD / "misspelled_param.toml"
+    code = main(["report", "--out", str(out), "--scenario", str(scenario), "--skip-notebooks"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1 and err.startswith("error:")
+    assert not out.exists()
+
+
+def test_bad_evidence_exits_2_before_anything_is_written(tmp_path, capsys):
+    from model.cli import main
+
+    out = tmp_path / "out"
+    folder = BAD / "evidence_poll_bad_share"
+    code = main(["report", "--out", str(out), "--set", f"evidence.dir='{folder}'"])
+    assert code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def _html_for(res) -> str:
+    from model.report.render import to_html
+    from model.report.sections import document
+
+    return to_html(document(res, {}))
+
+
+def test_diagnostics_banner_at_the_top_when_the_sampler_fails(built):
+    res = copy.copy(built["res"])
+    res.fit = copy.copy(res.fit)
+    problems = ["R-hat 1.200 > 1.01 for gov_will: chains disagree", "3 divergent transitions"]
+    res.fit.diagnostics = dict(res.fit.diagnostics, problems=problems, ok=False)
+    text = _html_for(res)
+    page = _Page()
+    page.feed(text)
+    assert page.first_ids[0] == "diagnostics-banner"
+    assert 'role="alert"' in text
+    for problem in problems:
+        assert problem.replace(">", "&gt;") in text
+    assert text.index("diagnostics-banner") < text.index('id="headline"')
+
+
+def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
+    res = copy.copy(built["res"])
+    res.fit = copy.copy(res.fit)
+    res.fit.diagnostics = dict(res.fit.diagnostics, problems=[], ok=True)
+    text = _html_for(res)
+    assert 'id="diagnostics-banner"' not in text
+    assert "Sampler diagnostics: OK (max R-hat" in text
+
+
+def test_markdown_table_escapes_pipes_without_tabulate():
+    import pandas as pd
+
+    from model.report.render import md_table
+
+    text = md_table(pd.DataFrame({"a|b": ["x|y", "line\nbreak"], "n": [1, 2]}))
+    lines = text.splitlines()
+    assert lines[0] == "| a\\|b | n |"
+    assert lines[2] == "| x\\|y | 1 |"
+    assert lines[3] == "| line<br>break | 2 |"
