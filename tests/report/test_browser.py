@@ -12,8 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.report.cdp import Browser, find_chromium
+
 from tests.conftest import SMALL
+from tests.report.cdp import Browser, find_chromium
 
 pytestmark = pytest.mark.browser
 

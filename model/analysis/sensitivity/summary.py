@@ -1,8 +1,8 @@
 """Sensitivity and value of information for P(deal): ``feasibility sensitivity [--json]``.
 
-Everything reuses the baseline posterior draws (no refit): prior power-scaling (`model.analysis.sensitivity.psense`),
-a set-and-recompute tornado and flip points (`model.tornado`), first-order variance indices
-(`model.variance_indices`), and EVPI / EVPPI of the package-design decision over the full lever
+Everything reuses the baseline posterior draws (no refit): prior power-scaling (``psense``),
+a set-and-recompute tornado and flip points (``tornado``), first-order variance indices
+(``variance_indices``), and EVPI / EVPPI of the package-design decision over the full lever
 grid (`model.voi`), each translated into plain sentences.
 """
 
