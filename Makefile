@@ -35,6 +35,8 @@ run: $(STAMP) ## Fit the baseline and print P(deal) and its parts
 	$(VENV)/bin/feasibility run
 
 reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html,md}, figures, tables
+	@$(PY) -c 'from model.report.notebooks import missing_requirements as m; import sys; sys.exit(bool(m()))' || \
+		{ set -o pipefail; $(PIP) -e '.[report]' 2>&1 | $(QUIET); }
 	$(VENV)/bin/feasibility report --out reports
 
 test: $(STAMP) ## Run the test suite (fast tests; slow ones with `make test-slow`)

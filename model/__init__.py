@@ -20,6 +20,8 @@ from model.errors import InputError
 
 EXPORTS = {
     "load_priors": "model.case.priors",
+    "level_label": "model.case.levers",
+    "describe": "model.case.levers",
     "evidence_for": "model.inference.fit",
     "fit": "model.inference.fit",
     "Settings": "model.inference.settings",
@@ -29,13 +31,11 @@ EXPORTS = {
     "evaluate": "model.analysis.outcomes",
     "run_summary": "model.analysis.baseline",
     "decomposition_table": "model.analysis.baseline",
-    "OUTCOMES": "model.analysis.baseline",
     "answer": "model.analysis.whatif",
     "compare": "model.analysis.whatif",
     "rank_designs": "model.analysis.decision",
     "timing_payload": "model.analysis.timing",
     "sensitivity": "model.analysis.sensitivity.summary",
-    "evidence_for_input": "model.analysis.sensitivity.summary",
     "format_table": "model.views.tables",
     "format_comparison": "model.views.tables",
     "format_timing": "model.views.tables",

@@ -183,11 +183,12 @@ def cmd_timing(args) -> int:
 
 def cmd_sensitivity(args) -> int:
     from model.analysis.sensitivity.summary import sensitivity
+    from model.views.payloads import sensitivity_payload
     from model.views.tables import format_sensitivity
 
     result = _fit(args)
     payload = sensitivity(result)
-    _emit(args, payload, format_sensitivity(payload))
+    _emit(args, sensitivity_payload(payload), format_sensitivity(payload))
     return _strict(args, result.diagnostics)
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.analysis.intervals import interval
+from model.analysis.intervals import bounds, interval
 from model.analysis.outcomes import evaluate, timing
 from model.constants import TIMING_MONTHS
 from model.inference.fit import Fit
 
-OUTCOMES = {
-    "p_framework": "Framework agreed (Level I)",
-    "p_enacted": "US Congress enacts in time",
-    "p_accepted": "Mexico accepts",
-    "p_deal": "Deal: all three",
-}
+OUTCOMES = ("p_framework", "p_enacted", "p_accepted", "p_deal")
+"""The outcome probabilities, in the order every table shows them; labels come from the case."""
 
 
 def run_summary(fit: Fit, *, design=None) -> dict:
@@ -32,20 +28,21 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     -------
     dict
         Keys ``p_framework``, ``p_enacted``, ``p_accepted``, ``p_deal`` (each
-        ``{"mean", "lo", "hi"}``), ``months_to_enactment``, ``timing``, ``diagnostics``,
-        ``provenance``.
+        ``{"mean", "lo", "hi"}``), ``labels`` (outcome -> the case's label),
+        ``months_to_enactment``, ``timing``, ``diagnostics``, ``provenance``.
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
     months = np.arange(TIMING_MONTHS + 1)
     curve = timing(fit.draws, fit.priors, fit.evidence, months, design=design)
     mean_curve = curve.mean(axis=0)
     result = {k: interval(out[k]) for k in OUTCOMES}
+    result["labels"] = fit.priors.vocabulary.outcome_labels()
     result["months_to_enactment"] = interval(out["months_to_enactment"])
     result["timing"] = {
         "months": months.tolist(),
         "p_enacted_by": mean_curve.tolist(),
-        "p_enacted_by_lo": np.quantile(curve, 0.05, axis=0).tolist(),
-        "p_enacted_by_hi": np.quantile(curve, 0.95, axis=0).tolist(),
+        "p_enacted_by_lo": bounds(curve, axis=0)[0].tolist(),
+        "p_enacted_by_hi": bounds(curve, axis=0)[1].tolist(),
         "median_months_to_enactment": float(np.median(out["months_to_enactment"])),
         "conditional_on": "framework agreed",
     }
@@ -57,4 +54,4 @@ def run_summary(fit: Fit, *, design=None) -> dict:
 
 def decomposition_table(summary: dict) -> pd.DataFrame:
     """The four outcome probabilities as rows ``label, mean, lo, hi`` (for figures and tables)."""
-    return pd.DataFrame([{"label": label, **summary[key]} for key, label in OUTCOMES.items()])
+    return pd.DataFrame([{"label": summary["labels"][key], **summary[key]} for key in OUTCOMES])

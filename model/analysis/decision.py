@@ -6,6 +6,8 @@ parameters imply, not what we believe about them, so no design needs a refit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +20,31 @@ from model.inference.fit import Fit
 ARENAS = ("p_enacted", "p_accepted", "p_deal")
 
 
-def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> tuple[list[dict], dict]:
+@dataclass(frozen=True)
+class DesignMatrix:
+    """Per-draw outcome probabilities of every design.
+
+    Attributes
+    ----------
+    designs : list of dict
+        Pure designs (lever -> level), one per column.
+    p_enacted, p_accepted, p_deal : numpy.ndarray
+        Arrays of shape (draws, designs).
+    """
+
+    designs: list[dict]
+    p_enacted: np.ndarray
+    p_accepted: np.ndarray
+    p_deal: np.ndarray
+
+    def __getitem__(self, outcome: str) -> np.ndarray:
+        """The (draws, designs) array of one outcome, by name (``"p_deal"``, ...)."""
+        if outcome not in ARENAS:
+            raise KeyError(outcome)
+        return getattr(self, outcome)
+
+
+def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> DesignMatrix:
     """Per-draw outcome probabilities for each design.
 
     Parameters
@@ -30,9 +56,7 @@ def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> tuple[list[dict]
 
     Returns
     -------
-    designs : list of dict
-    matrices : dict
-        ``p_enacted``, ``p_accepted``, ``p_deal``: arrays of shape (draws, designs).
+    DesignMatrix
     """
     designs = grid(fit.priors.levers) if designs is None else designs
     columns = {k: [] for k in ARENAS}
@@ -40,10 +64,10 @@ def deal_matrix(fit: Fit, designs: list[dict] | None = None) -> tuple[list[dict]
         out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
         for k in ARENAS:
             columns[k].append(out[k])
-    return designs, {k: np.column_stack(v) for k, v in columns.items()}
+    return DesignMatrix(designs, **{k: np.column_stack(v) for k, v in columns.items()})
 
 
-def rank_designs(fit: Fit, *, matrix: tuple[list[dict], dict] | None = None) -> pd.DataFrame:
+def rank_designs(fit: Fit, *, matrix: DesignMatrix | None = None) -> pd.DataFrame:
     """Every design with P(enacted), P(accepted), P(deal) (90% intervals), p_best and regret.
 
     ``gain_mean/lo/hi`` is the change in P(deal) from the baseline design, paired per draw.
@@ -52,7 +76,8 @@ def rank_designs(fit: Fit, *, matrix: tuple[list[dict], dict] | None = None) -> 
     The baseline (the priors file's design, possibly a mixture) is added as a last row; p_best
     and regret of the grid are computed over the grid alone, so p_best sums to 1 there.
     """
-    designs, mats = matrix or deal_matrix(fit)
+    mats = matrix or deal_matrix(fit)
+    designs = mats.designs
     utilities = mats["p_deal"]
     base = evaluate(fit.draws, fit.priors, fit.evidence)
     rows = []

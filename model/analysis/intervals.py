@@ -26,3 +26,24 @@ def interval(x: np.ndarray, *, weights: np.ndarray | None = None, mass: float = 
     lo, hi = weighted_quantile(x, [tail, 1 - tail], weights)
     mean = float(np.average(x, weights=weights))
     return {"mean": mean, "lo": float(lo), "hi": float(hi)}
+
+
+def bounds(x: np.ndarray, *, axis: int = 0, mass: float = CI_MASS) -> tuple[np.ndarray, np.ndarray]:
+    """Equal-tailed credible bounds of ``x`` along ``axis`` (e.g. per month of a curve).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Draws along ``axis``.
+    axis : int, default 0
+        The axis of the draws.
+    mass : float, default ``CI_MASS``
+        Mass inside the interval.
+
+    Returns
+    -------
+    lo, hi : numpy.ndarray
+    """
+    tail = (1 - mass) / 2
+    lo, hi = np.quantile(np.asarray(x, dtype=float), [tail, 1 - tail], axis=axis)
+    return lo, hi

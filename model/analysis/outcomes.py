@@ -34,7 +34,7 @@ def _start(draws: Draws, eff: Effects) -> np.ndarray:
 def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
     """Probability that Congress is willing to fund this design."""
     logit = draws["us_support"].copy()
-    for param, scale in eff.us.items():
+    for param, scale in eff.donor.items():
         logit = logit + scale * draws[param]
     return expit(logit)
 
@@ -46,7 +46,7 @@ def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
         axis=0,
     )
     logit = draws["gov_will"] - draws["opinion_weight"] * (opp - 0.5)
-    for param, scale in eff.mx.items():
+    for param, scale in eff.partner.items():
         logit = logit + scale * draws[param]
     return expit(logit)
 
@@ -96,7 +96,12 @@ def evaluate(
     out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
     out["months_to_enactment"] = np.zeros(n)
     for weight, pure in expand(design):
-        eff = effects(pure, priors.levers, base_components=priors.case["components"])
+        eff = effects(
+            pure,
+            priors.levers,
+            base_components=priors.case["components"],
+            arenas=priors.vocabulary.arenas,
+        )
         p_enacted, p_acc = _pure(draws, eff, lame_duck_end=lame_duck_end)
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
@@ -118,6 +123,11 @@ def timing(draws: Draws, priors: Priors, evidence: Evidence, months, *, design=N
     }
     total = 0.0
     for weight, pure in expand(design):
-        eff = effects(pure, priors.levers, base_components=priors.case["components"])
+        eff = effects(
+            pure,
+            priors.levers,
+            base_components=priors.case["components"],
+            arenas=priors.vocabulary.arenas,
+        )
         total = total + weight * enacted_by(draws, eff, months, **kwargs)
     return total

@@ -1,7 +1,8 @@
 """Package-design levers: validation, and what a design does to each arena.
 
-A lever (``[levers.NAME]``) has levels; each level may add log-odds terms to Congress
-(``us = {param = scale}``) and to Mexico (``mx = {...}``), add poll components to the
+A lever (``[levers.NAME]``) has levels; each level may add log-odds terms to the donor's
+legislature (``us = {param = scale}`` in the first case: the key is the arena's prefix,
+``case.arenas``) and to the partner (``mx = {...}``), add poll components to the
 package (``components``), and hold the request back (``request_not_before``, months).
 A design picks one level per lever, or a mixture (``{level = weight}``) when it is unknown.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from model.case.inputs import is_number, require_table, unknown_key
 from model.case.schema import CORE_PARAMS, LEVER_KEYS, LEVER_TABLE_KEYS, OPPOSE_PREFIX
+from model.case.vocabulary import in_sentence
 from model.errors import InputError
 
 
@@ -21,13 +23,15 @@ from model.errors import InputError
 class Effects:
     """What one pure design does: log-odds terms per arena, components, earliest request."""
 
-    us: dict[str, float]
-    mx: dict[str, float]
+    donor: dict[str, float]
+    partner: dict[str, float]
     components: tuple[str, ...]
     request_not_before: float
 
 
-def validate_levers(where, levers: dict[str, Any], params: dict[str, Any]) -> None:
+def validate_levers(
+    where, levers: dict[str, Any], params: dict[str, Any], *, arenas: dict[str, str]
+) -> None:
     """Check every lever and level, and that every effect parameter is used and exists."""
     used: set[str] = set()
     components: set[str] = set()
@@ -42,10 +46,11 @@ def validate_levers(where, levers: dict[str, Any], params: dict[str, Any]) -> No
         for level, spec in levels.items():
             key = f"levers.{lever}.levels.{level}"
             require_table(where, key, spec)
+            allowed = LEVER_KEYS | set(arenas.values())
             for k in spec:
-                if k not in LEVER_KEYS:
-                    raise unknown_key(where, f"{key}.{k}", LEVER_KEYS)
-            for arena in ("us", "mx"):
+                if k not in allowed:
+                    raise unknown_key(where, f"{key}.{k}", allowed)
+            for arena in arenas.values():
                 terms = require_table(where, f"{key}.{arena}", spec.get(arena, {}))
                 for param, scale in terms.items():
                     if not param.startswith(f"{arena}_") or param not in params:
@@ -70,7 +75,8 @@ def validate_levers(where, levers: dict[str, Any], params: dict[str, Any]) -> No
                     where, f"{key}.request_not_before", "must be months >= 0", "fix it"
                 )
     for name in params:
-        if name.startswith(("us_", "mx_")) and name not in CORE_PARAMS and name not in used:
+        prefixes = tuple(f"{a}_" for a in arenas.values())
+        if name.startswith(prefixes) and name not in CORE_PARAMS and name not in used:
             raise InputError(
                 where, f"params.{name}", "not used by any lever", "reference it or remove it"
             )
@@ -125,21 +131,23 @@ def expand(design: dict[str, Any]) -> list[tuple[float, dict[str, str]]]:
     return out
 
 
-def effects(pure: dict[str, str], levers: dict[str, Any], *, base_components) -> Effects:
+def effects(
+    pure: dict[str, str], levers: dict[str, Any], *, base_components, arenas: dict[str, str]
+) -> Effects:
     """Sum what each chosen level does into one :class:`Effects`."""
-    us: dict[str, float] = {}
-    mx: dict[str, float] = {}
+    donor: dict[str, float] = {}
+    partner: dict[str, float] = {}
     comps = list(base_components)
     not_before = 0.0
     for lever, level in pure.items():
         spec = levers[lever]["levels"][level]
-        for param, scale in spec.get("us", {}).items():
-            us[param] = us.get(param, 0.0) + float(scale)
-        for param, scale in spec.get("mx", {}).items():
-            mx[param] = mx.get(param, 0.0) + float(scale)
+        for param, scale in spec.get(arenas["donor"], {}).items():
+            donor[param] = donor.get(param, 0.0) + float(scale)
+        for param, scale in spec.get(arenas["partner"], {}).items():
+            partner[param] = partner.get(param, 0.0) + float(scale)
         comps += [c for c in spec.get("components", []) if c not in comps]
         not_before = max(not_before, float(spec.get("request_not_before", 0.0)))
-    return Effects(us, mx, tuple(comps), not_before)
+    return Effects(donor, partner, tuple(comps), not_before)
 
 
 def grid(levers: dict[str, Any]) -> list[dict[str, str]]:
@@ -151,11 +159,52 @@ def grid(levers: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def in_sentence(text: str) -> str:
-    """A level label as it reads mid-sentence: first letter lower-cased unless an acronym."""
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
 def label(pure: dict[str, str]) -> str:
     """Compact text for a pure design, e.g. ``military=none, conditions=reporting``."""
     return ", ".join(f"{k}={v}" for k, v in pure.items())
+
+
+def level_label(levers: dict[str, Any], lever: str, level: str) -> str:
+    """A level's label as it reads mid-sentence (``lever: level`` when it has none)."""
+    spec = levers[lever]["levels"][level]
+    return in_sentence(spec["label"]) if "label" in spec else f"{lever}: {level}"
+
+
+def describe(
+    design: dict[str, str],
+    levers: dict[str, Any],
+    *,
+    against: dict[str, Any] | None = None,
+    unchanged: str = "no change to the design on the table",
+) -> str:
+    """A pure design in the levers' own words, for sentences.
+
+    Parameters
+    ----------
+    design : dict
+        Lever -> level (extra keys, e.g. a ranking row's columns, are ignored).
+    levers : dict
+        The priors file's levers.
+    against : dict, optional
+        Another design: only the levers where ``design`` differs from it are described.
+    unchanged : str
+        The text when nothing differs.
+
+    Returns
+    -------
+    str
+        Level labels joined by "; ". Unlabelled on/off levers are grouped ("arms and cash on").
+    """
+    parts, switched = [], {}
+    for lever, spec in levers.items():
+        level = design[lever]
+        if against is not None and against.get(lever) == level:
+            continue
+        if "label" not in spec["levels"][level] and set(spec["levels"]) == {"on", "off"}:
+            switched.setdefault(level, []).append(lever)
+        else:
+            parts.append(level_label(levers, lever, level))
+    for level, names in switched.items():
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"{joined} {level}")
+    return "; ".join(parts) or unchanged

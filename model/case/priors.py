@@ -25,8 +25,10 @@ from model.case.schema import (
     EVIDENCE_KEYS,
     INTERVAL_KEYS,
     OPPOSE_PREFIX,
+    OPTIONAL_TOP_KEYS,
     TOP_KEYS,
 )
+from model.case.vocabulary import Vocabulary, read_vocabulary
 from model.constants import AS_OF, CACHE_DIR, PRIORS_FILE
 from model.errors import InputError
 
@@ -60,6 +62,12 @@ class Priors:
     layers: list[tuple[str, Any]] = field(default_factory=list)
     """Overlays in the order applied: ("scenario", path), ("overrides", dict), ("sets", list),
     ("as_of", date)."""
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    """The case's words: arena names, parameter labels, what evidence resolves each input."""
+
+    def label(self, name: str) -> str:
+        """Plain label of a parameter, from the case's vocabulary and lever labels."""
+        return self.vocabulary.label(name, levers=self.levers)
 
     @property
     def case(self) -> dict[str, Any]:
@@ -182,9 +190,10 @@ def load_priors(
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
     params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}
-    validate_levers(where, priors_raw["levers"], params)
+    vocabulary = read_vocabulary(where, priors_raw)
+    validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
-    return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo)
+    return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
 
 
 def validate_base(where, raw: dict[str, Any]) -> None:
@@ -192,10 +201,12 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for key in raw:
         if key not in TOP_KEYS:
             raise unknown_key(where, key, TOP_KEYS)
-    for key in TOP_KEYS:
+    for key in TOP_KEYS - OPTIONAL_TOP_KEYS:
         if key not in raw:
             raise InputError(where, key, "missing table", f"add a [{key}] table (see README)")
         require_table(where, key, raw[key])
+    arenas = read_vocabulary(where, raw).arenas
+    prefixes = tuple(f"{arenas[r]}_" for r in ("donor", "partner"))
     case = raw["case"]
     for key in case:
         if key not in CASE_KEYS:
@@ -208,12 +219,13 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
-        if name not in CORE_PARAMS and not name.startswith(("us_", "mx_", OPPOSE_PREFIX)):
+        if name not in CORE_PARAMS and not name.startswith((*prefixes, OPPOSE_PREFIX)):
             raise InputError(
                 where,
                 f"params.{name}",
                 "not a parameter of the model",
-                f"name it one of {', '.join(CORE_PARAMS)}, us_*, mx_* or oppose_*",
+                f"name it one of {', '.join(CORE_PARAMS)}, "
+                f"{prefixes[0]}*, {prefixes[1]}* or {OPPOSE_PREFIX}*",
             )
     for name in CORE_PARAMS:
         if name not in raw["params"]:

@@ -27,16 +27,20 @@ LIKELIHOOD_PARAMS = {"duration_mu", "duration_sigma"}
 """Core parameters a likelihood touches (the reference class); oppose_* are touched by the poll
 when the poll has a row for that component."""
 
-LEVER_KEYS = {"label", "us", "mx", "components", "request_not_before"}
-"""Keys a lever level may carry: effects on each arena, components it adds, timing."""
+LEVER_KEYS = {"label", "components", "request_not_before"}
+"""Keys a lever level may carry besides the arenas' effects (keyed by ``case.arenas``):
+components it adds, timing."""
 
-TOP_KEYS = {"case", "evidence", "params", "levers", "design"}
+TOP_KEYS = {"case", "evidence", "params", "levers", "design", "vocabulary"}
 """Tables of a priors file."""
+
+OPTIONAL_TOP_KEYS = {"vocabulary"}
+"""Tables a priors file may leave out (generic words are used)."""
 
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
 """Keys a scenario file may carry at the top."""
 
-CASE_KEYS = {"name", "as_of", "components", "description", "design_label"}
+CASE_KEYS = {"name", "as_of", "components", "description", "design_label", "arenas"}
 EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""

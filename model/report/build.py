@@ -33,7 +33,7 @@ from model.constants import SCENARIO_DIR
 from model.inference.fit import evidence_for, fit
 from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
-from model.report.notebooks import execute_all, notebooks
+from model.report.notebooks import execute_all, missing_requirements, notebooks
 from model.report.render import to_html, to_markdown
 from model.report.results import Results, csv_tables, figures, provenance, write_csv
 from model.report.sections import document
@@ -100,7 +100,13 @@ def _scenarios(fit, files: list[Path], steps: _Steps):
 
 
 def _notebooks(dest: Path, settings, steps: _Steps) -> list[Path]:
-
+    missing = missing_requirements()
+    if missing:
+        steps.say(
+            f"notebooks: skipped: {', '.join(missing)} not installed "
+            "(pip install -e '.[report]', which `make reports` does)"
+        )
+        return []
     found = notebooks()
     if not found:
         steps.say("notebooks: none in notebooks/ yet, skipped")

@@ -15,6 +15,7 @@ expression is rendered as an image whatever ``MPLBACKEND`` the caller set.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
@@ -31,12 +32,23 @@ __all__ = [
     "execute",
     "execute_all",
     "inject_parameters",
+    "missing_requirements",
     "notebooks",
     "parameters_cell",
     "to_html",
 ]
 
+REQUIREMENTS = ("nbclient", "nbformat", "nbconvert", "ipykernel")
+"""What executing notebooks needs: the ``report`` extra of pyproject.toml."""
+
 NOTEBOOK_DIR = ROOT / "notebooks"
+
+
+def missing_requirements() -> list[str]:
+    """The packages of the ``report`` extra that are not installed (empty when all are)."""
+    return [name for name in REQUIREMENTS if importlib.util.find_spec(name) is None]
+
+
 PARAMETERS_TAG = "parameters"
 _ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*=")
 

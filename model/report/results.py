@@ -16,8 +16,6 @@ import pandas as pd
 
 from model.analysis.baseline import OUTCOMES, decomposition_table
 from model.analysis.intervals import interval
-from model.analysis.sensitivity.psense import plain_name
-from model.analysis.sensitivity.summary import evidence_for_input
 from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
@@ -51,7 +49,7 @@ class Results:
 
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""
-        return plain_name(name, levers=self.fit.priors.levers)
+        return self.fit.priors.label(name)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -112,7 +110,8 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
     dict of str to pandas.DataFrame
     """
     s, sens = res.summary, res.sensitivity
-    rows = [{"quantity": k, "label": lbl, **s[k]} for k, lbl in OUTCOMES.items()]
+    labels = res.fit.priors.vocabulary.outcome_labels()
+    rows = [{"quantity": k, "label": labels[k], **s[k]} for k in OUTCOMES]
     rows.append({"quantity": "months_to_enactment", "label": "Months to enactment (if willing)"})
     rows[-1] |= s["months_to_enactment"]
     tables = {"summary": pd.DataFrame(rows)}
@@ -151,7 +150,7 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
                 "input": k,
                 "label": res.label(k),
                 "evppi_points": v,
-                "evidence": evidence_for_input(k),
+                "evidence": sens["resolved_by"].get(k, ""),
             }
             for k, v in sens["evppi"].items()
         ]
@@ -208,21 +207,27 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
     """
 
     s, sens, tp = res.summary, res.sensitivity, res.timing
+    words, labels = res.fit.priors.vocabulary.words, s["labels"]
+    enacted, accepted = f"P({labels['p_enacted']})", f"P({labels['p_accepted']})"
     out = {}
     out["decomposition"] = (
-        plots.decomposition(decomposition_table(s)),
-        "Point-and-interval chart of P(framework), P(Congress enacts in time), P(Mexico accepts) "
+        plots.decomposition(
+            decomposition_table(s), title=f"P(deal) = P(framework) × {enacted} × {accepted}"
+        ),
+        f"Point-and-interval chart of P(framework), {enacted}, {accepted} "
         f"and their product P(deal) = {s['p_deal']['mean']:.1%}.",
     )
     out["timing"] = (
         timing_figure(res.fit, tp),
-        "Cumulative probability that Congress has enacted the package by each month, per request "
-        "timing, with calendar events as vertical lines.",
+        f"Cumulative probability that {words['donor']} has enacted the package by each month, "
+        "per request timing, with calendar events as vertical lines.",
     )
     out["winset"] = (
-        plots.winset(res.ranking, p_framework=s["p_framework"]["mean"]),
-        f"Scatter of {len(res.ranking)} package designs by P(Congress enacts in time) and "
-        "P(Mexico accepts), with the baseline and best design marked.",
+        plots.winset(
+            res.ranking, p_framework=s["p_framework"]["mean"], xlabel=enacted, ylabel=accepted
+        ),
+        f"Scatter of {len(res.ranking)} package designs by {enacted} and "
+        f"{accepted}, with the baseline and best design marked.",
     )
     out["scenarios"] = (
         plots.scenarios(res.scenarios, value="p_deal"),

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from model.analysis.baseline import OUTCOMES
-from model.analysis.sensitivity.summary import evidence_for_input
-from model.case.levers import in_sentence
+from model.case.levers import describe
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.views.charts import timing_label
@@ -19,12 +18,6 @@ SECTION_IDS = (
     "prior-sensitivity", "priors", "evidence", "provenance", "notebooks",
 )  # fmt: skip
 """Section anchors in the order the report shows them."""
-
-HURDLES = {
-    "p_framework": "the two governments agreeing a framework",
-    "p_enacted": "the US Congress funding it before the election closes the window",
-    "p_accepted": "Mexico accepting it",
-}
 
 
 def _p(x: float) -> str:
@@ -40,26 +33,6 @@ def _row_ci(r, key: str) -> str:
     return _ci({k: r[f"{key}_{k}"] for k in ("mean", "lo", "hi")})
 
 
-def _design_changes(res: Results, best) -> str:
-    """Lever labels where the best design differs from the design on the table."""
-    levers, design = res.fit.priors.levers, res.fit.priors.design
-    parts, switched = [], {}
-    for lever, spec in levers.items():
-        level = best[lever]
-        if design.get(lever) == level:
-            continue
-        if "label" in spec["levels"][level]:
-            parts.append(in_sentence(spec["levels"][level]["label"]))
-        elif set(spec["levels"]) == {"on", "off"}:
-            switched.setdefault(level, []).append(lever)
-        else:
-            parts.append(f"{lever}: {level}")
-    for level, names in switched.items():
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        parts.append(f"{joined} {level}")
-    return "; ".join(parts) or "no change to the design on the table"
-
-
 def headline_text(res: Results) -> str:
     """The plain paragraph under the headline number, for a minister's adviser.
 
@@ -69,20 +42,22 @@ def headline_text(res: Results) -> str:
     """
 
     s, sens, ranking = res.summary, res.sensitivity, res.ranking
+    hurdles = res.fit.priors.vocabulary.hurdles()
     deal = s["p_deal"]
-    weakest = min(HURDLES, key=lambda k: s[k]["mean"])
-    others = [k for k in HURDLES if k != weakest]
+    weakest = min(hurdles, key=lambda k: s[k]["mean"])
+    others = [k for k in hurdles if k != weakest]
     text = [
         f"We put the chance that the package goes through at about {deal['mean']:.0%} "
         f"(90% interval {deal['lo']:.0%} to {deal['hi']:.0%}). Three things must all happen; "
-        f"the weakest link is {HURDLES[weakest]} ({s[weakest]['mean']:.0%}), against "
-        + " and ".join(f"{s[k]['mean']:.0%} for {HURDLES[k]}" for k in others)
+        f"the weakest link is {hurdles[weakest]} ({s[weakest]['mean']:.0%}), against "
+        + " and ".join(f"{s[k]['mean']:.0%} for {hurdles[k]}" for k in others)
         + "."
     ]
     best = ranking[ranking["is_best"]].iloc[0]
     base = ranking[ranking["is_baseline"]].iloc[0]
+    changes = describe(best, res.fit.priors.levers, against=res.fit.priors.design)
     text.append(
-        f"The best package design we found ({_design_changes(res, best)}) would move the chance "
+        f"The best package design we found ({changes}) would move the chance "
         f"from {base['p_deal_mean']:.0%} to {best['p_deal_mean']:.0%}, a gain of "
         f"{100 * best['gain_mean']:+.0f} percentage points (90% interval "
         f"{100 * best['gain_lo']:+.0f} to {100 * best['gain_hi']:+.0f}) against the design now on "
@@ -100,7 +75,7 @@ def headline_text(res: Results) -> str:
         name = max(evppi, key=evppi.get)
         text.append(
             f"Before choosing the design, the uncertainty most worth resolving is "
-            f"{res.label(name)}; {evidence_for_input(name)} would settle it (worth about "
+            f"{res.label(name)}; {sens['resolved_by'][name]} would settle it (worth about "
             f"{evppi[name]:.1f} percentage points of the chance of a deal)."
         )
     else:
@@ -117,11 +92,13 @@ def _fig(pngs: dict, name: str, caption: str) -> list:
 
 def _summary(res: Results) -> Section:
     s = res.summary
-    rows = [{"Quantity": lbl, "Mean [90% interval]": _ci(s[k])} for k, lbl in OUTCOMES.items()]
+    labels = res.fit.priors.vocabulary.outcome_labels()
+    rows = [{"Quantity": labels[k], "Mean [90% interval]": _ci(s[k])} for k in OUTCOMES]
+    who = res.fit.priors.vocabulary.words["donor_short"]
     m = s["months_to_enactment"]
     rows.append(
         {
-            "Quantity": "Months to enactment (if Congress acts)",
+            "Quantity": f"Months to enactment (if {who} acts)",
             "Mean [90% interval]": _ci(m, pct=False),
         }
     )
@@ -221,18 +198,9 @@ def _scenarios(res: Results, pngs) -> Section:
     )
 
 
-def _split_sentences(sens: dict) -> tuple[list[str], list[str], list[str]]:
-    """The sensitivity sentences as (tornado/indices/VOI, power-scaling, flip points)."""
-    flips = [f["sentence"] for f in sens["flip_points"]]
-    rest = sens["sentences"][: len(sens["sentences"]) - len(flips)]
-    explained = {r.get("explanation") for r in sens["psense"]}
-    k = next((i for i, t in enumerate(rest) if t in explained), len(rest))
-    return rest[:k], rest[k:], flips
-
-
 def _sensitivity(res: Results, pngs) -> Section:
     sens = res.sensitivity
-    main, _, flips = _split_sentences(sens)
+    main, flips = sens.sentences["measures"], sens.sentences["flip_points"]
     tor = pd.DataFrame(sens["tornado"]).head(TOP_INPUTS)
     rows = [
         {
@@ -263,7 +231,7 @@ def _sensitivity(res: Results, pngs) -> Section:
 
 def _prior_sensitivity(res: Results) -> Section:
     sens = res.sensitivity
-    _, said, _ = _split_sentences(sens)
+    said = sens.sentences["power_scaling"]
     rows = [
         {
             "Quantity": r["quantity"],
@@ -315,7 +283,7 @@ def _priors(res: Results, pngs) -> Section:
 def _evidence(res: Results) -> Section:
 
     captions = {
-        "evidence_poll": "Mexican opinion poll",
+        "evidence_poll": "Opinion poll",
         "evidence_reference": "Reference class: past aid packages, request to enactment",
         "evidence_calendar": "Calendar as known on the as-of date",
     }

@@ -38,4 +38,6 @@ def timing_figure(fit: Fit, payload: dict):
         curves,
         calendar=payload["calendar"],
         horizon_label=f"Months after the as-of date ({fit.evidence.as_of:%d %b %Y})",
+        title=f"Cumulative probability that {fit.priors.vocabulary.words['donor']} has enacted "
+        "the package by month t",
     )

@@ -36,7 +36,11 @@ from model.views.style import (
 )
 
 
-def decomposition(table: pd.DataFrame) -> Figure:
+def decomposition(
+    table: pd.DataFrame,
+    *,
+    title: str = "P(deal) = P(framework) × P(enacted in time) × P(accepted)",
+) -> Figure:
     """Point-and-interval chart of the factors of P(deal).
 
     Parameters
@@ -62,7 +66,6 @@ def decomposition(table: pd.DataFrame) -> Figure:
     ax.axhspan(yk - 0.45, yk + 0.45, color="0.9", zorder=0)
     ax.get_yticklabels()[k].set_fontweight("bold")
     ax.set_xlim(0, 1)
-    title = "P(deal) = P(framework) × P(Congress enacts in time) × P(Mexico accepts)"
     finish(ax, title, f"Probability (0-1); bars: {CRI}", "Factor", fontsize=10.5)
     return fig
 
@@ -73,6 +76,7 @@ def timing(
     *,
     calendar: Mapping[str, float],
     horizon_label: str = "months after the as-of date",
+    title: str = "Cumulative probability that the package has been enacted by month t",
 ) -> Figure:
     """Cumulative probability of enactment over time with calendar events.
 
@@ -110,7 +114,6 @@ def timing(
         ax.text(month, 0.985, f" {name}", rotation=90, transform=ax.get_xaxis_transform(), **kw)
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(0, 1.0)
-    title = "Cumulative probability that Congress has enacted the package by month t"
     finish(ax, title, horizon_label, "P(enacted by month t) (probability)")
     ax.grid(color="0.9", lw=0.6)
     handles = [*ax.get_legend_handles_labels()[0]]
@@ -126,7 +129,14 @@ def _iso_levels(p_framework: float) -> list[float]:
     return levels
 
 
-def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Figure:
+def winset(
+    designs: pd.DataFrame,
+    *,
+    p_framework: float,
+    n_top: int = 10,
+    xlabel: str = "P(enacted in time)",
+    ylabel: str = "P(accepted)",
+) -> Figure:
     """Two-level-game win-set map of package designs.
 
     Parameters
@@ -214,8 +224,7 @@ def winset(designs: pd.DataFrame, *, p_framework: float, n_top: int = 10) -> Fig
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
     title = f"Win-set map of package designs (P(framework) = {p_framework:.2f})"
-    xlabel = "P(US Congress enacts in time) (probability)"
-    finish(ax, title, xlabel, "P(Mexico accepts) (probability)")
+    finish(ax, title, f"{xlabel} (probability)", f"{ylabel} (probability)")
     fig.legend(ncol=2, **OUT_LEGEND)
     return fig
 

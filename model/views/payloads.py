@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from model.analysis.decision import ARENAS
+from model.analysis.sensitivity.summary import SensitivityResult
 from model.inference.fit import Fit
 from model.views.words import recommendation
 
@@ -28,3 +31,8 @@ def design_payload(fit: Fit, ranking: pd.DataFrame) -> dict:
         "baseline": row(ranking[ranking["is_baseline"]].iloc[0]),
         "provenance": fit.provenance(),
     }
+
+
+def sensitivity_payload(result: SensitivityResult) -> dict:
+    """JSON for ``feasibility sensitivity --json``: every field, sentences grouped by section."""
+    return dataclasses.asdict(result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.analysis.sensitivity.summary import evidence_for_input
 from model.views.figures import indices, tornado
 
 
@@ -27,7 +26,7 @@ def sensitivity_tables(payload: dict) -> dict[str, pd.DataFrame]:
     inputs = tor[["input", "label", "low_value", "high_value", "low", "high", "swing"]].copy()
     inputs["first_order"] = inputs["input"].map(payload["first_order"])
     inputs["evppi_points"] = inputs["input"].map(payload["evppi"])
-    inputs["evidence"] = inputs["input"].map(evidence_for_input)
+    inputs["evidence"] = inputs["input"].map(payload["resolved_by"])
     return {
         "inputs": inputs,
         "tornado": tor,

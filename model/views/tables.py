@@ -14,8 +14,8 @@ from model.views.words import recommendation
 def format_table(summary: dict) -> str:
     """Plain-text table of the run summary for a terminal."""
     lines = [f"{'quantity':<32}{'mean':>8}{'90% interval':>20}"]
-    for key, label in OUTCOMES.items():
-        s = summary[key]
+    for key in OUTCOMES:
+        s, label = summary[key], summary["labels"][key]
         lines.append(f"{label:<32}{s['mean']:>8.3f}{f'[{s["lo"]:.3f}, {s["hi"]:.3f}]':>20}")
     m = summary["months_to_enactment"]
     lines.append(
@@ -168,7 +168,10 @@ def format_sensitivity(payload: dict, *, min_swing: float = 0.0005) -> str:
         f"({prov['n_draws']} posterior draws, {prov['n_designs']} designs; no refit)",
         "",
         "In plain words:",
-        *(f"- {s}" for s in payload["sentences"] if s not in flips),
+        *(
+            f"- {s}"
+            for s in payload["sentences"]["measures"] + payload["sentences"]["power_scaling"]
+        ),
         "",
         "Per input: P(deal) with the input at its 10th / 90th posterior percentile "
         "(set-and-recompute), swing and EVPPI in probability points, first-order variance share",

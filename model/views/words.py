@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.case.levers import describe
 from model.inference.fit import Fit
 
 
@@ -11,13 +12,9 @@ def recommendation(fit: Fit, ranking: pd.DataFrame) -> str:
     """One plain sentence a policy analyst could act on."""
     best = ranking[ranking["is_best"]].iloc[0]
     base = ranking[ranking["is_baseline"]].iloc[0]
-    levers = fit.priors.levers
-    parts = []
-    for lever in levers:
-        spec = levers[lever]["levels"][best[lever]]
-        parts.append(spec.get("label", f"{lever}: {best[lever]}"))
     return (
-        f"Ask for: {'; '.join(parts)}. It raises P(deal) from {base['p_deal_mean']:.0%} "
+        f"Ask for: {describe(best, fit.priors.levers)}. It raises P(deal) from "
+        f"{base['p_deal_mean']:.0%} "
         f"(baseline) to {best['p_deal_mean']:.0%} (90% interval {best['p_deal_lo']:.0%} to "
         f"{best['p_deal_hi']:.0%}), a gain of {best['gain_mean'] * 100:+.1f} points (90% "
         f"interval {best['gain_lo'] * 100:+.1f} to {best['gain_hi'] * 100:+.1f}); it is the best "

@@ -34,7 +34,8 @@ def test_design_mexico_must_reject_scores_zero_and_is_never_best(small_fit):
     """Put all prior mass on rejection of troops: that design has P(deal) ~ 0."""
     draws = dict(small_fit.draws, mx_military_troops=np.full_like(small_fit.draws["p_agree"], -40))
     fitted = type(small_fit)(**{**small_fit.__dict__, "draws": draws})
-    designs, mats = deal_matrix(fitted)
+    mats = deal_matrix(fitted)
+    designs = mats.designs
     troops = [j for j, d in enumerate(designs) if d["military"] == "troops"]
     assert mats["p_deal"][:, troops].max() < 1e-9
     alive = mats["p_deal"].max(axis=1) > 0

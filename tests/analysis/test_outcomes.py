@@ -1,5 +1,8 @@
 """Outcome probabilities: prior predictive sanity and the timing curve's shape."""
 
+import math
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -64,3 +67,81 @@ def test_mixture_design_is_the_weighted_average(prior_world, baseline_priors):
     weights = baseline_priors.design["conditions"]
     want = sum(weights[k] * parts[k]["p_deal"] for k in parts)
     np.testing.assert_allclose(base["p_deal"], want)
+
+
+def _phi(z: float) -> float:
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
+@pytest.fixture
+def hand_draw(baseline_priors):
+    """One hand-set draw: every design effect 0 except the ones a test sets."""
+    draw = {name: np.zeros(1) for name in baseline_priors.params}
+    draw |= {
+        "p_agree": np.array([0.6]),
+        "announce_months": np.array([1.0]),
+        "us_support": np.array([0.0]),
+        "duration_mu": np.array([math.log(4.0)]),
+        "duration_sigma": np.array([0.5]),
+        "window_months": np.array([10.0]),
+        "p_lame_duck": np.array([0.2]),
+        "gov_will": np.array([1.0]),
+        "opinion_weight": np.array([4.0]),
+        "opinion_shift": np.array([0.1]),
+        "oppose_funds": np.array([0.7]),
+        "oppose_training": np.array([0.2]),
+        "oppose_troops": np.array([0.95]),
+    }
+    return draw
+
+
+PURE = {
+    "military": "none",
+    "conditions": "none",
+    "arms": "off",
+    "cash": "off",
+    "demand": "off",
+    "size": "usd500m",
+    "timing": "after_summit",
+}
+
+
+def test_outcomes_by_hand(hand_draw, baseline_priors):
+    """Every outcome of one draw against numbers worked by hand (as of 15 Aug 2007)."""
+    evidence = evidence_for(baseline_priors)
+    out = evaluate(hand_draw, baseline_priors, evidence, design=PURE)
+    lame_duck_end = (date(2009, 1, 3) - date(2007, 8, 15)).days / (365.25 / 12)  # 16.6 months
+    in_window = _phi(math.log((10.0 - 1.0) / 4.0) / 0.5)  # duration <= window - start
+    by_end = _phi(math.log((lame_duck_end - 1.0) / 4.0) / 0.5)
+    willing = 0.5  # expit(us_support = 0)
+    p_enacted = willing * (in_window + 0.2 * (by_end - in_window))
+    # funds and training are in the package; funds is the most opposed: 0.7 + 0.1 shift
+    p_accept = 1 / (1 + math.exp(-(1.0 - 4.0 * (0.8 - 0.5))))
+    assert out["p_congress"][0] == pytest.approx(willing)
+    assert out["p_enacted"][0] == pytest.approx(p_enacted, rel=1e-12)
+    assert out["p_enacted"][0] == pytest.approx(0.4787, abs=1e-4)
+    assert out["p_accepted"][0] == pytest.approx(p_accept, rel=1e-12)
+    assert out["p_accepted"][0] == pytest.approx(0.4502, abs=1e-4)
+    assert out["p_deal"][0] == pytest.approx(0.6 * p_enacted * p_accept, rel=1e-12)
+
+
+def test_most_opposed_component_decides_and_opposition_is_clipped(hand_draw, baseline_priors):
+    evidence = evidence_for(baseline_priors)
+    troops = evaluate(hand_draw, baseline_priors, evidence, design={**PURE, "military": "troops"})
+    # troops (0.95 + 0.1 = 1.05) is now the most opposed and is clipped to 1
+    expected = 1 / (1 + math.exp(-(1.0 - 4.0 * (1.0 - 0.5))))
+    assert troops["p_accepted"][0] == pytest.approx(expected, rel=1e-12)
+    hand_draw["oppose_troops"] = np.array([0.99])
+    again = evaluate(hand_draw, baseline_priors, evidence, design={**PURE, "military": "troops"})
+    assert again["p_accepted"][0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_lame_duck_enactment_counts_only_after_the_election(hand_draw, baseline_priors):
+    evidence = evidence_for(baseline_priors)
+    election = evidence.months("election")
+    months = [9.9, election - 0.01, election + 0.01]
+    curve = timing(hand_draw, baseline_priors, evidence, months, design=PURE)[0]
+    in_window = 0.5 * _phi(math.log((10.0 - 1.0) / 4.0) / 0.5)
+    assert curve[1] == pytest.approx(in_window, rel=1e-12)  # flat between window and election
+    assert curve[2] > curve[1]  # the lame-duck session adds after the election
+    assert curve[0] == pytest.approx(0.5 * _phi(math.log(8.9 / 4.0) / 0.5), rel=1e-12)

@@ -20,8 +20,13 @@ def test_effects_sum_levels_and_add_components(baseline_priors):
         "size": "usd1000m",
         "timing": "early_2008",
     }
-    eff = effects(design, baseline_priors.levers, base_components=["funds", "training"])
-    assert eff.us == {
+    eff = effects(
+        design,
+        baseline_priors.levers,
+        base_components=["funds", "training"],
+        arenas=baseline_priors.vocabulary.arenas,
+    )
+    assert eff.donor == {
         "us_military_troops": 1.0,
         "us_conditions_reporting": 1.0,
         "us_size_per_100m": 5.0,
@@ -38,10 +43,3 @@ def test_grid_is_the_cartesian_product(baseline_priors):
         expected *= n
     assert len(designs) == expected
     assert len({label(d) for d in designs}) == expected
-
-
-def test_in_sentence_keeps_acronyms():
-    from model.case.levers import in_sentence
-
-    assert in_sentence("A US commitment") == "a US commitment"
-    assert in_sentence("USD 250M a year") == "USD 250M a year"

@@ -7,9 +7,13 @@ from model.views.tables import format_sensitivity
 
 
 def test_sentences_and_text(sensitivity_payload):
-    assert sensitivity_payload["sentences"]
-    assert all(isinstance(s, str) and s.endswith(".") for s in sensitivity_payload["sentences"])
-    assert any("EVPI" in s for s in sensitivity_payload["sentences"])
+    sentences = sensitivity_payload.sentences
+    assert set(sentences) == {"measures", "power_scaling", "flip_points"}
+    assert sentences["measures"] and sentences["power_scaling"]
+    assert all(isinstance(s, str) and s.endswith(".") for s in sensitivity_payload.all_sentences())
+    assert any("EVPI" in s for s in sentences["measures"])
+    assert not any("EVPI" in s for s in sentences["power_scaling"] + sentences["flip_points"])
+    assert len(sentences["flip_points"]) == len(sensitivity_payload.flip_points)
     text = format_sensitivity(sensitivity_payload)
     for part in ("Per input", "Flip points", "power-scaling", "In plain words", "Method"):
         assert part in text

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.sensitivity.variance_indices import first_order_indices
-from model.case.levers import in_sentence
-from model.case.schema import LIKELIHOOD_PARAMS, OPPOSE_PREFIX
+from model.case.schema import LIKELIHOOD_PARAMS
+from model.case.vocabulary import Vocabulary
 from model.inference.fit import Fit
 from model.inference.pymc_model import build_model, data_params
 from model.inference.pymc_model import data_params as touched
@@ -28,7 +28,6 @@ __all__ = [
     "OUTCOME_LABELS",
     "THRESHOLD",
     "explain",
-    "plain_name",
     "power_scaling",
     "psense_report",
 ]
@@ -48,62 +47,15 @@ EXPLAINER = (
     "prior-data conflict); sensitive to the data alone means the evidence drives it."
 )
 
-_CORE_NAMES = {
-    "p_agree": "the chance the two executives agree a framework",
-    "announce_months": "when the request reaches Congress",
-    "us_support": "Congress's baseline willingness to fund",
-    "duration_mu": "how long Congress typically takes",
-    "duration_sigma": "how variable Congress's timing is",
-    "window_months": "how long the legislative window stays open before the election",
-    "p_lame_duck": "the chance a lame-duck session still enacts it",
-    "gov_will": "the Mexican government's will to accept",
-    "opinion_weight": "how much Mexican public opinion weighs on the government",
-    "opinion_shift": "drift in Mexican opinion since the poll",
-}
 
+class _Words:
+    """Labels and data names of one case, for the sentences."""
 
-def plain_name(name: str, *, levers: dict | None = None) -> str:
-    """Plain-language name of a model parameter (or the name itself if unknown).
+    def __init__(self, vocabulary: Vocabulary, levers: dict | None):
+        self.vocabulary, self.levers = vocabulary, levers
 
-    Parameters
-    ----------
-    name : str
-        Parameter name, e.g. ``gov_will`` or ``mx_conditions_certification``.
-    levers : dict, optional
-        The priors file's levers; used to name ``us_*``/``mx_*`` effects by their level label.
-
-    Returns
-    -------
-    str
-    """
-    if name in _CORE_NAMES:
-        return _CORE_NAMES[name]
-    if name.startswith(OPPOSE_PREFIX):
-        component = name[len(OPPOSE_PREFIX) :].replace("_", " ")
-        return f"Mexican public opposition to the {component} component"
-    side = {"us_": "Congress's", "mx_": "Mexico's"}.get(name[:3])
-    if side is None:
-        return name
-    what = "the " + name[3:].replace("_", " ")
-    if name.endswith("_per_100m"):
-        what = f"each extra USD 100M of package {name[3:].removesuffix('_per_100m')}"
-    labels = [
-        spec["label"]
-        for table in (levers or {}).values()
-        for spec in table.get("levels", {}).values()
-        if name in spec.get(name[:2], {}) and "label" in spec
-    ]
-    if len(labels) == 1:
-        what = in_sentence(labels[0])
-    return f"{side} reaction to {what}"
-
-
-def _data_source(name: str) -> str:
-    if name.startswith(OPPOSE_PREFIX):
-        return "the Mexican poll"
-    if name in LIKELIHOOD_PARAMS:
-        return "the reference class of past aid packages"
-    return "the data"
+    def label(self, name: str) -> str:
+        return self.vocabulary.label(name, levers=self.levers)
 
 
 @contextmanager
@@ -189,9 +141,9 @@ def power_scaling(
     )
 
 
-def _outcome_sentence(label: str, row, driver: str | None, levers) -> str:
+def _outcome_sentence(label: str, row, driver: str | None, words: _Words) -> str:
     if row["diagnosis"] == "strong prior / weak likelihood":
-        most = f" (most of all the prior for {plain_name(driver, levers=levers)})" if driver else ""
+        most = f" (most of all the prior for {words.label(driver)})" if driver else ""
         return (
             f"{label} rests mainly on the priors{most}; the evidence (poll and past packages) "
             "barely moves it."
@@ -206,8 +158,8 @@ def _outcome_sentence(label: str, row, driver: str | None, levers) -> str:
     return f"{label} is robust: small changes to priors or evidence barely move it."
 
 
-def _param_sentence(name: str, row, levers) -> str:
-    plain = plain_name(name, levers=levers)
+def _param_sentence(name: str, row, words: _Words) -> str:
+    plain = words.label(name)
     what = f"{plain[:1].upper()}{plain[1:]} ({name})"
     p, like = row["prior"], row["likelihood"]
     if row["kind"] == "judgment":
@@ -217,7 +169,7 @@ def _param_sentence(name: str, row, levers) -> str:
             f"{what} is pure judgment: no poll or past package informs it, so its posterior is "
             f"its prior; scaling the prior moves it ({p:.3f}) and the evidence cannot ({like:.3f})."
         )
-    data = _data_source(name)
+    data = words.vocabulary.data_source(name, likelihood_params=LIKELIHOOD_PARAMS)
     if row["diagnosis"] == "prior-data conflict":
         return (
             f"{what}: the prior and {data} pull in different directions (prior {p:.3f}, "
@@ -231,7 +183,11 @@ def _param_sentence(name: str, row, levers) -> str:
 
 
 def explain(
-    table: pd.DataFrame, *, drivers: dict[str, str | None], levers: dict | None = None
+    table: pd.DataFrame,
+    *,
+    drivers: dict[str, str | None],
+    vocabulary: Vocabulary | None = None,
+    levers: dict | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add a plain ``explanation`` to every row and summarise the flags in a few sentences.
 
@@ -241,6 +197,8 @@ def explain(
         Output of `power_scaling`.
     drivers : dict of str to str or None
         Outcome name -> the judgment-only input with the largest first-order index on it.
+    vocabulary : Vocabulary, optional
+        The case's words (default: the generic ones).
     levers : dict, optional
         The priors file's levers, for plain names of lever effects.
 
@@ -252,15 +210,16 @@ def explain(
         One sentence per outcome and per data-informed parameter, and one grouped sentence
         for the judgment-only parameters.
     """
+    words = _Words(vocabulary or Vocabulary(), levers)
     out = table.copy()
     explanations = []
     for _, row in out.iterrows():
         name = row["quantity"]
         if row["kind"] == "outcome":
             label = OUTCOME_LABELS.get(name, name)
-            explanations.append(_outcome_sentence(label, row, drivers.get(name), levers))
+            explanations.append(_outcome_sentence(label, row, drivers.get(name), words))
         else:
-            explanations.append(_param_sentence(name, row, levers))
+            explanations.append(_param_sentence(name, row, words))
     out["explanation"] = explanations
     sentences = list(out.loc[out["kind"].isin(["outcome", "data"]), "explanation"])
     judged = out[out["kind"] == "judgment"]
@@ -306,5 +265,7 @@ def psense_report(fit: Fit, *, outcomes: dict[str, np.ndarray]) -> tuple[list[di
         idx = first_order_indices(judged, y) if judged else {}
         drivers[name] = max(idx, key=idx.get) if idx and max(idx.values()) > 0 else None
     table = power_scaling(fit, outcomes=outcomes, data_params=touched)
-    table, sentences = explain(table, drivers=drivers, levers=fit.priors.levers)
+    table, sentences = explain(
+        table, drivers=drivers, vocabulary=fit.priors.vocabulary, levers=fit.priors.levers
+    )
     return table.to_dict(orient="records"), sentences

@@ -9,35 +9,21 @@ grid (`model.voi`), each translated into plain sentences.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from model.analysis.decision import deal_matrix
+from model.analysis.decision import DesignMatrix, deal_matrix
 from model.analysis.outcomes import evaluate
-from model.analysis.sensitivity.psense import EXPLAINER, OUTCOME_LABELS, plain_name, psense_report
+from model.analysis.sensitivity.psense import EXPLAINER, OUTCOME_LABELS, psense_report
 from model.analysis.sensitivity.tornado import flip_point, tornado
 from model.analysis.sensitivity.variance_indices import first_order_table
 from model.analysis.sensitivity.voi import evpi, evppi_table
-from model.case.levers import expand, label
+from model.case.levers import describe, expand, label
 from model.inference.fit import Fit
 
-__all__ = ["EVIDENCE", "evidence_for_input", "sensitivity"]
-
-EVIDENCE = {
-    "oppose_": "a new Mexican poll on that component",
-    "opinion_shift": "a fresh Mexican poll closer to the decision",
-    "us_": "a whip count in Congress / committee staff soundings",
-    **dict.fromkeys(
-        ("window_months", "p_lame_duck"), "a firm legislative calendar from the leadership"
-    ),
-    "duration_": "appropriations-committee scheduling",
-    **dict.fromkeys(
-        ("gov_will", "opinion_weight", "mx_"), "soundings of the Mexican government and Congress"
-    ),
-    **dict.fromkeys(("p_agree", "announce_months"), "the summit communiqué"),
-}
-"""Parameter-name prefix -> the evidence that would resolve it (first match wins)."""
+__all__ = ["SensitivityResult", "sensitivity"]
 
 METHOD = {
     "psense": EXPLAINER,
@@ -57,22 +43,6 @@ METHOD = {
 }
 
 
-def evidence_for_input(name: str) -> str:
-    """The evidence that would resolve an input, from its name (default: expert elicitation).
-
-    Parameters
-    ----------
-    name : str
-        Parameter name.
-
-    Returns
-    -------
-    str
-    """
-    hits = (text for prefix, text in EVIDENCE.items() if name.startswith(prefix))
-    return next(hits, "expert elicitation")
-
-
 def _percentile(x: np.ndarray, value: float) -> str:
     """Where ``value`` sits among the draws ``x``, as an ordinal: ``34th``."""
     n = round(100 * float(np.mean(x <= value)))
@@ -84,12 +54,6 @@ def _diff(new: dict, old: dict) -> str:
     """Levers where two pure designs differ, e.g. ``size usd250m -> usd500m``."""
     parts = [f"{k} {old[k]} -> {new[k]}" for k in new if new[k] != old[k]]
     return "; ".join(parts) or "no lever"
-
-
-def _design_words(design: dict, fit: Fit) -> str:
-    """A pure design in the levers' own words, e.g. ``No US military role; arms: on``."""
-    levels = {lever: fit.priors.levers[lever]["levels"][level] for lever, level in design.items()}
-    return "; ".join(spec.get("label", f"{k}: {design[k]}") for k, spec in levels.items())
 
 
 def _short_list(fit, draws, designs, means, name, x, *, k=6, n_sub=1000) -> list[dict]:
@@ -134,7 +98,7 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
     _, value, new = min(events, key=lambda e: e[0]) if events else (None, None, None)
     kind = "P(deal) crosses 50%" if new is None else "best design changes"
     kind = None if value is None else kind
-    plain, lo, hi = plain_name(name, levers=fit.priors.levers), float(values[0]), float(values[-1])
+    plain, lo, hi = fit.priors.label(name), float(values[0]), float(values[-1])
     out = {
         "input": name,
         "label": plain,
@@ -169,6 +133,67 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Every sensitivity measure of P(deal), with its sentences grouped by section.
+
+    Attributes
+    ----------
+    psense : list of dict
+        Power-scaling rows (outcomes and parameters).
+    tornado : list of dict
+        One-way rows sorted by swing: ``input``, ``label``, ``low``, ``high``, ``swing``, ...
+    first_order : dict
+        Input -> first-order variance index.
+    evpi : float
+        Expected value of perfect information, probability points.
+    evppi : dict
+        Input -> EVPPI, probability points.
+    flip_points : list of dict
+        Flip-point rows, each with its ``sentence``.
+    method : dict
+        How each measure was computed, in words.
+    top : dict
+        Measure -> the five inputs that rank highest on it.
+    labels : dict
+        Input -> its plain label.
+    resolved_by : dict
+        Input -> the evidence that would resolve it (``[vocabulary.resolved_by]``).
+    sentences : dict
+        ``measures`` (tornado, indices, VOI), ``power_scaling`` and ``flip_points``: lists of
+        plain sentences, by the report section they belong to.
+    provenance : dict
+        The fit's provenance plus the seed, sizes and seconds of this analysis.
+    """
+
+    psense: list
+    tornado: list
+    first_order: dict
+    evpi: float
+    evppi: dict
+    flip_points: list
+    method: dict
+    top: dict
+    labels: dict
+    resolved_by: dict
+    sentences: dict
+    provenance: dict
+
+    def __getitem__(self, key: str):
+        """Field access by name, as the views read it (``result["tornado"]``)."""
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        """Field access by name with a default."""
+        return getattr(self, key) if key in self.__dataclass_fields__ else default
+
+    def all_sentences(self) -> list[str]:
+        """Every sentence, section by section."""
+        return [s for section in self.sentences.values() for s in section]
+
+
 def sensitivity(
     fit: Fit,
     *,
@@ -176,9 +201,9 @@ def sensitivity(
     psense: bool = True,
     inputs: list[str] | None = None,
     extra_draws: dict[str, np.ndarray] | None = None,
-    matrix: tuple[list[dict], dict] | None = None,
-) -> dict:
-    """Sensitivity and value-of-information analysis of P(deal), JSON-ready.
+    matrix: DesignMatrix | None = None,
+) -> SensitivityResult:
+    """Sensitivity and value-of-information analysis of P(deal).
 
     Parameters
     ----------
@@ -194,16 +219,12 @@ def sensitivity(
     extra_draws : dict of str to ndarray, optional
         Extra per-draw arrays (shape (S,)) treated as inputs, e.g. a dummy the model does not
         use (its tornado swing is exactly 0).
-    matrix : tuple, optional
-        A `model.analysis.decision.deal_matrix` result already computed for this fit.
+    matrix : DesignMatrix, optional
+        A `DesignMatrix` (``deal_matrix``) already computed for this fit.
 
     Returns
     -------
-    dict
-        ``psense`` (rows), ``tornado`` (rows sorted by swing: ``input``, ``low``, ``high``,
-        ``swing``, ...), ``first_order`` (input -> index), ``evpi`` and ``evppi`` (input ->
-        value; probability points), ``flip_points`` (rows), ``method``, ``sentences``,
-        ``top`` (top five inputs by each measure) and ``provenance``.
+    SensitivityResult
     """
     start = time.perf_counter()
     seed = fit.settings.seed if rng_seed is None else rng_seed
@@ -211,9 +232,10 @@ def sensitivity(
     names = list(fit.priors.params) + list(extra_draws or {}) if inputs is None else list(inputs)
     base = evaluate(draws, fit.priors, fit.evidence)
     tor = tornado(draws, lambda d: evaluate(d, fit.priors, fit.evidence)["p_deal"], inputs=names)
-    tor["label"] = [plain_name(n, levers=fit.priors.levers) for n in tor["input"]]
+    tor["label"] = [fit.priors.label(n) for n in tor["input"]]
     fo = first_order_table({n: draws[n] for n in names}, base["p_deal"], rng=seed)
-    designs, mats = matrix or deal_matrix(fit)
+    mats = matrix or deal_matrix(fit)
+    designs = mats.designs
     means = mats["p_deal"].mean(axis=0)
     ev = evppi_table({n: draws[n] for n in names}, mats["p_deal"], rng=seed)
     ev["evppi"] *= 100
@@ -247,24 +269,29 @@ def sensitivity(
         "flip_points": flips,
         "method": dict(METHOD),
         "top": {"tornado": list(tor["input"][:5]), "first_order": list(fo["input"][:5])},
+        "labels": {n: fit.priors.label(n) for n in names},
+        "resolved_by": {n: fit.priors.vocabulary.evidence_for(n) for n in names},
     }
     payload["top"]["evppi"] = list(ev["input"][:5])
     if ps_rows:
         prm = pd.DataFrame(ps_rows).query("kind != 'outcome'").sort_values("prior", ascending=False)
         payload["top"]["psense_prior"] = list(prm["quantity"][:5])
-    payload["sentences"] = [*_sentences(payload, info, fit), *ps_sentences]
-    payload["sentences"] += [f["sentence"] for f in flips]
+    payload["sentences"] = {
+        "measures": _sentences(payload, info, fit),
+        "power_scaling": list(ps_sentences),
+        "flip_points": [f["sentence"] for f in flips],
+    }
     info["seconds"] = time.perf_counter() - start
     del info["best"]
     payload["provenance"] = fit.provenance() | info
-    return payload
+    return SensitivityResult(**payload)
 
 
 def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
     """Headline sentences for the tornado, the first-order indices and the value of information."""
 
     def name(n: str) -> str:
-        return f"{plain_name(n, levers=fit.priors.levers)} ({n})"
+        return f"{fit.priors.label(n)} ({n})"
 
     moves = "; ".join(
         f"{name(r['input'])}, {r['low']:.1%} to {r['high']:.1%}" for r in payload["tornado"][:3]
@@ -281,7 +308,8 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
         f"from its 10th to its 90th percentile moves it most for: {moves}.",
         f"Knowing one input alone would remove this share of the uncertainty (variance) in "
         f"P(deal): {shares}; the first-order shares sum to {s:.0%}, {rest}.",
-        f"Choosing the design now, the best is: {_design_words(info['best'], fit)} (P(deal) "
+        f"Choosing the design now, the best is: {describe(info['best'], fit.priors.levers)} "
+        "(P(deal) "
         f"{info['p_deal_best_design']:.1%}); learning every input before choosing would add "
         f"{total:.1f} probability points on average (EVPI).",
     ]
@@ -290,10 +318,8 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
         return [*out, "Learning any single input first would not change the design choice."]
     by_evidence: dict[str, list[str]] = {}
     for n, _ in top:
-        by_evidence.setdefault(evidence_for_input(n), []).append(n)
-    items = ", ".join(
-        f"{plain_name(n, levers=fit.priors.levers)} ({n}, {v:.2f} points)" for n, v in top
-    )
+        by_evidence.setdefault(fit.priors.vocabulary.evidence_for(n), []).append(n)
+    items = ", ".join(f"{fit.priors.label(n)} ({n}, {v:.2f} points)" for n, v in top)
     how = "; ".join(f"{e} would resolve {', '.join(ns)}" for e, ns in by_evidence.items())
     if len(by_evidence) == 1 and len(top) > 1:
         how = f"{next(iter(by_evidence))} would resolve all {len(top)}"

@@ -9,7 +9,6 @@ from model.analysis.outcomes import evaluate
 from model.analysis.sensitivity.psense import (
     THRESHOLD,
     explain,
-    plain_name,
     power_scaling,
     psense_report,
 )
@@ -66,7 +65,12 @@ def test_cached_tree_is_not_modified(small_fit, table):
 
 def test_explain_gives_a_sentence_per_row(table, small_fit):
     drivers = {"p_accepted": "gov_will", "p_deal": None, "p_enacted": None}
-    out, sentences = explain(table, drivers=drivers, levers=small_fit.priors.levers)
+    out, sentences = explain(
+        table,
+        drivers=drivers,
+        vocabulary=small_fit.priors.vocabulary,
+        levers=small_fit.priors.levers,
+    )
     assert out["explanation"].map(lambda s: isinstance(s, str) and len(s) > 20).all()
     accept = out.set_index("quantity").loc["p_accepted"]
     if accept["diagnosis"] == "strong prior / weak likelihood":
@@ -78,7 +82,7 @@ def test_explain_gives_a_sentence_per_row(table, small_fit):
     assert any("judgment-only" in s for s in sentences)
 
 
-def test_explain_translates_each_diagnosis():
+def test_explain_translates_each_diagnosis(baseline_priors):
     table = pd.DataFrame(
         {
             "quantity": ["p_deal", "p_accepted", "oppose_funds", "duration_sigma", "gov_will"],
@@ -94,8 +98,13 @@ def test_explain_translates_each_diagnosis():
             ],
         }
     )
-    out, _ = explain(table, drivers={"p_deal": "gov_will"})
+    out, _ = explain(table, drivers={"p_deal": "gov_will"}, vocabulary=baseline_priors.vocabulary)
     text = dict(zip(out["quantity"], out["explanation"], strict=True))
+    generic, _ = explain(table, drivers={"p_deal": "gov_will"})
+    assert (
+        "the poll"
+        in dict(zip(generic["quantity"], generic["explanation"], strict=True))["oppose_funds"]
+    )
     assert text["p_deal"].startswith("P(deal) rests mainly on the priors")
     assert "government's will" in text["p_deal"]
     assert "different directions" in text["p_accepted"]
@@ -104,15 +113,13 @@ def test_explain_translates_each_diagnosis():
     assert "pure judgment" in text["gov_will"]
 
 
-def test_plain_names(small_fit):
-    levers = small_fit.priors.levers
-    assert plain_name("gov_will") == "the Mexican government's will to accept"
-    assert plain_name("oppose_funds").startswith("Mexican public opposition to the funds")
-    assert plain_name("us_military_advisers", levers=levers).endswith("US military advisers")
-    assert (
-        plain_name("mx_size_per_100m") == "Mexico's reaction to each extra USD 100M of package size"
-    )
-    assert plain_name("something_else") == "something_else"
+def test_plain_names_come_from_the_case(small_fit):
+    label = small_fit.priors.label
+    assert label("gov_will") == "the Mexican government's will to accept"
+    assert label("oppose_funds").startswith("the Mexican public's opposition to the funds")
+    assert label("us_military_advisers").endswith("US military advisers")
+    assert label("mx_size_per_100m") == "Mexico's reaction to each extra USD 100M of package size"
+    assert label("something_else") == "something_else"
 
 
 def test_report_rows_and_text(small_fit, outcomes):

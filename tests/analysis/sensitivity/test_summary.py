@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from model.analysis.sensitivity.summary import evidence_for_input, sensitivity
+from model.analysis.sensitivity.summary import SensitivityResult, sensitivity
+from model.views import payloads
 
 KEYS = {
     "psense",
@@ -19,13 +20,16 @@ KEYS = {
     "method",
     "sentences",
     "top",
+    "labels",
+    "resolved_by",
     "provenance",
 }
 DUMMY = "unused_input"  # the sensitivity_payload fixture (conftest) adds it
 
 
 def test_payload_keys_and_types(sensitivity_payload, small_fit):
-    assert set(sensitivity_payload) == KEYS
+    assert isinstance(sensitivity_payload, SensitivityResult)
+    assert set(sensitivity_payload.__dataclass_fields__) == KEYS
     assert isinstance(sensitivity_payload["psense"], list) and isinstance(
         sensitivity_payload["tornado"], list
     )
@@ -48,7 +52,7 @@ def test_payload_keys_and_types(sensitivity_payload, small_fit):
         "psense_prior",
     }
     assert all(len(v) == 5 for v in sensitivity_payload["top"].values())
-    json.dumps(sensitivity_payload)  # JSON-ready without a default= hook
+    json.dumps(payloads.sensitivity_payload(sensitivity_payload), allow_nan=False)
 
 
 def test_first_order_indices_are_coherent(sensitivity_payload):
@@ -122,5 +126,5 @@ def test_inputs_restrict_the_analysis_and_psense_can_be_skipped(small_fit):
         ("mystery", "expert elicitation"),
     ],
 )
-def test_evidence_for_input(name, words):
-    assert words in evidence_for_input(name)
+def test_evidence_for_input_comes_from_the_priors_file(baseline_priors, name, words):
+    assert words in baseline_priors.vocabulary.evidence_for(name)
