@@ -44,6 +44,7 @@ EXPORTS = {
     "sensitivity_figures": "model.views.sensitivity",
     "sensitivity_tables": "model.views.sensitivity",
     "plots": "model.views.figures",
+    "scenario_changes": "model.views.changes",
     "build_report": "model.report.build",
 }
 """Public name -> the module that defines it (``plots`` is the figures module itself)."""

@@ -44,3 +44,10 @@ CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", ROOT / ".cache"))
 
 EXIT_BAD_INPUT = 2
 EXIT_DIAGNOSTICS = 3
+
+NEAR_TIE_POINTS = 1.0
+"""Designs within this many percentage points of the best expected P(deal) are near ties."""
+P_BEST_FIRM = 0.5
+"""A recommended design best in fewer posterior draws than this is called fragile."""
+VOI_WORTH_POINTS = 1.0
+"""An input whose EVPPI is below this many percentage points is not called worth resolving."""

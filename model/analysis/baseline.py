@@ -28,7 +28,8 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     -------
     dict
         Keys ``p_framework``, ``p_enacted``, ``p_accepted``, ``p_deal`` (each
-        ``{"mean", "lo", "hi"}``), ``labels`` (outcome -> the case's label),
+        ``{"mean", "lo", "hi"}``), ``p_willing`` and ``p_in_time`` (the donor arena split:
+        P(willing) and P(enacted in time | willing), per draw), ``labels`` (outcome -> label),
         ``months_to_enactment``, ``timing``, ``diagnostics``, ``provenance``.
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
@@ -37,6 +38,8 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     mean_curve = curve.mean(axis=0)
     result = {k: interval(out[k]) for k in OUTCOMES}
     result["labels"] = fit.priors.vocabulary.outcome_labels()
+    result["p_willing"] = interval(out["p_congress"])
+    result["p_in_time"] = interval(out["p_enacted"] / np.maximum(out["p_congress"], 1e-300))
     result["months_to_enactment"] = interval(out["months_to_enactment"])
     result["timing"] = {
         "months": months.tolist(),
@@ -53,5 +56,14 @@ def run_summary(fit: Fit, *, design=None) -> dict:
 
 
 def decomposition_table(summary: dict) -> pd.DataFrame:
-    """The four outcome probabilities as rows ``label, mean, lo, hi`` (for figures and tables)."""
-    return pd.DataFrame([{"label": summary["labels"][key], **summary[key]} for key in OUTCOMES])
+    """The outcome probabilities as rows ``label, mean, lo, hi`` (for figures and tables).
+
+    The donor arena's row is followed by its two factors, P(willing) and P(in time | willing).
+    """
+    rows = []
+    for key in OUTCOMES:
+        rows.append({"label": summary["labels"][key], **summary[key]})
+        if key == "p_enacted" and "p_willing" in summary:
+            rows.append({"label": "   of which: willing", **summary["p_willing"]})
+            rows.append({"label": "   × in time, if willing", **summary["p_in_time"]})
+    return pd.DataFrame(rows)

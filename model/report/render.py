@@ -24,6 +24,8 @@ class Headline:
     lo: float
     hi: float
     text: str
+    bullets: list[str] = field(default_factory=list)
+    """The same message as short bullets, shown instead of the paragraph in HTML."""
 
 
 @dataclass
@@ -45,6 +47,9 @@ class Table:
     csv: str | None = None
     numeric: bool = True
     """Right-align cells that read as numbers (off for key-value tables)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Cell text (a plain label) -> the name it has in the files: a hover in HTML, a note in
+    Markdown, so no raw parameter name shows in the table itself."""
 
 
 @dataclass
@@ -86,6 +91,8 @@ class Document:
     problems: list[str]
     diagnostics_ok: str
     sections: list[Section]
+    generated: str = ""
+    """The "generated on" line: when, with which seed and commit."""
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -124,12 +131,19 @@ def _html_table(t: Table) -> str:
     head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in t.frame.columns)
     rows = []
     for values in t.frame.astype(str).itertuples(index=False):
-        cells = "".join(f"<td{_cell_class(v, t.numeric)}>{_cell(v)}</td>" for v in values)
+        cells = "".join(
+            f"<td{_cell_class(v, t.numeric)}{_title(t.names.get(v))}>{_cell(v)}</td>"
+            for v in values
+        )
         rows.append(f"<tr>{cells}</tr>")
     return (
         f'<div class="table-wrap"><table><caption>{_esc(t.caption)}{link}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _title(name: str | None) -> str:
+    return f' title="name in the files: {_esc(name)}"' if name else ""
 
 
 def _html_block(block) -> str:
@@ -138,7 +152,14 @@ def _html_block(block) -> str:
             f'<div id="headline" data-p-deal="{block.mean!r}" data-p-deal-lo="{block.lo!r}" '
             f'data-p-deal-hi="{block.hi!r}"><div class="number">P(deal) = {block.mean:.1%}</div>'
             f'<div class="interval">90% credible interval {block.lo:.1%} to {block.hi:.1%}</div>'
-            f"<p>{_esc(block.text)}</p></div>"
+            + (
+                '<ul class="headline">'
+                + "".join(f"<li>{_esc(b)}</li>" for b in block.bullets)
+                + "</ul>"
+                if block.bullets
+                else f"<p>{_esc(block.text)}</p>"
+            )
+            + "</div>"
         )
     if isinstance(block, Fig):
         data = base64.b64encode(block.png).decode("ascii")
@@ -180,6 +201,8 @@ def to_html(doc: Document) -> str:
         )
     top.append(f"<h1>{_esc(doc.title)}</h1>")
     top.append(f'<p class="subtitle">{_esc(doc.subtitle)}</p>')
+    if doc.generated:
+        top.append(f'<p class="generated">{_esc(doc.generated)}</p>')
     if not doc.problems:
         top.append(f'<p class="diag-ok" id="diagnostics-ok">{_esc(doc.diagnostics_ok)}</p>')
     toc = "".join(f'<li><a href="#{_esc(s.id)}">{_esc(s.title)}</a></li>' for s in doc.sections)
@@ -236,7 +259,14 @@ def _md_block(block) -> str:
         return f"![{_md_cell(block.alt)}](figures/{block.name}.png)\n\n*{block.caption}*"
     if isinstance(block, Table):
         link = f" ([CSV](tables/{block.csv}))" if block.csv else ""
-        return f"**{block.caption}**{link}\n\n{md_table(block.frame)}"
+        text = f"**{block.caption}**{link}\n\n{md_table(block.frame)}"
+        shown = set(block.frame.astype(str).to_numpy().ravel())
+        used = {k: v for k, v in block.names.items() if k in shown}
+        if used:
+            text += "\n\nNames in the files: " + "; ".join(
+                f"{_md_cell(k)} = `{v}`" for k, v in used.items()
+            )
+        return text
     if isinstance(block, Para):
         return block.text
     if isinstance(block, Bullets):
@@ -264,6 +294,8 @@ def to_markdown(doc: Document) -> str:
             "> **Sampler diagnostics failed: treat every number below with caution.**\n>\n" + items
         )
     parts += [f"# {doc.title}", f"*{doc.subtitle}*"]
+    if doc.generated:
+        parts.append(doc.generated)
     if not doc.problems:
         parts.append(doc.diagnostics_ok)
     for s in doc.sections:

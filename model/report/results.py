@@ -16,10 +16,13 @@ import pandas as pd
 
 from model.analysis.baseline import OUTCOMES, decomposition_table
 from model.analysis.intervals import interval
+from model.analysis.outcomes import evaluate
+from model.case.distributions import scipy_dist
 from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
 from model.views import figures as plots
+from model.views.changes import scenario_changes
 from model.views.charts import timing_figure
 from model.views.sensitivity import sensitivity_figures
 
@@ -178,6 +181,10 @@ def prior_rows(res: Results) -> list[dict]:
     rows = []
     for name, p in res.fit.priors.params.items():
         lower, upper, mass = p.interval or (None, None, None)
+        below = above = None
+        if p.interval:
+            dist = scipy_dist(p.dist, p.params)
+            below, above = float(dist.cdf(lower)), float(dist.sf(upper))
         post = interval(res.fit.draws[name])
         rows.append(
             {
@@ -188,6 +195,8 @@ def prior_rows(res: Results) -> list[dict]:
                 "elicited_lower": lower,
                 "elicited_upper": upper,
                 "elicited_mass": mass,
+                "fitted_mass_below": below,
+                "fitted_mass_above": above,
                 "informed_by": "data and judgment" if name in touched else "judgment only",
                 "posterior_mean": post["mean"],
                 "posterior_lo": post["lo"],
@@ -226,12 +235,14 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
         plots.winset(
             res.ranking, p_framework=s["p_framework"]["mean"], xlabel=enacted, ylabel=accepted
         ),
-        f"Scatter of {len(res.ranking)} package designs by {enacted} and "
+        f"Scatter of {int((~res.ranking['is_baseline']).sum())} package designs by {enacted} and "
         f"{accepted}, with the baseline and best design marked.",
     )
     out["scenarios"] = (
-        plots.scenarios(res.scenarios, value="p_deal"),
-        "P(deal) with its 90% interval under each scenario, baseline first.",
+        scenario_changes(res.scenarios),
+        "Change in P(deal) from the baseline under each scenario, in percentage points with its "
+        "interval, sorted from the most helpful to the most damaging; each row is the "
+        "scenario's question.",
     )
     sens_figures = sensitivity_figures(sens, n_top=TOP_INPUTS)
     out["tornado"] = (
@@ -247,12 +258,19 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
         sens_figures["evppi"],
         "Bar chart of the expected value of partial perfect information of each input.",
     )
-    names = list(res.fit.priors.params)
-    prior = {n: res.prior[n] for n in names if n in res.prior}
-    post = {n: res.fit.draws[n] for n in names}
+    priors, evidence = res.fit.priors, res.fit.evidence
+    touched = [n for n in priors.params if n in data_params(priors, evidence)]
+    prior_out = evaluate(res.prior, priors, evidence)
+    post_out = evaluate(res.fit.draws, priors, evidence)
+    labels = s["labels"]
+    prior = {res.label(n): res.prior[n] for n in touched if n in res.prior}
+    prior |= {labels[k]: prior_out[k] for k in OUTCOMES}
+    post = {res.label(n): res.fit.draws[n] for n in touched}
+    post |= {labels[k]: post_out[k] for k in OUTCOMES}
     out["prior_posterior"] = (
-        plots.prior_posterior(prior, post, ncols=5),
-        "Grid of density histograms, one panel per parameter: prior (dashed) and posterior "
-        "(solid).",
+        plots.prior_posterior(prior, post, ncols=4),
+        "Grid of density histograms, one panel per parameter the data touch and per outcome: "
+        "prior (dashed) and posterior (solid). Every other parameter is judgment only: its "
+        "posterior is its prior.",
     )
     return out

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.analysis.baseline import OUTCOMES
+from model.analysis.baseline import decomposition_table
 from model.case.levers import describe
+from model.constants import NEAR_TIE_POINTS
+from model.inference.stamps import git_commit
+from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.views.charts import timing_label
@@ -33,56 +36,6 @@ def _row_ci(r, key: str) -> str:
     return _ci({k: r[f"{key}_{k}"] for k in ("mean", "lo", "hi")})
 
 
-def headline_text(res: Results) -> str:
-    """The plain paragraph under the headline number, for a minister's adviser.
-
-    Returns
-    -------
-    str
-    """
-
-    s, sens, ranking = res.summary, res.sensitivity, res.ranking
-    hurdles = res.fit.priors.vocabulary.hurdles()
-    deal = s["p_deal"]
-    weakest = min(hurdles, key=lambda k: s[k]["mean"])
-    others = [k for k in hurdles if k != weakest]
-    text = [
-        f"We put the chance that the package goes through at about {deal['mean']:.0%} "
-        f"(90% interval {deal['lo']:.0%} to {deal['hi']:.0%}). Three things must all happen; "
-        f"the weakest link is {hurdles[weakest]} ({s[weakest]['mean']:.0%}), against "
-        + " and ".join(f"{s[k]['mean']:.0%} for {hurdles[k]}" for k in others)
-        + "."
-    ]
-    best = ranking[ranking["is_best"]].iloc[0]
-    base = ranking[ranking["is_baseline"]].iloc[0]
-    changes = describe(best, res.fit.priors.levers, against=res.fit.priors.design)
-    text.append(
-        f"The best package design we found ({changes}) would move the chance "
-        f"from {base['p_deal_mean']:.0%} to {best['p_deal_mean']:.0%}, a gain of "
-        f"{100 * best['gain_mean']:+.0f} percentage points (90% interval "
-        f"{100 * best['gain_lo']:+.0f} to {100 * best['gain_hi']:+.0f}) against the design now on "
-        "the table."
-    )
-    if sens["tornado"]:
-        top = sens["tornado"][0]
-        text.append(
-            f"The assumption that matters most is {res.label(top['input'])}: across its "
-            f"plausible range (10th to 90th percentile) the chance runs from {top['low']:.0%} "
-            f"to {top['high']:.0%}."
-        )
-    evppi = {k: v for k, v in sens["evppi"].items() if v > 0}
-    if evppi:
-        name = max(evppi, key=evppi.get)
-        text.append(
-            f"Before choosing the design, the uncertainty most worth resolving is "
-            f"{res.label(name)}; {sens['resolved_by'][name]} would settle it (worth about "
-            f"{evppi[name]:.1f} percentage points of the chance of a deal)."
-        )
-    else:
-        text.append("No single piece of new evidence would change which design is best.")
-    return " ".join(text)
-
-
 def _fig(pngs: dict, name: str, caption: str) -> list:
     if name not in pngs:
         return [Para(f"(The {name.replace('_', ' ')} figure is not available in this run.)")]
@@ -92,9 +45,11 @@ def _fig(pngs: dict, name: str, caption: str) -> list:
 
 def _summary(res: Results) -> Section:
     s = res.summary
-    labels = res.fit.priors.vocabulary.outcome_labels()
-    rows = [{"Quantity": labels[k], "Mean [90% interval]": _ci(s[k])} for k in OUTCOMES]
     who = res.fit.priors.vocabulary.words["donor_short"]
+    rows = [
+        {"Quantity": r["label"], "Mean [90% interval]": _ci(r)}
+        for _, r in decomposition_table(s).iterrows()
+    ]
     m = s["months_to_enactment"]
     rows.append(
         {
@@ -104,7 +59,7 @@ def _summary(res: Results) -> Section:
     )
     d = s["p_deal"]
     blocks = [
-        Headline(d["mean"], d["lo"], d["hi"], headline_text(res)),
+        Headline(d["mean"], d["lo"], d["hi"], headline_text(res), headline_bullets(res)),
         Table(pd.DataFrame(rows), "The answer and its parts", "summary.csv"),
     ]
     return Section("summary", "Headline", blocks)
@@ -114,18 +69,30 @@ def _timing(res: Results, pngs) -> Section:
     tp = res.timing
     events = list(tp["calendar"])
     rows = []
+    same = [
+        n for n in tp["p_before"] if n != "baseline" and tp["curves"][n] == tp["curves"]["baseline"]
+    ]
     for name, by_event in tp["p_before"].items():
+        if name == "baseline" and same:
+            continue  # the design on the table is one of the request timings: no duplicate row
         row = {"Request timing": timing_label(res.fit, name)}
         row |= {e: _p(by_event[e]["mean"]) for e in events}
         row["P(deal) before the window closes"] = _ci(tp["p_deal_in_window"][name])
         rows.append(row)
     cal = ", ".join(f"{e} (month {m:.1f})" for e, m in tp["calendar"].items())
+    window, deal = tp["p_deal_in_window"]["baseline"]["mean"], res.summary["p_deal"]["mean"]
+    reconcile = (
+        f"For the design on the table, P(deal) before the election window closes is "
+        f"{_p(window)}, against the headline {_p(deal)}: the {100 * (deal - window):.1f}-point "
+        "difference is deals enacted in the lame-duck session after the election."
+    )
     return Section(
         "timing",
         "Timing against the calendar",
         [
             *_fig(pngs, "timing", "P(enacted by month t | framework agreed), 90% bands shaded."),
             Para(f"Calendar, in months after the as-of date: {cal}."),
+            Para(reconcile),
             Table(
                 pd.DataFrame(rows),
                 "P(enacted before each event | framework agreed), posterior mean",
@@ -136,12 +103,21 @@ def _timing(res: Results, pngs) -> Section:
 
 
 def _designs(res: Results, pngs) -> Section:
-    r = res.ranking
+    r, priors = res.ranking, res.fit.priors
     shown = pd.concat([r[~r["is_baseline"]].head(10), r[r["is_baseline"]]])
+    ties = set(near_ties(r).index)
+    n_designs = int((~r["is_baseline"]).sum())
+
+    def words(x) -> str:
+        if x["is_baseline"]:
+            return f"{priors.design_label} (as on the table)"
+        text = describe(x, priors.levers, against=priors.design, unchanged="as on the table")
+        return text + (" (near tie)" if x.name in ties else "")
+
     rows = [
         {
             "Rank": "baseline" if x["is_baseline"] else str(i + 1),
-            "Design": x["label"],
+            "Changes from the design on the table": words(x),
             "P(deal) [90%]": _row_ci(x, "p_deal"),
             "P(enacted)": _p(x["p_enacted_mean"]),
             "P(accepted)": _p(x["p_accepted_mean"]),
@@ -158,8 +134,12 @@ def _designs(res: Results, pngs) -> Section:
             Para(res.recommendation),
             Table(
                 pd.DataFrame(rows),
-                f"Top 10 of {len(r) - 1} designs, and the baseline",
+                f"Top 10 of {n_designs} designs, and the design on the table",
                 "designs.csv",
+            ),
+            Para(
+                f"{len(ties)} of the {n_designs} designs are near ties (within "
+                f"{NEAR_TIE_POINTS:g} point of the best mean P(deal))."
             ),
         ],
     )
@@ -175,7 +155,6 @@ def _scenarios(res: Results, pngs) -> Section:
         )
         rows.append(
             {
-                "Scenario": x["scenario"],
                 "Question": x["question"],
                 "P(deal)": _row_ci(x, "p_deal"),
                 "Change (points)": change,
@@ -187,7 +166,7 @@ def _scenarios(res: Results, pngs) -> Section:
         "Scenarios",
         [
             Table(pd.DataFrame(rows), "What if an assumption changes?", "scenarios.csv"),
-            *_fig(pngs, "scenarios", "P(deal) by scenario; markers show how each was computed."),
+            *_fig(pngs, "scenarios", "Change in P(deal) from the baseline, sorted by size."),
             Para(
                 "recompute: the changed prior is judgment only, so it is redrawn beside the "
                 "existing posterior (exact); reweight: Pareto-smoothed importance weights on the "
@@ -202,9 +181,10 @@ def _sensitivity(res: Results, pngs) -> Section:
     sens = res.sensitivity
     main, flips = sens.sentences["measures"], sens.sentences["flip_points"]
     tor = pd.DataFrame(sens["tornado"]).head(TOP_INPUTS)
+    names = {x["label"]: x["input"] for _, x in tor.iterrows()}
     rows = [
         {
-            "Input": f"{x['input']}: {x.get('label', '')}",
+            "Input": x["label"],
             "P(deal) at 10th pct": _p(x["low"]),
             "P(deal) at 90th pct": _p(x["high"]),
             "Swing (points)": f"{100 * x['swing']:.1f}",
@@ -222,7 +202,7 @@ def _sensitivity(res: Results, pngs) -> Section:
             *_fig(pngs, "tornado", method.get("tornado", "One-way sensitivity of P(deal).")),
             *_fig(pngs, "first_order", method.get("first_order", "First-order indices.")),
             *_fig(pngs, "evppi", method.get("voi", "Value of information.")),
-            Table(pd.DataFrame(rows), "The most influential inputs", "tornado.csv"),
+            Table(pd.DataFrame(rows), "The most influential inputs", "tornado.csv", names=names),
             Para("Flip points: " + method.get("flip_points", "")),
             Bullets(flips or ["No flip points were computed."]),
         ],
@@ -232,35 +212,52 @@ def _sensitivity(res: Results, pngs) -> Section:
 def _prior_sensitivity(res: Results) -> Section:
     sens = res.sensitivity
     said = sens.sentences["power_scaling"]
-    rows = [
-        {
-            "Quantity": r["quantity"],
-            "Kind": r["kind"],
-            "Prior": f"{r['prior']:.3f}",
-            "Likelihood": f"{r['likelihood']:.3f}",
-            "Diagnosis": r["diagnosis"],
-        }
-        for r in sens["psense"]
-    ]
+    outcome_labels = res.summary["labels"]
+    informative = sorted(
+        sens["psense"],
+        key=lambda r: (
+            r["diagnosis"] == "ok",
+            r["kind"] == "judgment",
+            -max(r["prior"], r["likelihood"]),
+        ),
+    )
+    names = {}
+    rows = []
+    for r in informative:  # rows that can say something first: flagged, then data-touched
+        label = outcome_labels.get(r["quantity"]) or res.label(r["quantity"])
+        names[label] = r["quantity"]
+        rows.append(
+            {
+                "Quantity": label,
+                "Kind": r["kind"],
+                "Prior": f"{r['prior']:.3f}",
+                "Likelihood": f"{r['likelihood']:.3f}",
+                "Diagnosis": r["diagnosis"],
+            }
+        )
     blocks = [Para(sens.get("method", {}).get("psense", "")), Bullets(said or ["Not computed."])]
     if rows:
-        blocks.append(Table(pd.DataFrame(rows), "Power-scaling sensitivity", "psense.csv"))
+        caption = "Power-scaling sensitivity (flagged rows first, then data-touched ones)"
+        blocks.append(Table(pd.DataFrame(rows), caption, "psense.csv", names=names))
     return Section("prior-sensitivity", "Prior-sensitivity diagnosis", blocks)
 
 
 def _priors(res: Results, pngs) -> Section:
 
-    rows = []
+    rows, names = [], {}
     for r in prior_rows(res):
         elicited = (
             ""
             if r["elicited_lower"] is None
             else f"{r['elicited_mass']:.0%} in [{r['elicited_lower']:g}, {r['elicited_upper']:g}]"
+            f"; the fitted prior puts {r['fitted_mass_below']:.1%} below and "
+            f"{r['fitted_mass_above']:.1%} above"
         )
         post = {k: r[f"posterior_{k}"] for k in ("mean", "lo", "hi")}
+        names[f"{r['label']} ({r['informed_by']})"] = r["name"]
         rows.append(
             {
-                "Parameter": f"{r['name']}\n{r['label']} ({r['informed_by']})",
+                "Parameter": f"{r['label']} ({r['informed_by']})",
                 "Prior": r["prior"] + (f"\nelicited: {elicited}" if elicited else ""),
                 "Posterior mean [90%]": _ci(post, pct=False),
                 "Source (what the prior rests on)": r["source"],
@@ -271,10 +268,20 @@ def _priors(res: Results, pngs) -> Section:
         "Priors",
         [
             Table(
-                pd.DataFrame(rows), "Every prior, what it rests on, and its posterior", "priors.csv"
+                pd.DataFrame(rows),
+                "Every prior, what it rests on, and its posterior",
+                "priors.csv",
+                names=names,
             ),
             *_fig(
-                pngs, "prior_posterior", "Prior (dashed) vs posterior (solid) of each parameter."
+                pngs,
+                "prior_posterior",
+                "Prior (dashed) vs posterior (solid) of each parameter the data touch, and of "
+                "each outcome. Judgment only (prior = posterior): "
+                + ", ".join(
+                    r["label"] for r in prior_rows(res) if r["informed_by"] == "judgment only"
+                )
+                + ".",
             ),
         ],
     )
@@ -309,7 +316,11 @@ def _provenance(res: Results) -> Section:
 def _notebooks(res: Results) -> Section:
     if res.notebooks:
         links = [(p.stem, f"notebooks/{p.name}") for p in res.notebooks]
-        return Section("notebooks", "Notebooks", [Para("Executed for this report:"), Links(links)])
+        note = (
+            "Executed for this report; the links point to the notebooks/ folder beside this "
+            "file, so keep the folder with the report when you send it."
+        )
+        return Section("notebooks", "Notebooks", [Para(note), Links(links)])
     return Section("notebooks", "Notebooks", [Para("The notebooks were not executed in this run.")])
 
 
@@ -360,4 +371,10 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         problems=list(d["problems"]),
         diagnostics_ok=ok,
         sections=sections,
+        generated=(
+            f"Generated on {res.started or 'an unrecorded date'} (UTC), seed "
+            f"{res.fit.settings.seed}, code {git_commit()}; the same inputs and seed give the same "
+            "numbers on this platform (floating-point libraries may differ in the last digit "
+            "elsewhere)."
+        ),
     )

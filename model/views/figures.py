@@ -102,22 +102,29 @@ def timing(
     for i, (name, c) in enumerate(curves.items()):
         colour, marker, ls = style(i)
         mean, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "lo", "hi"))
-        ax.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
+        if i == 0:  # one band only, so the curves stay distinguishable
+            ax.fill_between(x, lo, hi, color=colour, alpha=0.18, lw=0)
         kw = {"marker": marker, "ms": 5, "markevery": max(len(x) // 8, 1), "mec": "black"}
         ax.plot(x, mean, color=colour, ls=ls, lw=2, mew=0.5, label=str(name), **kw)
+    previous, height = -np.inf, 0.985
     for name, month in sorted(calendar.items(), key=lambda kv: kv[1]):
         if not x.min() <= month <= x.max():
             continue
+        height = 0.985 if month - previous > 0.06 * (x.max() - x.min()) or height < 0.9 else 0.62
+        previous = month
         ax.axvline(month, color="0.35", ls=(0, (4, 3)), lw=0.9, zorder=1)
         box = {**BOX, "ec": "none", "pad": 0.5}
         kw = {"ha": "right", "va": "top", "fontsize": 8.5, "color": "0.2", "bbox": box}
-        ax.text(month, 0.985, f" {name}", rotation=90, transform=ax.get_xaxis_transform(), **kw)
+        ax.text(month, height, f" {name}", rotation=90, transform=ax.get_xaxis_transform(), **kw)
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(0, 1.0)
     finish(ax, title, horizon_label, "P(enacted by month t) (probability)")
     ax.grid(color="0.9", lw=0.6)
     handles = [*ax.get_legend_handles_labels()[0]]
-    handles.append(Patch(color="0.6", alpha=0.4, label=f"{CRI} (shaded)"))
+    if curves:
+        first_colour = style(0)[0]
+        band = f"{CRI} of the first curve (shaded)"
+        handles.append(Patch(color=first_colour, alpha=0.3, label=band))
     fig.legend(handles=handles, ncol=min(len(handles), 3), **OUT_LEGEND)
     return fig
 
@@ -341,7 +348,7 @@ def prior_posterior(
             if kind in draws and draws[kind].size:
                 kw = {"density": True, "histtype": "step", "lw": 1.6, "label": kind}
                 ax.hist(draws[kind], bins=bins, color=colour, ls=ls, **kw)
-        ax.set_title(str(name), fontsize=9.5)
+        ax.set_title(textwrap.fill(str(name), 34), fontsize=8.5)
         ax.tick_params(labelsize=7.5)
         ax.set_yticks([])
     for ax in axes[len(names) :]:
@@ -351,54 +358,6 @@ def prior_posterior(
     fig.suptitle("Prior vs posterior of each parameter")
     fig.supxlabel("Parameter value (native units of each parameter)", fontsize=10)
     fig.supylabel("Probability density (per unit of the parameter)", fontsize=10)
-    return fig
-
-
-def scenarios(table: pd.DataFrame, *, value: str = "p_deal") -> Figure:
-    """Forest plot of an outcome across scenarios.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per scenario with column ``scenario`` and either ``mean, lo, hi`` or
-        ``{value}_mean, {value}_lo, {value}_hi``; optional ``method`` (e.g. "MCMC",
-        "reweighting") gives each method its own marker. The first row is the baseline.
-    value : str
-        Name of the outcome. Names starting with ``p_`` are treated as probabilities
-        (0-1 axis, label ``P(...)``).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    require(table, ["scenario"], "scenarios")
-    cols = ["mean", "lo", "hi"]
-    if not set(cols) <= set(table.columns):
-        alt = [f"{value}_{c}" for c in cols]
-        require(table, alt, "scenarios")
-        table = table.rename(columns=dict(zip(alt, cols, strict=True)))
-    t = table.reset_index(drop=True)
-    methods = list(dict.fromkeys(t["method"].astype(str))) if "method" in t else []
-    groups = [methods.index(m) for m in t["method"].astype(str)] if methods else [0] * len(t)
-    fig, ax = rows_figure(len(t), width=8)
-    labels = [str(s) for s in t["scenario"]]
-    interval_rows(ax, t, labels, groups)
-    ax.axvline(float(t["mean"].iloc[0]), color="0.3", ls="--", lw=1, zorder=1)
-    ax.get_yticklabels()[0].set_fontweight("bold")
-    is_p = value.startswith("p_")
-    name = f"P({value[2:].replace('_', ' ')})" if is_p else value.replace("_", " ")
-    if is_p:
-        ax.set_xlim(0, 1)
-    unit = " (probability)" if is_p else ""
-    finish(ax, f"{name} by scenario", f"{name}{unit}; bars: {CRI}; dashed: baseline", "Scenario")
-    if len(methods) > 1:
-        kw = {"mec": "black", "ls": ""}
-        styles = [style(i) for i in range(len(methods))]
-        handles = [
-            Line2D([], [], color=c, marker=mk, label=m, **kw)
-            for (c, mk, _), m in zip(styles, methods, strict=True)
-        ]
-        fig.legend(handles=handles, title="method", ncol=len(methods), **OUT_LEGEND)
     return fig
 
 

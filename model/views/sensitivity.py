@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from model.views.figures import indices, tornado
@@ -52,14 +54,20 @@ def sensitivity_figures(payload: dict, *, n_top: int = 15) -> dict:
     """
 
     tor = pd.DataFrame(payload["tornado"]).head(n_top)
+    base = float(tor["base"].iloc[0])
+    labels = payload.get("labels") or {}
+
+    def short(name: str) -> str:
+        return textwrap.shorten(labels.get(name, name), 60, placeholder="…")
+
     first, value = (
-        pd.Series(payload[k]).sort_values(ascending=False).head(n_top)
+        pd.Series(payload[k]).sort_values(ascending=False).head(n_top).rename(index=short)
         for k in ("first_order", "evppi")
     )
     title = f"Value of learning one input before choosing the design (EVPI {payload['evpi']:.2f})"
     share = "share of Var(P(deal)) explained by the input alone"
     return {
-        "tornado": tornado(tor, base=float(tor["base"].iloc[0])),
+        "tornado": tornado(tor.assign(input=tor["input"].map(short)), base=base),
         "first_order": indices(first, title="First-order variance shares of P(deal)", xlabel=share),
         "evppi": indices(value, title=title, xlabel="EVPPI (probability points of P(deal))"),
     }

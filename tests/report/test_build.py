@@ -185,15 +185,121 @@ def test_headline_number_matches_the_run_summary(built, small_fit):
     assert f"P(deal) = {mean:.1%}" in text
 
 
-def test_headline_paragraph_is_built_from_the_numbers(built):
-    from model.report.sections import headline_text
+def test_headline_is_four_bullets_built_from_the_numbers(built):
+    from model.report.headline import headline_bullets, headline_text
 
     res = built["res"]
-    text = headline_text(res)
-    deal = res.summary["p_deal"]
-    assert f"{deal['mean']:.0%}" in text and f"{deal['lo']:.0%}" in text
-    assert "weakest link" in text
-    assert res.label(res.sensitivity["tornado"][0]["input"]) in text
+    bullets = headline_bullets(res)
+    assert len(bullets) == 4
+    answer, why, ask, change = bullets
+    deal, s = res.summary["p_deal"], res.summary
+    assert f"{deal['mean']:.0%}" in answer and f"{deal['lo']:.1%}" in answer
+    weakest = min(("p_framework", "p_enacted", "p_accepted"), key=lambda k: s[k]["mean"])
+    assert f"{s[weakest]['mean']:.0%}" in why
+    if weakest == "p_enacted":
+        assert f"willing with {s['p_willing']['mean']:.0%}" in why
+        assert f"in time with {s['p_in_time']['mean']:.0%}" in why
+    assert res.label(res.sensitivity["tornado"][0]["input"]) in why
+    best = res.ranking[res.ranking["is_best"]].iloc[0]
+    assert ask.startswith("Ask for: ") and f"{best['p_best']:.0%} of posterior draws" in ask
+    rows = res.scenarios[res.scenarios["method"] != "baseline"]
+    top = rows.loc[rows["delta_p_deal_mean"].abs().idxmax()]
+    assert top["question"] in change
+    assert headline_text(res) == " ".join(bullets)
+    html = built["path"].read_text(encoding="utf-8")
+    start = html.index('<ul class="headline">')
+    assert html.count("<li>", start, html.index("</ul>", start)) == 4
+    markdown = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    assert headline_text(res) in markdown
+
+
+def test_a_fragile_recommendation_says_many_designs_tie(built):
+    from model.report.headline import headline_bullets, is_fragile, near_ties
+
+    res = built["res"]
+    best = res.ranking[res.ranking["is_best"]].iloc[0]
+    ask = headline_bullets(res)[2]
+    assert is_fragile(best) == ("many designs tie" in ask)
+    fragile = res.ranking.copy()
+    fragile.loc[fragile["is_best"], ["p_best", "gain_lo"]] = [0.05, -0.01]
+    res_fragile = copy.copy(res)
+    res_fragile.ranking = fragile
+    ask = headline_bullets(res_fragile)[2]
+    assert "many designs tie" in ask and f"({len(near_ties(fragile))} of" in ask
+    assert "edge of the range" in ask  # the smallest package is the edge of the size lever
+
+
+def test_no_judgment_input_is_promoted_when_information_is_worth_little(built):
+    from model.report.headline import headline_bullets
+
+    res = copy.copy(built["res"])
+    sens = res.sensitivity
+    res.sensitivity = type(sens)(**{**sens.__dict__, "evppi": dict.fromkeys(sens.evppi, 0.2)})
+    change = headline_bullets(res)[3]
+    assert "No single input is worth learning" in change and "0.2 points" in change
+    assert "whip count" in change and "most worth resolving" not in change
+
+
+def test_decomposition_splits_congress_into_willing_and_in_time(built):
+    res = built["res"]
+    html = built["path"].read_text(encoding="utf-8")
+    assert "of which: willing" in html and "in time, if willing" in html
+    s = res.summary
+    assert s["p_willing"]["mean"] >= s["p_enacted"]["mean"]
+
+
+def test_timing_reconciles_the_two_p_deals(built):
+    res = built["res"]
+    window = res.timing["p_deal_in_window"]["baseline"]["mean"]
+    gap = 100 * (res.summary["p_deal"]["mean"] - window)
+    html = built["path"].read_text(encoding="utf-8")
+    assert f"the {gap:.1f}-point difference is deals enacted in the lame-duck session" in html
+
+
+class _Visible(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.text, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script", "title")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script", "title")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.text.append(data)
+
+
+def test_no_raw_parameter_name_in_the_visible_report_or_its_figures(built):
+    from matplotlib.text import Text
+
+    from model.report.results import figures
+
+    res = built["res"]
+    names = [n for n in res.fit.priors.params if "_" in n]
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    html = built["path"].read_text(encoding="utf-8")
+    main = html[html.index("<main>") : html.index('<section id="provenance"')]
+    if 'id="diagnostics-banner"' in main:  # sampler problems name the variable, for the modeller
+        start = main.index('id="diagnostics-banner"')
+        main = main[:start] + main[main.index("</div>", start) :]
+    parser = _Visible()
+    parser.feed(main)
+    found = pattern.findall(" ".join(parser.text))
+    assert not found, sorted(set(found))
+    for stem, (fig, alt) in figures(res).items():
+        texts = [t.get_text() for t in fig.findobj(Text)] + [alt]
+        hits = [t for t in texts if pattern.search(t)]
+        assert not hits, (stem, hits)
+    assert 'title="name in the files: us_support"' in html  # the name is a hover
+
+
+def test_generated_on_line_at_the_top(built):
+    html = built["path"].read_text(encoding="utf-8")
+    assert html.index('class="generated"') < html.index('id="headline"')
+    assert f"seed {built['res'].fit.settings.seed}" in html
 
 
 def test_progress_lines_are_numbered_and_plain(built):

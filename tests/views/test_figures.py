@@ -15,6 +15,7 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
+from model.views import changes
 from model.views import figures as plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -123,7 +124,7 @@ def test_timing():
     curve_lines = [ln for ln in ax.get_lines() if ln.get_label() in curves]
     assert len(curve_lines) == 2
     assert len({str(ln.get_linestyle()) for ln in curve_lines}) == 2
-    assert len(ax.collections) == 2  # one credible band per curve
+    assert len(ax.collections) == 1  # one band (the first curve); the others are lines
     texts = [t.get_text().strip() for t in ax.texts]
     # the 22.7-month event lies outside the 0-20 month grid and is skipped
     assert texts == ["Super Tuesday", "Conventions", "Election", "End of lame duck"]
@@ -131,6 +132,17 @@ def test_timing():
     event_lines = [ln for ln in ax.get_lines() if ln.get_label() not in curves]
     assert sorted(ln.get_xdata()[0] for ln in event_lines) == [5.7, 12.3, 14.7, 16.6]
     assert fig.legends, "curves need a legend"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "of the first curve" in legend[-1]
+
+
+def test_timing_labels_of_close_events_are_staggered():
+    months = np.linspace(0, 20, 81)
+    curve = {"A": {"mean": months / 20, "lo": months / 25, "hi": months / 18}}
+    fig = plots.timing(months, curve, calendar={"One": 12.4, "Two": 12.6, "Far": 18.0})
+    heights = {t.get_text().strip(): t.get_position()[1] for t in fig.axes[0].texts}
+    assert heights["One"] != heights["Two"]
+    assert heights["Far"] == heights["One"]
 
 
 def test_winset(designs):
@@ -244,7 +256,7 @@ def test_scenarios(prefixed):
     )
     if prefixed:
         table = table.rename(columns={c: f"p_deal_{c}" for c in ("mean", "lo", "hi")})
-    fig = plots.scenarios(table)
+    fig = changes.scenarios(table)
     _check_labels(fig)
     ax = fig.axes[0]
     assert len(_errorbars(ax)) == 3
@@ -257,7 +269,7 @@ def test_scenarios(prefixed):
 
 def test_scenarios_without_method():
     table = pd.DataFrame({"scenario": ["A", "B"], "mean": [3.0, 4.0], "lo": [2, 3], "hi": [4, 5]})
-    fig = plots.scenarios(table, value="cost_musd")
+    fig = changes.scenarios(table, value="cost_musd")
     _check_labels(fig)
     assert not fig.legends
     assert len(_errorbars(fig.axes[0])) == 2
@@ -284,7 +296,7 @@ def test_every_figure_renders(decomposition_table, designs):
         plots.tornado(pd.DataFrame({"input": ["x"], "low": [0.1], "high": [0.3]}), base=0.2),
         plots.indices({"x": 1.0}, title="EVPPI", xlabel="EVPPI (USD)"),
         plots.prior_posterior({"x": np.arange(50.0)}, {"x": np.arange(50.0) / 2}),
-        plots.scenarios(decomposition_table.rename(columns={"label": "scenario"})),
+        changes.scenarios(decomposition_table.rename(columns={"label": "scenario"})),
     ]
     for fig in figures:
         assert plots.to_png_bytes(fig, dpi=40)[:8] == PNG_MAGIC

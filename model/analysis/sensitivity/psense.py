@@ -160,7 +160,7 @@ def _outcome_sentence(label: str, row, driver: str | None, words: _Words) -> str
 
 def _param_sentence(name: str, row, words: _Words) -> str:
     plain = words.label(name)
-    what = f"{plain[:1].upper()}{plain[1:]} ({name})"
+    what = f"{plain[:1].upper()}{plain[1:]}"
     p, like = row["prior"], row["likelihood"]
     if row["kind"] == "judgment":
         if row["diagnosis"] == "ok":
@@ -225,7 +225,7 @@ def explain(
     judged = out[out["kind"] == "judgment"]
     flagged = judged[judged["diagnosis"] != "ok"].sort_values("prior", ascending=False)
     if len(flagged):
-        top = ", ".join(flagged["quantity"].head(3))
+        top = "; ".join(words.label(q) for q in flagged["quantity"].head(3))
         max_like = float(judged["likelihood"].max())
         sentences.append(
             f"{len(flagged)} of {len(judged)} judgment-only parameters are flagged 'strong "

@@ -113,7 +113,7 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
         "flip": kind,
         "designs_compared": len(short),
     }
-    head = f"{plain[:1].upper()}{plain[1:]} ({name}, median {median:.3g})"
+    head = f"{plain[:1].upper()}{plain[1:]} (median {median:.3g})"
     span = f"over its 1st-99th percentile range [{lo:.3g}, {hi:.3g}]"
     pd_range = f"P(deal) ranges from {means_at.min():.1%} to {means_at.max():.1%}"
     if value is None:
@@ -291,7 +291,7 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
     """Headline sentences for the tornado, the first-order indices and the value of information."""
 
     def name(n: str) -> str:
-        return f"{fit.priors.label(n)} ({n})"
+        return fit.priors.label(n)
 
     moves = "; ".join(
         f"{name(r['input'])}, {r['low']:.1%} to {r['high']:.1%}" for r in payload["tornado"][:3]
@@ -319,8 +319,11 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
     by_evidence: dict[str, list[str]] = {}
     for n, _ in top:
         by_evidence.setdefault(fit.priors.vocabulary.evidence_for(n), []).append(n)
-    items = ", ".join(f"{fit.priors.label(n)} ({n}, {v:.2f} points)" for n, v in top)
-    how = "; ".join(f"{e} would resolve {', '.join(ns)}" for e, ns in by_evidence.items())
+    items = ", ".join(f"{fit.priors.label(n)} ({v:.2f} points)" for n, v in top)
+    how = "; ".join(
+        f"{e} would resolve {', '.join(fit.priors.label(n) for n in ns)}"
+        for e, ns in by_evidence.items()
+    )
     if len(by_evidence) == 1 and len(top) > 1:
         how = f"{next(iter(by_evidence))} would resolve all {len(top)}"
     out.append(f"Most worth learning before choosing the design (EVPPI): {items}; {how}.")
