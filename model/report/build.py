@@ -35,7 +35,14 @@ from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
 from model.report.notebooks import execute_all, missing_requirements, notebooks
 from model.report.render import to_html, to_markdown
-from model.report.results import Results, csv_tables, figures, provenance, write_csv
+from model.report.results import (
+    Results,
+    csv_tables,
+    figures,
+    provenance,
+    write_csv,
+    write_workbook,
+)
 from model.report.sections import document
 from model.views.figures import to_png_bytes
 from model.views.words import recommendation
@@ -200,6 +207,7 @@ def write(res, dest: Path, steps: _Steps, *, started: float | None = None) -> No
     tables = csv_tables(res)
     for name, frame in tables.items():
         write_csv(frame, dest / "tables" / f"{name}.csv")
+    write_workbook(tables, dest / "tables" / "feasibility.xlsx")
     pngs = {}
     built = figures(res)
     for i, (name, (fig, alt)) in enumerate(built.items(), start=1):

@@ -55,6 +55,16 @@ class Results:
         return self.fit.priors.label(name)
 
 
+def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Every table as one sheet of an ``.xlsx`` workbook (pandas with openpyxl).
+
+    Sheet names are the tables' file stems, cut to Excel's 31 characters.
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for name, frame in tables.items():
+            frame.to_excel(book, sheet_name=name[:31], index=False)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` with the fixed float format and Unix line ends."""
     frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")

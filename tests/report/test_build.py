@@ -174,6 +174,16 @@ def test_every_table_written_as_csv(built):
     assert (built["out"] / "tables" / "provenance.json").is_file()
 
 
+def test_workbook_holds_every_table_with_the_csv_numbers(built):
+    import pandas as pd
+
+    tables = built["out"] / "tables"
+    sheets = pd.read_excel(tables / "feasibility.xlsx", sheet_name=None)
+    assert set(sheets) == {p.stem[:31] for p in tables.glob("*.csv")}
+    summary = pd.read_csv(tables / "summary.csv")
+    pd.testing.assert_series_equal(sheets["summary"]["mean"], summary["mean"], rtol=1e-5)
+
+
 def test_headline_number_matches_the_run_summary(built, small_fit):
     from model.analysis.baseline import run_summary
 
