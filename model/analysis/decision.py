@@ -90,7 +90,7 @@ def rank_designs(fit: Fit, *, matrix: DesignMatrix | None = None) -> pd.DataFram
         row |= {"p_best": float(best_share[j]), "regret": float(regret[j])}
         rows.append(row)
     row = {lever: _level_text(choice) for lever, choice in fit.priors.design.items()}
-    row |= {"label": f"baseline: {fit.priors.design_label}", "is_baseline": True}
+    row |= {"label": f"{fit.priors.design_label} (on the table)", "is_baseline": True}
     for k in ARENAS:
         row |= _flat(k, interval(base[k]))
     row |= _flat("gain", interval(np.zeros_like(base["p_deal"])))

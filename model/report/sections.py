@@ -27,8 +27,15 @@ def _p(x: float) -> str:
     return f"{x:.1%}"
 
 
+def _num(v: float) -> str:
+    """A number in plain notation: 3 significant digits, never ``1e-08``."""
+    if abs(v) < 0.0005:
+        return "0.000" if v >= 0 else "-0.000"
+    return f"{v:.3g}" if 0.001 <= abs(v) < 1e5 else f"{v:,.3f}"
+
+
 def _ci(d: dict, *, pct: bool = True) -> str:
-    f = _p if pct else (lambda v: f"{v:.3g}")
+    f = _p if pct else _num
     return f"{f(d['mean'])} [{f(d['lo'])}, {f(d['hi'])}]"
 
 
@@ -53,7 +60,7 @@ def _summary(res: Results) -> Section:
     m = s["months_to_enactment"]
     rows.append(
         {
-            "Quantity": f"Months to enactment (if {who} acts)",
+            "Quantity": f"Median months to enactment, if {who} acts",
             "Mean [90% interval]": _ci(m, pct=False),
         }
     )
