@@ -7,9 +7,25 @@ from model.views.tables import format_table
 def test_summary_and_table(small_fit):
     summary = run_summary(small_fit)
     table = decomposition_table(summary)
-    assert list(table["label"]) == [summary["labels"][k] for k in OUTCOMES]
+    labels = [summary["labels"][k] for k in OUTCOMES]
+    assert list(table["label"]) == [*labels[:2], *table["label"][2:4], *labels[2:]]
+    assert "willing" in table["label"][2] and "in time" in table["label"][3]
     deal = summary["p_deal"]["mean"]
     parts = [summary[k]["mean"] for k in ("p_framework", "p_enacted", "p_accepted")]
     assert deal <= min(parts)
     text = format_table(summary)
     assert f"{deal:.3f}" in text and "Provenance" in text and "Sampler" in text
+
+
+def test_congress_split_multiplies_back_per_draw(small_fit):
+    """P(willing) x P(in time | willing) is P(enacted in time), draw by draw."""
+    import numpy as np
+
+    from model.analysis.outcomes import evaluate
+
+    out = evaluate(small_fit.draws, small_fit.priors, small_fit.evidence)
+    in_time = out["p_enacted"] / out["p_congress"]
+    np.testing.assert_allclose(out["p_congress"] * in_time, out["p_enacted"], rtol=1e-12)
+    summary = run_summary(small_fit)
+    assert summary["p_in_time"]["mean"] == np.mean(in_time)
+    assert summary["p_willing"]["mean"] == np.mean(out["p_congress"])
