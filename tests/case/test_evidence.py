@@ -27,11 +27,15 @@ def test_rows_after_the_as_of_date_are_refused_and_listed():
     assert len(ev.reference) == 3
 
 
-def test_poll_after_as_of_leaves_no_reading():
+def test_as_of_before_every_poll_row_names_the_real_cause():
     from model.errors import InputError
 
-    with pytest.raises(InputError, match="no poll rows"):
+    with pytest.raises(InputError) as info:
         load_evidence(DATA_DIR, as_of=date(2007, 6, 1), poll_reading="article")
+    line = info.value.line()
+    assert "before every poll row" in line and "2007-06-16" in line
+    assert str(DATA_DIR / "poll.csv") in line
+    assert "poll_reading" not in line
 
 
 def test_calendar_months_from_as_of():
