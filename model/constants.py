@@ -44,6 +44,8 @@ CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", ROOT / ".cache"))
 
 EXIT_BAD_INPUT = 2
 EXIT_DIAGNOSTICS = 3
+EXIT_INTERNAL = 1
+"""An unexpected failure: one line, no traceback (``FEASIBILITY_DEBUG=1`` shows it)."""
 
 MAX_INPUT_BYTES = 1 << 20
 """Largest priors or scenario file read (1 MiB): a device or a wrong file is refused, not read."""
