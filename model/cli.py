@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
-        print(f"error: {exc.line()}", file=sys.stderr)
+        print("error: " + " ".join(exc.line().split()), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -108,7 +108,7 @@ def _merge_param(params: dict, name: str, spec: dict, *, where) -> None:
     """Merge keys into a parameter; switching between interval and parameters replaces them."""
     current = dict(params[name])
     dist = spec.get("dist", current.get("dist"))
-    family = FAMILIES.get(dist)
+    family = FAMILIES.get(dist) if isinstance(dist, str) else None
     new_keys = set(spec) - {"dist", "source"}
     if (
         new_keys & set(INTERVAL_KEYS)
