@@ -27,6 +27,8 @@ from model.cli import main
 from model.constants import DATA_DIR, PRIORS_FILE
 from model.inference.prior_draws import prior_draws
 
+pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
+
 BASE = tomllib.loads(PRIORS_FILE.read_text(encoding="utf-8"))
 PARAMS = sorted(BASE["params"])
 LEVERS = sorted(BASE["levers"])
