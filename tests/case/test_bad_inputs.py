@@ -75,6 +75,7 @@ def test_bad_set_key(capsys):
 
 # ---- issue 11: each input that once gave a traceback or a silent wrong answer ---------------
 
+import math  # noqa: E402
 import tomllib  # noqa: E402
 
 import tomli_w  # noqa: E402
@@ -146,7 +147,9 @@ PRIORS_CASES = {
         "must be a finite number, got nan",
     ),
     "request_not_before_nan": (
-        _setp("levers", "timing", "levels", "after_summit", "request_not_before", value=float("nan")),
+        _setp(
+            "levers", "timing", "levels", "after_summit", "request_not_before", value=float("nan")
+        ),
         "must be a finite number, got nan",
     ),
     "mu_nan": (_setp("params", "duration_mu", "mu", value=float("nan")), "finite number, got nan"),

@@ -1,4 +1,4 @@
-"""The elicitation cache: one entry per spec and PreliZ version, checked on load, safe in parallel."""
+"""The elicitation cache: an entry per spec and PreliZ version, checked on load, parallel-safe."""
 
 import json
 import multiprocessing

@@ -138,7 +138,7 @@ def _run(argv) -> tuple[int | None, str, str, BaseException | None]:
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
-    except BaseException as exc:  # noqa: BLE001  (a traceback is what the fuzz hunts)
+    except BaseException as exc:
         return None, out.getvalue(), err.getvalue(), exc
     return code, out.getvalue(), err.getvalue(), None
 

@@ -86,6 +86,7 @@ def test_cache_file_missing_a_variable_is_reported_and_refitted(
     small_fit, baseline_priors, small_settings, monkeypatch
 ):
     _quick_refit(monkeypatch, small_fit)
+
     def drop(tree):
         tree["posterior"] = tree["posterior"].to_dataset().drop_vars("gov_will")
         return tree
@@ -98,6 +99,7 @@ def test_cache_file_with_the_wrong_shape_is_reported_and_refitted(
     small_fit, baseline_priors, small_settings, monkeypatch
 ):
     _quick_refit(monkeypatch, small_fit)
+
     def shorten(tree):
         tree["posterior"] = tree["posterior"].to_dataset().isel(draw=slice(0, 10))
         return tree
