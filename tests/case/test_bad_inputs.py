@@ -75,7 +75,6 @@ def test_bad_set_key(capsys):
 
 # ---- issue 11: each input that once gave a traceback or a silent wrong answer ---------------
 
-import math  # noqa: E402
 import tomllib  # noqa: E402
 
 import tomli_w  # noqa: E402
