@@ -1,13 +1,15 @@
 """Command line: `feasibility run|whatif|design|timing|sensitivity|report`, or `python -m model`.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
-``--strict`` exits with code 3 when the sampler diagnostics fail.
+``--strict`` exits with code 3 when the sampler diagnostics fail (for ``report``: of the baseline
+or of any refit). Any other failure is one line and exit code 1 (``FEASIBILITY_DEBUG=1`` shows
+the traceback). Paths to write are checked before any fitting.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,6 +20,12 @@ from model.constants import (
     DRAWS,
     EXIT_BAD_INPUT,
     EXIT_DIAGNOSTICS,
+    EXIT_INTERNAL,
+    MAX_CHAINS,
+    MAX_DRAWS,
+    MAX_SEED,
+    MIN_CHAINS,
+    MIN_DRAWS,
     PRIORS_FILE,
     REPORTS_DIR,
     TUNE,
@@ -51,6 +59,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="refit, do not read or write the cache")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--strict", action="store_true", help="exit 3 when diagnostics fail")
+    p.add_argument(
+        "--allow-outside-evidence",
+        action="store_true",
+        help="let evidence.dir point outside the project",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -84,13 +97,21 @@ def _load(args):
     from model.case.priors import load_priors
 
     scenarios = [_scenario_path(s) for s in args.scenario]
-    return load_priors(args.priors, scenarios=scenarios, sets=args.sets, as_of=args.as_of)
+    return load_priors(
+        args.priors,
+        scenarios=scenarios,
+        sets=args.sets,
+        as_of=args.as_of,
+        allow_outside_evidence=args.allow_outside_evidence,
+    )
 
 
 def _scenario_path(name: str) -> Path:
     from model.constants import SCENARIO_DIR
 
     path = Path(name)
+    if path.is_dir():
+        raise InputError(name, "(scenario)", "is a folder, not a scenario file", "give a .toml")
     if path.exists():
         return path
     named = SCENARIO_DIR / f"{name.removesuffix('.toml')}.toml"
@@ -103,18 +124,39 @@ def _scenario_path(name: str) -> Path:
 def _settings(args):
     from model.inference.settings import Settings
 
-    for name in ("draws", "tune", "chains"):
-        if getattr(args, name) < 1:
-            raise InputError(f"--{name}", str(getattr(args, name)), "must be >= 1", "use e.g. 1000")
+    limits = {
+        "draws": (MIN_DRAWS, MAX_DRAWS, "too few for intervals and diagnostics", "use e.g. 1000"),
+        "tune": (1, MAX_DRAWS, "out of range", "use e.g. 1000"),
+        "chains": (MIN_CHAINS, MAX_CHAINS, "R-hat needs at least 2 chains", "use e.g. 4"),
+        "seed": (0, MAX_SEED, "seeds are whole numbers from 0", "use e.g. 20070815"),
+    }
+    for name, (low, high, why, fix) in limits.items():
+        value = getattr(args, name)
+        if not low <= value <= high:
+            problem = f"must be in [{low}, {high}]" + (f": {why}" if value < low else "")
+            raise InputError(f"--{name}", str(value), problem, fix)
     return Settings(seed=args.seed, draws=args.draws, tune=args.tune, chains=args.chains)
+
+
+def _check_csv(path: Path | None) -> None:
+    """Refuse a ``--csv`` that cannot be written, before any fitting."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError("--csv", str(path), "is a folder", "give a file name, e.g. designs.csv")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError("--csv", str(path), f"no folder {folder}", "create it or fix the path")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError("--csv", str(path), "not writable", "give a path you can write")
 
 
 def _fit(args, priors=None):
     from model.inference.fit import evidence_for, fit
 
+    settings = _settings(args)
     priors = priors or _load(args)
     evidence = evidence_for(priors)
-    settings = _settings(args)
     if not args.json:
         print("Fitting the model (NUTS) or reading the cached posterior...", file=sys.stderr)
     result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
@@ -126,7 +168,9 @@ def _fit(args, priors=None):
 
 
 def _emit(args, payload: dict, text: str) -> None:
-    print(json.dumps(payload, indent=1, default=str) if args.json else text)
+    from model.views.payloads import to_json
+
+    print(to_json(payload) if args.json else text)
 
 
 def cmd_run(args) -> int:
@@ -144,8 +188,12 @@ def cmd_whatif(args) -> int:
     from model.case.priors import load_priors
     from model.views.tables import format_comparison
 
+    _settings(args)
     base = load_priors(
-        args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
+        args.priors,
+        scenarios=[_scenario_path(s) for s in args.scenario],
+        as_of=args.as_of,
+        allow_outside_evidence=args.allow_outside_evidence,
     )
     paths = [_scenario_path(n) for n in args.scenarios]
     if not paths and not args.sets:
@@ -163,6 +211,7 @@ def cmd_design(args) -> int:
     from model.views.payloads import design_payload
     from model.views.tables import format_ranking
 
+    _check_csv(args.csv)
     result = _fit(args)
     ranking = rank_designs(result)
     if args.csv:
@@ -194,18 +243,26 @@ def cmd_sensitivity(args) -> int:
 
 def cmd_report(args) -> int:
     from model.report.build import build_report
+    from model.report.publish import check_out
 
+    settings = _settings(args)
+    check_out(args.out)
     priors = _load(args)
+    problems: list[str] = []
     path = build_report(
-        priors, settings=_settings(args), out=args.out, notebooks=not args.skip_notebooks
+        priors,
+        settings=settings,
+        out=args.out,
+        notebooks=not args.skip_notebooks,
+        problems=problems,
     )
     print(f"wrote {path}")
-    return 0
+    return _strict(args, {"problems": problems}, show=False)
 
 
-def _strict(args, diagnostics: dict) -> int:
+def _strict(args, diagnostics: dict, *, show: bool = True) -> int:
     if diagnostics["problems"]:
-        for problem in diagnostics["problems"]:
+        for problem in diagnostics["problems"] if show else ():
             print(f"SAMPLER WARNING: {problem}", file=sys.stderr)
         if args.strict:
             return EXIT_DIAGNOSTICS
@@ -228,8 +285,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
-        print(f"error: {exc.line()}", file=sys.stderr)
+        print("error: " + " ".join(exc.line().split()), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one line, never a traceback, for what nobody listed yet
+        if os.environ.get("FEASIBILITY_DEBUG"):
+            raise
+        text = " ".join(str(exc).split())[:300]
+        print(
+            f"internal error: {type(exc).__name__}: {text} (please report it; "
+            "FEASIBILITY_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

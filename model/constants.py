@@ -51,3 +51,39 @@ P_BEST_FIRM = 0.5
 """A recommended design best in fewer posterior draws than this is called fragile."""
 VOI_WORTH_POINTS = 1.0
 """An input whose EVPPI is below this many percentage points is not called worth resolving."""
+EXIT_INTERNAL = 1
+"""An unexpected failure: one line, no traceback (``FEASIBILITY_DEBUG=1`` shows it)."""
+
+MAX_INPUT_BYTES = 1 << 20
+"""Largest priors or scenario file read (1 MiB): a device or a wrong file is refused, not read."""
+MAX_NESTING = 32
+"""Deepest nesting of tables and arrays accepted in a priors, scenario or ``--set`` value."""
+
+PARAM_BOUNDS = {
+    "mu": (-100.0, 100.0),
+    "sigma": (1e-4, 100.0),
+    "alpha": (1e-2, 1e5),
+    "beta": (1e-2, 1e5),
+}
+"""Distribution parameters in which the sampler works (a prior outside is refused): locations on
+the log-odds or log-months scale, and scales and shapes neither degenerate nor unbounded."""
+INTERVAL_MIN_WIDTH = 1e-4
+"""Narrowest elicited interval (upper - lower, relative to max(1, |bound|)) the sampler can use."""
+
+MIN_CHAINS = 2
+"""R-hat compares chains: with one chain it is undefined, so fewer are refused."""
+MIN_DRAWS = 100
+"""Fewest draws per chain for the diagnostics and 90% intervals to mean anything."""
+MAX_DRAWS = 100_000
+MAX_CHAINS = 64
+MAX_SEED = 2**32 - 1
+"""Seeds are 0 .. 2**32 - 1 (what NumPy and PyMC accept)."""
+
+OUT_FOLDER_SENTINELS = (".current", "feasibility.html", "feasibility.md")
+"""A non-empty ``report --out`` folder is used only when it already holds a report."""
+LOCK_WAIT_SECONDS = float(os.environ.get("FEASIBILITY_LOCK_WAIT", "10"))
+"""How long a report run waits for another one writing the same folder before giving up."""
+MASS_TOLERANCE = 0.02
+"""How far an elicited (or cached) prior's mass inside its interval may be from the one asked."""
+MAX_DELAY_MONTHS = 120
+"""Latest ``request_not_before`` a lever level may give, in months after the as-of date."""

@@ -42,3 +42,26 @@ def sensitivity_payload(small_fit):
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+
+FUZZ_COUNTS: dict[str, int] = {}
+"""Counts of the input fuzz (tests/case/test_fuzz.py), shown at the end of every test run."""
+
+
+@pytest.fixture(scope="session")
+def fuzz_counts():
+    """The session's fuzz counters, printed by ``pytest_terminal_summary``."""
+    return FUZZ_COUNTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the fuzz counts in the test output (``make test``), when the fuzz ran."""
+    if not FUZZ_COUNTS:
+        return
+    c = FUZZ_COUNTS
+    terminalreporter.section("input fuzz (priors, scenario and --set grammar)")
+    terminalreporter.write_line(
+        f"cases tried: {c.get('tried', 0)}; exit 0 with finite numbers: {c.get('ok', 0)}; "
+        f"exit 2 with one line: {c.get('refused', 0)}; tracebacks: {c.get('tracebacks', 0)}; "
+        f"finite-or-refused: {c.get('ok', 0) + c.get('refused', 0)}/{c.get('tried', 0)}"
+    )

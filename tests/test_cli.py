@@ -70,3 +70,113 @@ def test_help_lists_every_command(capsys):
     text = capsys.readouterr().out
     for command in ("run", "whatif", "design", "timing", "sensitivity", "report"):
         assert command in text
+
+
+def _strict_json(text: str):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run"],
+        ["whatif", "sceptical_poll", "certification"],
+        ["design"],
+        ["timing"],
+        ["sensitivity"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_every_json_output_is_strict_json(argv, small_fit, capsys):
+    assert main([*argv, *SMALL, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "NaN" not in out and "Infinity" not in out
+    payload = _strict_json(out)
+    assert payload
+
+
+def test_whatif_reweight_row_makes_pareto_k_null_elsewhere(small_fit, capsys):
+    out = _strict_json(_run_json(capsys, ["whatif", "sceptical_poll", "certification"]))
+    ks = {r["scenario"]: r["pareto_k"] for r in out["rows"]}
+    assert ks["baseline"] is None and ks["certification"] is None
+
+
+def _run_json(capsys, argv) -> str:
+    assert main([*argv, *SMALL, "--json"]) == 0
+    return capsys.readouterr().out
+
+
+def test_strict_helper_turns_nan_and_inf_into_null():
+    import numpy as np
+
+    from model.views.payloads import to_json
+
+    text = to_json({"a": float("nan"), "b": [np.float64("inf"), np.int64(3)], "c": np.nan})
+    assert _strict_json(text) == {"a": None, "b": [None, 3], "c": None}
+
+
+def _no_fit(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("fitted before checking the output path")
+
+    monkeypatch.setattr(fit_module, "sample", boom)
+    monkeypatch.setattr(fit_module, "read_posterior", boom)
+
+
+def test_design_csv_into_a_missing_folder_is_refused_before_fitting(tmp_path, monkeypatch, capsys):
+    _no_fit(monkeypatch)
+    code = main(["design", "--csv", str(tmp_path / "nope" / "d.csv"), *SMALL])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "no folder" in err
+
+
+@pytest.mark.parametrize("kind", ["file", "unwritable", "root", "foreign"])
+def test_report_out_is_checked_before_fitting(kind, tmp_path, monkeypatch, capsys):
+    import os
+
+    _no_fit(monkeypatch)
+    out = tmp_path / "out"
+    expect = {
+        "file": "is a file",
+        "unwritable": "not writable",
+        "root": "holds files no report wrote",
+        "foreign": "holds files no report wrote",
+    }[kind]
+    if kind == "file":
+        out.write_text("x")
+    elif kind == "unwritable":
+        out.mkdir(mode=0o500)
+        if os.access(out, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+    elif kind == "root":
+        out = tmp_path.anchor and type(tmp_path)("/")
+    else:
+        out.mkdir()
+        (out / "thesis.tex").write_text("precious")
+    code = main(["report", "--out", str(out), "--skip-notebooks", *SMALL])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert expect in err
+
+
+def test_report_strict_exits_3_when_a_refit_fails_diagnostics(
+    small_fit, monkeypatch, tmp_path, capsys
+):
+    import model.report.build as build
+
+    problems_seen = []
+
+    def fake_build(priors, *, settings, out, notebooks, problems):
+        problems.append("refit slow_appropriations: R-hat 1.2 > 1.01 for p_agree")
+        problems_seen.append(problems)
+        return out / "feasibility.html"
+
+    monkeypatch.setattr(build, "build_report", fake_build)
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), *SMALL]) == 0
+    assert main(["report", "--out", str(out), *SMALL, "--strict"]) == 3
+    assert len(problems_seen) == 2

@@ -79,6 +79,30 @@ def ppf(dist: str, params: dict[str, float], q) -> np.ndarray:
     return scipy_dist(dist, params).ppf(q)
 
 
+def cdf(dist: str, params: dict[str, float], x: float) -> float:
+    """Cumulative probability of a resolved prior at ``x``, with ``scipy.special`` only.
+
+    Cheaper to import than ``scipy.stats``; used to check cached elicitations on every load.
+    """
+    from scipy import special
+
+    p = params
+    with np.errstate(all="ignore"):
+        if dist == "Normal":
+            return float(special.ndtr((x - p["mu"]) / p["sigma"]))
+        if x <= 0 and dist != "Beta":
+            return 0.0
+        if dist == "Beta":
+            return float(special.betainc(p["alpha"], p["beta"], min(max(x, 0.0), 1.0)))
+        if dist == "LogNormal":
+            return float(special.ndtr((np.log(x) - p["mu"]) / p["sigma"]))
+        if dist == "Gamma":
+            return float(special.gammainc(p["alpha"], p["beta"] * x))
+        if dist == "HalfNormal":
+            return float(special.erf(x / (p["sigma"] * np.sqrt(2.0))))
+    raise KeyError(dist)
+
+
 def to_pymc(name: str, dist: str, params: dict[str, float]):
     """Create the PyMC random variable for a resolved prior (inside a model context)."""
     import pymc as pm

@@ -2,10 +2,14 @@
 
 Every row has a ``date`` (when the fact was known) and a ``source``. Rows dated after the
 as-of date are refused: left out of the fit and listed, so a replay sees only what was known.
+Row numbers in messages are the file's line numbers; a row given twice, a ragged row and a
+non-integer count are refused; an as-of date after the calendar's lame-duck end (when the
+deal's fate is settled) or before every poll row is refused with its real cause.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.constants import DAYS_PER_MONTH
+from model.constants import DAYS_PER_MONTH, MAX_INPUT_BYTES
 from model.errors import InputError
 
 FILES = {
@@ -26,6 +30,13 @@ FILES = {
     "calendar": ("calendar.csv", ["date", "event", "event_date", "role", "source"]),
 }
 CALENDAR_ROLES = {"mark", "election", "lame_duck_end"}
+KEYS = {
+    "poll": ("date", "reading", "component", "item"),
+    "reference": ("package",),
+    "calendar": ("event", "event_date"),
+}
+"""What makes a row the same fact: a second row with the same values is refused."""
+LINE = "_line"
 
 
 @dataclass
@@ -38,6 +49,13 @@ class Evidence:
     reference: pd.DataFrame
     calendar: pd.DataFrame
     refused: list[str] = field(default_factory=list)
+    directory: Path | None = None
+    """The folder the rows came from (so messages give full paths)."""
+
+    def path(self, key: str) -> Path | str:
+        """Full path of an evidence file (``poll``, ``reference`` or ``calendar``)."""
+        name = FILES[key][0]
+        return self.directory / name if self.directory is not None else name
 
     def digest(self) -> str:
         """Hash of the rows the fit uses (not of rows it refused)."""
@@ -55,7 +73,9 @@ class Evidence:
     def months(self, event_role: str) -> float:
         """Months from the as-of date to the first calendar event with this role."""
         if event_role not in self._role_months:
-            raise InputError("calendar.csv", event_role, "no row has this role", "add one")
+            raise InputError(
+                self.path("calendar"), f"role={event_role!r}", "no row has this role", "add one"
+            )
         return self._role_months[event_role]
 
     def calendar_marks(self) -> dict[str, float]:
@@ -72,30 +92,71 @@ def months_between(start: date, end: date) -> float:
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(
-            path, "(file)", "file not found", "restore it from git or fix evidence.dir"
-        )
+    """Read a CSV as strings with each row's line number in ``LINE``; refuse ragged rows."""
+    if not path.is_file():
+        problem = "is a folder, not a CSV file" if path.is_dir() else "file not found"
+        raise InputError(path, "(file)", problem, "restore it from git or fix evidence.dir")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(path, "(file)", "larger than 1 MiB", "give the right file")
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, "(csv)", f"not readable UTF-8 text ({exc})", "fix it") from None
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError(path, "(csv)", "empty file", f"give the header {','.join(columns)}")
+        rows, lines = [], []
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise InputError(
+                    path,
+                    f"row {reader.line_num}",
+                    f"has {len(record)} fields, the header has {len(header)}",
+                    "quote text that holds commas, or fix the row",
+                )
+            rows.append([cell.strip() for cell in record])
+            lines.append(reader.line_num)
+    except csv.Error as exc:
         raise InputError(
-            path, "(csv)", f"not a readable CSV ({exc})".replace("\n", " "), "fix it"
+            path, f"row {reader.line_num}", f"not valid CSV ({exc})", "fix it"
         ) from None
-    missing = [c for c in columns if c not in frame.columns]
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
     if missing:
         raise InputError(
             path, missing[0], "missing column", f"the header needs {', '.join(columns)}"
         )
-    for i, value in enumerate(frame["source"], start=2):
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame[LINE] = lines
+    for line, value in zip(frame[LINE], frame["source"], strict=True):
         if not value.strip():
-            raise InputError(path, f"row {i} source", "empty", "cite where the row comes from")
+            raise InputError(path, f"row {line} source", "empty", "cite where the row comes from")
     return frame
+
+
+def _duplicates(path: Path, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
+    seen: dict[tuple, int] = {}
+    for line, *values in zip(frame[LINE], *(frame[k] for k in key), strict=True):
+        ident = tuple(str(v).strip().lower() for v in values)
+        if ident in seen:
+            raise InputError(
+                path,
+                f"row {line}",
+                f"repeats row {seen[ident]} (same {', '.join(key)}): it would count twice",
+                "delete one of them",
+            )
+        seen[ident] = line
 
 
 def _dates(path: Path, frame: pd.DataFrame, column: str, *, allow_empty=False) -> list:
     out = []
-    for i, text in enumerate(frame[column], start=2):
+    for i, text in zip(frame[LINE], frame[column], strict=True):
         if allow_empty and not text.strip():
             out.append(None)
             continue
@@ -108,9 +169,11 @@ def _dates(path: Path, frame: pd.DataFrame, column: str, *, allow_empty=False) -
     return out
 
 
-def _numbers(path: Path, frame: pd.DataFrame, column: str, *, low, high) -> list[float]:
+def _numbers(
+    path: Path, frame: pd.DataFrame, column: str, *, low, high, integer=False
+) -> list[float]:
     out = []
-    for i, text in enumerate(frame[column], start=2):
+    for i, text in zip(frame[LINE], frame[column], strict=True):
         try:
             value = float(text)
         except ValueError:
@@ -118,6 +181,10 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str, *, low, high) -> list
         if not low <= value <= high:
             raise InputError(
                 path, f"row {i} {column}={value}", f"outside [{low}, {high}]", "fix the value"
+            )
+        if integer and value != int(value):
+            raise InputError(
+                path, f"row {i} {column}={text}", "not a whole number", "give the count asked"
             )
         out.append(value)
     return out
@@ -139,45 +206,73 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     -------
     Evidence
     """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(directory, "evidence.dir", "no such folder", "fix evidence.dir")
     frames, refused = {}, []
     for key, (name, columns) in FILES.items():
-        path = Path(directory) / name
+        path = directory / name
         frame = _read(path, columns)
         frame["date"] = _dates(path, frame, "date")
+        _duplicates(path, frame, KEYS[key])
         late = frame["date"] > as_of
         refused += [
-            f"{name} row {i + 2} dated {d} is after the as-of date {as_of}: not used"
-            for i, d in zip(frame.index[late], frame["date"][late], strict=True)
+            f"{name} row {line} dated {d} is after the as-of date {as_of}: not used"
+            for line, d in zip(frame[LINE][late], frame["date"][late], strict=True)
         ]
-        frames[key] = (path, frame[~late].reset_index(drop=True))
-    path, poll = frames["poll"]
-    readings = set(poll["reading"])
-    if poll_reading not in readings:
-        raise InputError(
-            "priors",
-            f"evidence.poll_reading = {poll_reading!r}",
-            "no poll rows with this reading",
-            f"use one of {', '.join(sorted(readings)) or '(none: add poll rows)'}",
-        )
-    poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
-    poll["n"] = [int(v) for v in _numbers(path, poll, "n", low=1, high=1e7)]
-    poll["opposed_share"] = _numbers(path, poll, "opposed_share", low=0, high=1)
-    poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)
+        frames[key] = (path, frame, frame[~late].reset_index(drop=True))
 
-    path, ref = frames["reference"]
-    ref["months"] = _numbers(path, ref, "months", low=0.01, high=600)
-    flags = {"true": True, "false": False}
-    bad = [v for v in ref["censored"] if v.strip().lower() not in flags]
-    if bad:
-        raise InputError(path, f"censored={bad[0]!r}", "must be true or false", "fix it")
-    ref["censored"] = [flags[v.strip().lower()] for v in ref["censored"]]
-
-    path, cal = frames["calendar"]
+    path, _, cal = frames["calendar"]
     cal["event_date"] = _dates(path, cal, "event_date")
     unknown = set(cal["role"]) - CALENDAR_ROLES
     if unknown:
         raise InputError(
             path, f"role={sorted(unknown)[0]!r}", "unknown role", f"use {CALENDAR_ROLES}"
         )
+    ends = cal[cal["role"] == "lame_duck_end"]
+    if len(ends) and as_of > min(ends["event_date"]):
+        end = min(ends["event_date"])
+        raise InputError(
+            "as-of date",
+            f"as_of = {as_of}",
+            f"after the calendar's lame-duck end ({end}, {path}): the deal's fate is settled "
+            "by then, so no evidence here can speak to it",
+            f"use an as-of date on or before {end}",
+        )
     cal["months"] = [months_between(as_of, d) for d in cal["event_date"]]
-    return Evidence(as_of, poll_reading, poll, ref, cal, refused)
+
+    path, poll_all, poll = frames["poll"]
+    of_reading = poll_all[poll_all["reading"] == poll_reading]
+    if len(of_reading) and not (poll["reading"] == poll_reading).any():
+        first = min(of_reading["date"])
+        raise InputError(
+            "as-of date",
+            f"as_of = {as_of}",
+            f"before every poll row with reading {poll_reading!r} (the first is dated {first}, "
+            f"{path})",
+            f"use an as-of date on or after {first}",
+        )
+    readings = set(poll_all["reading"])
+    if poll_reading not in readings:
+        raise InputError(
+            path,
+            f"evidence.poll_reading = {poll_reading!r}",
+            "no poll rows with this reading",
+            f"use one of {', '.join(sorted(readings)) or '(none: add poll rows)'}",
+        )
+    poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
+    poll["n"] = [int(v) for v in _numbers(path, poll, "n", low=1, high=1e7, integer=True)]
+    poll["opposed_share"] = _numbers(path, poll, "opposed_share", low=0, high=1)
+    poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)
+
+    path, _, ref = frames["reference"]
+    ref["months"] = _numbers(path, ref, "months", low=0.01, high=600)
+    flags = {"true": True, "false": False}
+    for line, value in zip(ref[LINE], ref["censored"], strict=True):
+        if value.strip().lower() not in flags:
+            raise InputError(
+                path, f"row {line} censored={value!r}", "must be true or false", "fix it"
+            )
+    ref["censored"] = [flags[v.strip().lower()] for v in ref["censored"]]
+    poll, ref, cal = (f.drop(columns=LINE) for f in (poll, ref, cal))
+    return Evidence(as_of, poll_reading, poll, ref, cal, refused, directory)

@@ -1,29 +1,82 @@
-"""Private input checks shared by the case loaders: TOML reading, unknown keys, types."""
+"""Private input checks shared by the case loaders: TOML reading, unknown keys, types, numbers.
+
+Every number is checked where it is read: ``read_toml`` and ``parse_sets`` refuse NaN and
+infinity (which pass every comparison-based check), nesting deeper than ``MAX_NESTING`` and files
+larger than ``MAX_INPUT_BYTES``, each as one :class:`InputError` line.
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
+from model.constants import MAX_INPUT_BYTES, MAX_NESTING
 from model.errors import InputError
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into an :class:`InputError`."""
+    """Parse a TOML file, turning every failure into an :class:`InputError`.
+
+    A UTF-8 byte-order mark is accepted; files above ``MAX_INPUT_BYTES``, non-finite numbers and
+    nesting deeper than ``MAX_NESTING`` are refused.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "(file)", "is a folder, not a TOML file", "give a .toml file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
         raise InputError(path, "(file)", "file not found", "check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, "(file)", f"cannot read it ({exc})", "save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(path, "(file)", f"cannot read it ({exc.strerror})", "check it") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            path,
+            "(file)",
+            f"larger than {MAX_INPUT_BYTES // 1024} KiB: not a priors or scenario file",
+            "give the right file",
+        )
     try:
-        return tomllib.loads(text)
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path, "(file)", f"not UTF-8 text ({exc.reason})", "save it as UTF-8"
+        ) from None
+    try:
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(
             path, "(syntax)", f"not valid TOML: {exc}", "fix the TOML syntax"
         ) from None
+    except RecursionError:
+        raise InputError(
+            path, "(syntax)", "nested too deeply to read", "flatten the arrays or tables"
+        ) from None
+    check_values(path, parsed)
+    return parsed
+
+
+def check_values(where, value, key: str = "", depth: int = 0) -> None:
+    """Refuse non-finite numbers, times of day and nesting deeper than ``MAX_NESTING``."""
+    if depth > MAX_NESTING:
+        raise InputError(where, key or "(top)", "nested too deeply", "flatten the arrays or tables")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(where, key, f"must be a finite number, got {value}", "give a real number")
+    if isinstance(value, time | datetime):
+        raise InputError(
+            where, key, f"a date with a time ({value}) is not allowed", "write a date: 2007-08-15"
+        )
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_values(where, v, f"{key}.{k}" if key else str(k), depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_values(where, v, f"{key}[{i}]", depth + 1)
 
 
 def unknown_key(where: Path | str, key: str, allowed, *, value=None) -> InputError:
@@ -43,6 +96,13 @@ def require_table(where, key: str, value) -> dict:
     return value
 
 
+def require_text(where, key: str, value, *, fix: str = "write it as a quoted string") -> str:
+    """Return ``value`` when it is a non-empty string; otherwise raise an :class:`InputError`."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(where, key, f"must be a non-empty string, got {value!r}", fix)
+    return value
+
+
 def is_number(value) -> bool:
-    """True for an int or float that is not a bool."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """True for a finite int or float that is not a bool."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

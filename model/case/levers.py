@@ -13,9 +13,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from model.case.inputs import is_number, require_table, unknown_key
+from model.case.inputs import is_number, require_table, require_text, unknown_key
 from model.case.schema import CORE_PARAMS, LEVER_KEYS, LEVER_TABLE_KEYS, OPPOSE_PREFIX
 from model.case.vocabulary import in_sentence
+from model.constants import MAX_DELAY_MONTHS
 from model.errors import InputError
 
 
@@ -50,10 +51,12 @@ def validate_levers(
             for k in spec:
                 if k not in allowed:
                     raise unknown_key(where, f"{key}.{k}", allowed)
+            if "label" in spec:
+                require_text(where, f"{key}.label", spec["label"])
             for arena in arenas.values():
                 terms = require_table(where, f"{key}.{arena}", spec.get(arena, {}))
                 for param, scale in terms.items():
-                    if not param.startswith(f"{arena}_") or param not in params:
+                    if param not in params or not param.startswith(f"{arena}_"):
                         raise InputError(
                             where,
                             f"{key}.{arena}.{param}",
@@ -62,7 +65,10 @@ def validate_levers(
                         )
                     if not is_number(scale):
                         raise InputError(
-                            where, f"{key}.{arena}.{param}", "must be a number", "fix it"
+                            where,
+                            f"{key}.{arena}.{param}",
+                            f"must be a finite number, got {scale!r}",
+                            "fix it",
                         )
                     used.add(param)
             comps = spec.get("components", [])
@@ -70,9 +76,12 @@ def validate_levers(
                 raise InputError(where, f"{key}.components", "must be a list of names", "fix it")
             components.update(comps)
             delay = spec.get("request_not_before", 0.0)
-            if not is_number(delay) or delay < 0:
+            if not is_number(delay) or not 0 <= delay <= MAX_DELAY_MONTHS:
                 raise InputError(
-                    where, f"{key}.request_not_before", "must be months >= 0", "fix it"
+                    where,
+                    f"{key}.request_not_before",
+                    f"must be months in [0, {MAX_DELAY_MONTHS}], got {delay!r}",
+                    "fix it",
                 )
     for name in params:
         prefixes = tuple(f"{a}_" for a in arenas.values())
@@ -108,8 +117,13 @@ def validate_design(where, design: dict[str, Any], levers: dict[str, Any]) -> No
         for level, weight in mix.items():
             if not isinstance(level, str) or level not in options:
                 raise unknown_key(where, f"design.{lever}", options, value=level)
-            if not is_number(weight) or weight < 0:
-                raise InputError(where, f"design.{lever}.{level}", "weight must be >= 0", "fix it")
+            if not is_number(weight) or not 0 <= weight <= 1:
+                raise InputError(
+                    where,
+                    f"design.{lever}.{level}",
+                    f"weight must be a number in [0, 1], got {weight!r}",
+                    "fix it",
+                )
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             raise InputError(
                 where, f"design.{lever}", "mixture weights must sum to 1", "rescale them"

@@ -6,7 +6,7 @@ import tomllib
 from typing import Any
 
 from model.case.distributions import FAMILIES
-from model.case.inputs import unknown_key
+from model.case.inputs import check_values, require_table, unknown_key
 from model.case.schema import INTERVAL_KEYS, SCENARIO_KEYS, TOP_KEYS
 from model.errors import InputError
 
@@ -27,6 +27,11 @@ def parse_sets(sets: list[str]) -> dict[str, Any]:
             value = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
             value = text
+        except RecursionError:
+            raise InputError(
+                "--set", key, "value nested too deeply", "give a simple value"
+            ) from None
+        check_values("--set", value, key)
         parts = key.split(".")
         if not all(parts):
             raise InputError(
@@ -70,7 +75,7 @@ def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario
     for table in ("case", "evidence", "design", "levers"):
         if table in over:
             _merge(base, table, over[table], where=where, prefix=table)
-    for name, spec in over.get("params", {}).items():
+    for name, spec in require_table(where, "params", over.get("params", {})).items():
         key = f"params.{name}"
         if name not in base["params"]:
             raise unknown_key(where, key, base["params"])
@@ -103,7 +108,7 @@ def _merge_param(params: dict, name: str, spec: dict, *, where) -> None:
     """Merge keys into a parameter; switching between interval and parameters replaces them."""
     current = dict(params[name])
     dist = spec.get("dist", current.get("dist"))
-    family = FAMILIES.get(dist)
+    family = FAMILIES.get(dist) if isinstance(dist, str) else None
     new_keys = set(spec) - {"dist", "source"}
     if (
         new_keys & set(INTERVAL_KEYS)

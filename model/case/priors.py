@@ -10,13 +10,22 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS, elicit, scipy_dist
-from model.case.inputs import is_number, read_toml, require_table, unknown_key
+from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS
+from model.case.elicitation import cached_elicit
+from model.case.inputs import (
+    check_values,
+    is_number,
+    read_toml,
+    require_table,
+    require_text,
+    unknown_key,
+)
 from model.case.levers import validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
 from model.case.schema import (
@@ -29,7 +38,13 @@ from model.case.schema import (
     TOP_KEYS,
 )
 from model.case.vocabulary import Vocabulary, read_vocabulary
-from model.constants import AS_OF, CACHE_DIR, PRIORS_FILE
+from model.constants import (
+    AS_OF,
+    INTERVAL_MIN_WIDTH,
+    PARAM_BOUNDS,
+    PRIORS_FILE,
+    ROOT,
+)
 from model.errors import InputError
 
 
@@ -98,8 +113,22 @@ class Priors:
     def components(self) -> list[str]:
         return sorted(n[len(OPPOSE_PREFIX) :] for n in self.params if n.startswith(OPPOSE_PREFIX))
 
+    @property
+    def allow_outside_evidence(self) -> bool:
+        """True when a layer (``--allow-outside-evidence``) lets evidence live outside ROOT."""
+        return any(kind == "allow_outside_evidence" and value for kind, value in self.layers)
+
     def evidence_dir(self) -> Path:
-        return (self.path.parent / self.evidence.get("dir", "../data")).resolve()
+        """The evidence folder; outside the project only with ``allow_outside_evidence``."""
+        folder = (self.path.parent / self.evidence.get("dir", "../data")).resolve()
+        if not self.allow_outside_evidence and not folder.is_relative_to(ROOT):
+            raise InputError(
+                self.path,
+                f"evidence.dir = {self.evidence.get('dir')!r}",
+                f"{folder} is outside the project {ROOT}",
+                "keep the evidence inside the project, or pass --allow-outside-evidence",
+            )
+        return folder
 
     def params_hash(self) -> str:
         """Hash of the resolved priors only (what the posterior depends on)."""
@@ -135,6 +164,7 @@ def load_priors(
     sets: list[str] | None = None,
     as_of: date | None = None,
     layers: list[tuple[str, Any]] | None = None,
+    allow_outside_evidence: bool = False,
 ) -> Priors:
     """Load a priors file, apply scenario overlays and overrides, validate and elicit.
 
@@ -153,6 +183,8 @@ def load_priors(
     layers : list of (kind, value), optional
         Overlays applied first, as kept in ``Priors.layers`` of an earlier load (so a what-if
         applies on top of everything its baseline already had).
+    allow_outside_evidence : bool
+        Let ``evidence.dir`` point outside the project (kept as a layer, so what-ifs inherit it).
 
     Returns
     -------
@@ -172,6 +204,7 @@ def load_priors(
     todo += [("overrides", overrides)] if overrides else []
     todo += [("sets", list(sets))] if sets else []
     todo += [("as_of", as_of)] if as_of is not None else []
+    todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
     for kind, value in todo:
         if kind == "scenario":
@@ -180,8 +213,13 @@ def load_priors(
             overlays.append(str(value))
             questions.append(over.get("question", ""))
         elif kind == "as_of":
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise InputError("--as-of", repr(value), "must be a date", "write YYYY-MM-DD")
             priors_raw["case"]["as_of"] = value
+        elif kind == "allow_outside_evidence":
+            continue
         elif kind == "overrides":
+            check_values("overrides", value)
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
@@ -212,11 +250,18 @@ def validate_base(where, raw: dict[str, Any]) -> None:
         if key not in CASE_KEYS:
             raise unknown_key(where, f"case.{key}", CASE_KEYS)
     case.setdefault("as_of", AS_OF)
-    if not isinstance(case["as_of"], date):
-        raise InputError(where, "case.as_of", "must be a TOML date", "write it as 2007-08-15")
-    for key in raw["evidence"]:
+    if not isinstance(case["as_of"], date) or isinstance(case["as_of"], datetime):
+        raise InputError(
+            where, "case.as_of", f"must be a TOML date, got {case['as_of']!r}", "write 2007-08-15"
+        )
+    for key in ("name", "description", "design_label"):
+        if key in case:
+            require_text(where, f"case.{key}", case[key])
+    _check_components(where, case, raw["params"])
+    for key, value in raw["evidence"].items():
         if key not in EVIDENCE_KEYS:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
+        require_text(where, f"evidence.{key}", value)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
         if name not in CORE_PARAMS and not name.startswith((*prefixes, OPPOSE_PREFIX)):
@@ -230,6 +275,48 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for name in CORE_PARAMS:
         if name not in raw["params"]:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
+
+
+def _check_components(where, case: dict[str, Any], params: dict[str, Any]) -> None:
+    """``case.components``: a non-empty list of distinct names, each with an oppose_* prior."""
+    comps = case.get("components")
+    fix = 'write e.g. components = ["funds", "training"]'
+    if comps is None:
+        raise InputError(where, "case.components", "missing", fix)
+    if not isinstance(comps, list) or not all(isinstance(c, str) and c for c in comps):
+        raise InputError(where, "case.components", f"must be a list of names, got {comps!r}", fix)
+    if not comps:
+        raise InputError(where, "case.components", "empty", "name the package's components")
+    if len(set(comps)) != len(comps):
+        raise InputError(where, "case.components", "names a component twice", "list each once")
+    for comp in comps:
+        if OPPOSE_PREFIX + comp not in params:
+            raise InputError(
+                where,
+                f"case.components = {comp!r}",
+                f"no prior [params.{OPPOSE_PREFIX}{comp}]",
+                f"add one, or use one of {', '.join(_known_components(params)) or '(none)'}",
+            )
+
+
+def _known_components(params: dict[str, Any]) -> list[str]:
+    return sorted(n[len(OPPOSE_PREFIX) :] for n in params if n.startswith(OPPOSE_PREFIX))
+
+
+def check_bounds(where, key: str, params: dict[str, float], *, elicited: bool = False) -> None:
+    """Refuse distribution parameters outside ``PARAM_BOUNDS`` (where the sampler works)."""
+    for k, value in params.items():
+        low, high = PARAM_BOUNDS[k]
+        if not (math.isfinite(value) and low <= value <= high):
+            fix = (
+                "widen the interval or give the parameters directly"
+                if elicited
+                else f"use a value in [{low:g}, {high:g}]"
+            )
+            problem = f"{k} = {value:.6g} lies outside [{low:g}, {high:g}]"
+            if elicited:
+                problem = f"the elicited {problem}: the sampler cannot work with it"
+            raise InputError(where, f"{key}.{k}" if not elicited else key, problem, fix)
 
 
 def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
@@ -262,7 +349,9 @@ def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
         )
     for k in (*given_interval, *given_params):
         if not is_number(spec[k]):
-            raise InputError(where, f"{key}.{k}", f"must be a number, got {spec[k]!r}", "fix it")
+            raise InputError(
+                where, f"{key}.{k}", f"must be a finite number, got {spec[k]!r}", "fix it"
+            )
     if given_interval:
         return _elicited(where, key, name, dist, spec, source)
     missing = [k for k in family.params if k not in spec]
@@ -279,6 +368,7 @@ def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
                 where, f"{key}.{k}", f"must be > 0, got {spec[k]}", "use a positive value"
             )
     params = {k: float(spec[k]) for k in family.params}
+    check_bounds(where, key, params)
     return Prior(name, dist, params, source.strip())
 
 
@@ -302,6 +392,13 @@ def _elicited(where, key, name, dist, spec, source) -> Prior:
         )
     if not 0 < mass < 1:
         raise InputError(where, f"{key}.mass", f"must be in (0, 1), got {mass}", "use e.g. 0.9")
+    if upper - lower < INTERVAL_MIN_WIDTH * max(1.0, abs(lower), abs(upper)):
+        raise InputError(
+            where,
+            key,
+            f"interval [{lower}, {upper}] is too narrow to elicit a prior the sampler can use",
+            "widen it, or give the distribution's parameters directly",
+        )
     support = FAMILIES[dist].support
     if support == "unit" and not (lower > 0 and upper < 1):
         raise InputError(
@@ -315,44 +412,5 @@ def _elicited(where, key, name, dist, spec, source) -> Prior:
         params = cached_elicit(dist, lower, upper, mass)
     except InputError as exc:
         raise InputError(where, key, exc.problem, exc.fix) from None
+    check_bounds(where, key, params, elicited=True)
     return Prior(name, dist, params, source.strip(), (lower, upper, mass))
-
-
-def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
-    """PreliZ maximum-entropy elicitation, cached on disk (importing PreliZ costs seconds)."""
-    cache = CACHE_DIR / "elicited.json"
-    key = f"{dist}|{lower!r}|{upper!r}|{mass!r}"
-    table: dict[str, Any] = {}
-    if cache.exists():
-        try:
-            table = json.loads(cache.read_text())
-            if not isinstance(table, dict):
-                raise ValueError("not a JSON object")
-        except ValueError:
-            table = {}
-    hit = table.get(key)
-    if isinstance(hit, dict) and set(hit) == set(FAMILIES[dist].params):
-        return {k: float(v) for k, v in hit.items()}
-    try:
-        params = elicit(dist, lower, upper, mass)
-        got = scipy_dist(dist, params).cdf(upper) - scipy_dist(dist, params).cdf(lower)
-    except Exception as exc:  # PreliZ raises many kinds on impossible intervals
-        raise InputError(
-            f"{dist}[{lower}, {upper}]",
-            "elicitation",
-            f"PreliZ could not fit it ({exc})",
-            "widen the interval or give the parameters directly",
-        ) from None
-    if not abs(got - mass) <= 0.02:
-        raise InputError(
-            f"{dist}[{lower}, {upper}]",
-            "elicitation",
-            f"best fit holds {got:.2f}, not {mass}",
-            "widen the interval or give the parameters directly",
-        )
-    table[key] = params
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(table, indent=1, sort_keys=True))
-    tmp.replace(cache)
-    return params

@@ -63,5 +63,9 @@ def write_posterior(tree, path: Path, key: str, diagnostics: dict) -> None:
     tree.attrs["cache_key"] = key
     tree.attrs["diagnostics"] = json.dumps(diagnostics)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tree.to_netcdf(tmp, engine="h5netcdf")
-    tmp.replace(path)
+    try:
+        tree.to_netcdf(tmp, engine="h5netcdf")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

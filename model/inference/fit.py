@@ -1,11 +1,14 @@
 """Fit the model with NUTS, check the sampler, and reuse the posterior cache.
 
-A repeat run with the same inputs reads the cached posterior. A corrupt or foreign cache file
-is reported in one line (in ``Fit.notes``) and refitted.
+A repeat run with the same inputs reads the cached posterior. A corrupt or foreign cache file, or
+one of the right key with a missing variable or the wrong shape, is reported in one line (in
+``Fit.notes``) and refitted. A cache folder that cannot be written is reported the same way and
+the fit goes on without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -155,13 +158,22 @@ def fit(
             note = f"{path}: cache file unreadable ({type(exc).__name__}: {exc}); refitting"
             notes.append(note.replace("\n", " "))
             tree = None
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
     if tree is None:
         tree = sample(priors, evidence, settings, progress=progress)
         diagnostics = diagnose(tree, names)
         draws = flatten(tree, names, size=expected)
         if cache:
-            write_posterior(tree, path, key, diagnostics)
+            try:
+                write_posterior(tree, path, key, diagnostics)
+            except Exception as exc:  # a full disk, a read-only or file-typed cache folder
+                why = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+                notes.append(
+                    f"{path.parent}: cannot write the cache ({type(exc).__name__}: {why}); "
+                    "going on without it"
+                )
+                path = None
     return Fit(
         priors=priors,
         evidence=evidence,
@@ -171,6 +183,6 @@ def fit(
         diagnostics=diagnostics,
         cached=cached,
         seconds=time.perf_counter() - start,
-        cache_file=path if cache else None,
+        cache_file=path if cache and path is not None and path.exists() else None,
         notes=notes,
     )

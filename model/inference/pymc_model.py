@@ -45,7 +45,7 @@ def build_model(priors: Priors, evidence: Evidence):
     if unknown:
         comp = sorted(unknown)[0]
         raise InputError(
-            "poll.csv",
+            evidence.path("poll"),
             f"component={comp!r}",
             "the priors have no opposition prior for it",
             f"add [params.{OPPOSE_PREFIX}{comp}] to the priors file",

@@ -1,10 +1,11 @@
 """Build the report: ``feasibility report --out DIR`` and ``make reports``.
 
 One baseline posterior serves everything that needs no refit (designs, timing, recompute and
-reweight scenarios, sensitivity, value of information). The report is written into a temporary
-folder inside ``out`` and moved into place whole at the end, so an interrupted or failing run
-leaves the previous report intact. Each long step prints a progress line to stderr (one line
-per update, no carriage returns, so CI logs read well).
+reweight scenarios, sensitivity, value of information). Under a lock on ``out``, the report is
+written into a new version folder and published by one rename of a pointer
+(`model.report.publish`), so an interrupted, killed or failing run leaves the previous report
+intact, and the next run cleans up what it left. Each long step prints a progress line to
+stderr (one line per update, no carriage returns, so CI logs read well).
 
 Writes, under ``out``: ``feasibility.html`` (self-contained), ``feasibility.md``,
 ``figures/*.png``, ``tables/*.csv`` (plus ``tables/provenance.json`` with run times) and, when
@@ -14,10 +15,8 @@ the notebooks run, ``notebooks/*.html``. Other files in ``out`` are left alone.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +33,8 @@ from model.inference.fit import evidence_for, fit
 from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
 from model.report.notebooks import execute_all, missing_requirements, notebooks
+from model.report.publish import check_out, clean_stale, locked, new_version, pause
+from model.report.publish import publish as publish_version
 from model.report.render import to_html, to_markdown
 from model.report.results import (
     Results,
@@ -48,8 +49,6 @@ from model.views.figures import to_png_bytes
 from model.views.words import recommendation
 
 STEPS = 6
-ARTEFACTS = ("feasibility.html", "feasibility.md", "figures", "tables", "notebooks")
-"""What a report run owns inside ``out``; anything else there is never touched."""
 
 Progress = Callable[[str], None]
 
@@ -98,10 +97,14 @@ def _validate(priors: Priors, files: list[Path]):
     return evidence
 
 
-def _scenarios(fit, files: list[Path], steps: _Steps):
+def _scenarios(fit, files: list[Path], steps: _Steps, problems: list[str]):
 
     def progress(i: int, n: int, case, seconds: float) -> None:
         steps.say(f"scenarios {i}/{n}: {case.name} ({case.method}, {seconds:.1f} s)")
+        if case.refit is not None:
+            for problem in case.refit.diagnostics["problems"]:
+                problems.append(f"refit {case.name}: {problem}")
+                steps.say(f"SAMPLER WARNING: refit {case.name}: {problem}")
 
     return compare(fit, scenarios=files, progress=progress)
 
@@ -137,7 +140,7 @@ def _notebooks(dest: Path, settings, steps: _Steps) -> list[Path]:
     return written
 
 
-def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
+def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, problems=None):
     """Fit once and compute every number of the report (steps 1-4).
 
     Parameters
@@ -152,6 +155,8 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
         Scenario files, answered against the one baseline posterior.
     steps : _Steps, optional
         Progress reporter.
+    problems : list, optional
+        Receives the sampler problems of the baseline fit and of every refit.
 
     Returns
     -------
@@ -160,6 +165,7 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
     import numpy as np
 
     steps = steps or _Steps(stderr_progress)
+    problems = [] if problems is None else problems
     started = datetime.now(UTC).isoformat(timespec="seconds")
     shape = f"{settings.chains} chains x {settings.draws} draws"
     steps.start("fit", f"fitting the baseline posterior ({shape}) or reading it from the cache...")
@@ -167,6 +173,7 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
     how = "read from the cache" if base.cached else "fresh NUTS fit"
     steps.say(f"baseline posterior: {how} in {base.seconds:.1f} s")
     for problem in base.diagnostics["problems"]:
+        problems.append(problem)
         steps.say(f"SAMPLER WARNING: {problem}")
     steps.start("designs", "ranking package designs and the timing curves...")
     summary = run_summary(base)
@@ -175,7 +182,7 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None):
     timing = timing_payload(base)
     steps.say(f"designs: {len(ranking) - 1} ranked; timing: {len(timing['curves'])} curves")
     steps.start("scenarios", f"scenarios: {len(files)} what-if files from priors/scenarios")
-    table = _scenarios(base, list(files), steps)
+    table = _scenarios(base, list(files), steps, problems)
     steps.start("sensitivity", "sensitivity: power-scaling, tornado, indices, EVPI/EVPPI...")
 
     sens = sensitivity(base, matrix=matrix)
@@ -221,35 +228,10 @@ def write(res, dest: Path, steps: _Steps, *, started: float | None = None) -> No
     prov = provenance(res, with_times=True)
     (dest / "tables" / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
     doc = document(res, pngs)
+    pause("writing")
     (dest / "feasibility.md").write_text(to_markdown(doc), encoding="utf-8")
     (dest / "feasibility.html").write_text(to_html(doc), encoding="utf-8")
     steps.say(f"wrote {len(tables)} tables and {len(pngs)} figures")
-
-
-def swap_into_place(new: Path, out: Path, *, backup: Path) -> None:
-    """Move every artefact in ``new`` into ``out``, replacing the old one; roll back on error.
-
-    Old artefacts are first renamed into ``backup`` (same file system, so each move is a
-    rename), then the new ones are renamed into ``out``. If any rename fails, what was moved is
-    moved back, so ``out`` holds either the old report or the new one.
-    """
-    backup.mkdir(parents=True, exist_ok=True)
-    moved_old, moved_new = [], []
-    try:
-        for name in ARTEFACTS:
-            if (new / name).exists() and (out / name).exists():
-                os.replace(out / name, backup / name)
-                moved_old.append(name)
-        for name in ARTEFACTS:
-            if (new / name).exists():
-                os.replace(new / name, out / name)
-                moved_new.append(name)
-    except BaseException:
-        for name in moved_new:
-            os.replace(out / name, new / name)
-        for name in moved_old:
-            os.replace(backup / name, out / name)
-        raise
 
 
 def build_report(
@@ -260,6 +242,7 @@ def build_report(
     notebooks: bool = True,
     progress: Progress | None = None,
     scenarios: list[Path] | None = None,
+    problems: list[str] | None = None,
 ) -> Path:
     """Fit the baseline once, compute everything and write the report into ``out``.
 
@@ -277,6 +260,8 @@ def build_report(
         Receives one progress line at a time; default: print to stderr and flush.
     scenarios : list of Path, optional
         Scenario files; default every file in ``priors/scenarios``, sorted.
+    problems : list, optional
+        Receives the sampler problems of the baseline and of every refit (for ``--strict``).
 
     Returns
     -------
@@ -286,31 +271,52 @@ def build_report(
     Raises
     ------
     model.errors.InputError
-        Bad evidence or scenario files, raised before anything is written.
+        Bad evidence or scenario files, or an ``out`` that cannot or must not be written, raised
+        before anything is written; or another run holding the folder's lock.
     """
 
     start = time.perf_counter()
     settings = settings or Settings()
+    out = Path(out)
+    check_out(out)
     files = scenario_files() if scenarios is None else [Path(p) for p in scenarios]
     evidence = _validate(priors, files)
     emit = progress or stderr_progress
     steps = _Steps(emit)
-    out = Path(out)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
     try:
-        res = compute(priors, settings=settings, evidence=evidence, files=files, steps=steps)
-        if notebooks:
-            steps.start("notebooks", "notebooks: executing notebooks/*.ipynb into HTML...")
-            res.notebooks = _notebooks(tmp / "new" / "notebooks", settings, steps)
-        else:
-            steps.start("notebooks", "notebooks: skipped (--skip-notebooks)")
-        write(res, tmp / "new", steps, started=start)
-        swap_into_place(tmp / "new", out, backup=tmp / "old")
+        with locked(out) as stale:
+            if stale is not None:
+                emit(f"a killed run (pid {stale}) left its lock: taken over")
+            for entry in clean_stale(out):
+                emit(f"removed a killed run's leftover: {out / entry}")
+            pause("locked")
+            version = new_version(out)
+            try:
+                res = compute(
+                    priors,
+                    settings=settings,
+                    evidence=evidence,
+                    files=files,
+                    steps=steps,
+                    problems=problems,
+                )
+                if notebooks:
+                    steps.start("notebooks", "notebooks: executing notebooks/*.ipynb into HTML...")
+                    res.notebooks = _notebooks(version / "notebooks", settings, steps)
+                else:
+                    steps.start("notebooks", "notebooks: skipped (--skip-notebooks)")
+                write(res, version, steps, started=start)
+                publish_version(out, version)
+            except BaseException:
+                shutil.rmtree(version, ignore_errors=True)
+                raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created and not any(out.iterdir()):
+        versions = out / ".versions"
+        if versions.is_dir() and not any(versions.iterdir()):
+            versions.rmdir()
+        if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
     emit(f"report ready: {out / 'feasibility.html'} ({time.perf_counter() - start:.1f} s)")
     return out / "feasibility.html"

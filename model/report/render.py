@@ -226,8 +226,17 @@ def to_html(doc: Document) -> str:
     )
 
 
+def md_text(value) -> str:
+    """Plain text made inert in Markdown: raw HTML (``<``, ``>``, ``&``) shown, not rendered.
+
+    Priors' sources and the evidence CSVs are user text: a ``<script>`` in them must read as
+    text in the Markdown report, as it does in the HTML one.
+    """
+    return html.escape(str(value), quote=False)
+
+
 def _md_cell(value) -> str:
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    text = md_text(value).replace("\\", "\\\\").replace("|", "\\|")
     return text.replace("\n", "<br>").strip()
 
 
@@ -253,13 +262,13 @@ def _md_block(block) -> str:
     if isinstance(block, Headline):
         return (
             f"**P(deal) = {block.mean:.1%}** (90% credible interval {block.lo:.1%} to "
-            f"{block.hi:.1%})\n\n{block.text}"
+            f"{block.hi:.1%})\n\n{md_text(block.text)}"
         )
     if isinstance(block, Fig):
-        return f"![{_md_cell(block.alt)}](figures/{block.name}.png)\n\n*{block.caption}*"
+        return f"![{_md_cell(block.alt)}](figures/{block.name}.png)\n\n*{md_text(block.caption)}*"
     if isinstance(block, Table):
         link = f" ([CSV](tables/{block.csv}))" if block.csv else ""
-        text = f"**{block.caption}**{link}\n\n{md_table(block.frame)}"
+        text = f"**{md_text(block.caption)}**{link}\n\n{md_table(block.frame)}"
         shown = set(block.frame.astype(str).to_numpy().ravel())
         used = {k: v for k, v in block.names.items() if k in shown}
         if used:
@@ -268,11 +277,11 @@ def _md_block(block) -> str:
             )
         return text
     if isinstance(block, Para):
-        return block.text
+        return md_text(block.text)
     if isinstance(block, Bullets):
         return "\n".join(f"- {_md_cell(i)}" for i in block.items)
     if isinstance(block, Links):
-        return "\n".join(f"- [{lbl}]({h})" for lbl, h in block.items)
+        return "\n".join(f"- [{_md_cell(lbl)}]({h})" for lbl, h in block.items)
     raise TypeError(f"unknown report block {type(block).__name__}")
 
 
@@ -289,16 +298,16 @@ def to_markdown(doc: Document) -> str:
     """
     parts = []
     if doc.problems:
-        items = "\n".join(f"> - {p}" for p in doc.problems)
+        items = "\n".join(f"> - {md_text(p)}" for p in doc.problems)
         parts.append(
             "> **Sampler diagnostics failed: treat every number below with caution.**\n>\n" + items
         )
-    parts += [f"# {doc.title}", f"*{doc.subtitle}*"]
+    parts += [f"# {md_text(doc.title)}", f"*{md_text(doc.subtitle)}*"]
     if doc.generated:
-        parts.append(doc.generated)
+        parts.append(md_text(doc.generated))
     if not doc.problems:
         parts.append(doc.diagnostics_ok)
     for s in doc.sections:
-        parts.append(f"## {s.title}")
+        parts.append(f"## {md_text(s.title)}")
         parts += [_md_block(b) for b in s.blocks]
     return "\n\n".join(parts) + "\n"

@@ -36,3 +36,40 @@ def design_payload(fit: Fit, ranking: pd.DataFrame) -> dict:
 def sensitivity_payload(result: SensitivityResult) -> dict:
     """JSON for ``feasibility sensitivity --json``: every field, sentences grouped by section."""
     return dataclasses.asdict(result)
+
+
+def strict(value):
+    """``value`` made fit for strict JSON: NaN and infinity become ``None`` (JSON ``null``).
+
+    NumPy scalars and arrays become Python numbers and lists, dates ISO text, and anything else
+    unknown its ``str``; so ``json.dumps(strict(x), allow_nan=False)`` never fails on numbers.
+    """
+    import math
+    from datetime import date
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | np.ndarray):
+        return [strict(v) for v in value]
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+def to_json(payload) -> str:
+    """Strict JSON text of a payload (``null`` for NaN and infinity, never ``NaN``)."""
+    import json
+
+    return json.dumps(strict(payload), indent=1, allow_nan=False)

@@ -27,11 +27,15 @@ def test_rows_after_the_as_of_date_are_refused_and_listed():
     assert len(ev.reference) == 3
 
 
-def test_poll_after_as_of_leaves_no_reading():
+def test_as_of_before_every_poll_row_names_the_real_cause():
     from model.errors import InputError
 
-    with pytest.raises(InputError, match="no poll rows"):
+    with pytest.raises(InputError) as info:
         load_evidence(DATA_DIR, as_of=date(2007, 6, 1), poll_reading="article")
+    line = info.value.line()
+    assert "before every poll row" in line and "2007-06-16" in line
+    assert str(DATA_DIR / "poll.csv") in line
+    assert "poll_reading" not in line
 
 
 def test_calendar_months_from_as_of():
@@ -41,3 +45,63 @@ def test_calendar_months_from_as_of():
     )
     assert 14.5 < ev.months("election") < 14.9
     assert 16.5 < ev.months("lame_duck_end") < 16.7
+
+
+def _copy(tmp_path):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    return folder
+
+
+def _error(folder, **kwargs):
+    from model.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        load_evidence(folder, as_of=kwargs.pop("as_of", date(2007, 8, 15)), **kwargs)
+    return info.value.line()
+
+
+def test_duplicate_poll_row_is_refused_not_counted_twice(tmp_path):
+    folder = _copy(tmp_path)
+    poll = folder / "poll.csv"
+    lines = poll.read_text().splitlines()
+    poll.write_text("\n".join([*lines, lines[1]]) + "\n")
+    line = _error(folder)
+    assert f"{poll}: row {len(lines) + 1}: repeats row 2" in line
+
+
+def test_non_integer_count_is_refused(tmp_path):
+    folder = _copy(tmp_path)
+    poll = folder / "poll.csv"
+    poll.write_text(poll.read_text().replace(",500,0.77,", ",500.7,0.77,", 1))
+    assert "row 2 n=500.7: not a whole number" in _error(folder)
+
+
+def test_ragged_row_names_its_own_line(tmp_path):
+    folder = _copy(tmp_path)
+    poll = folder / "poll.csv"
+    lines = poll.read_text().splitlines()
+    lines.insert(2, "")  # a blank line: pandas' row count would now be off by one
+    lines[4] = lines[4] + ",extra"
+    poll.write_text("\n".join(lines) + "\n")
+    line = _error(folder)
+    assert f"{poll}: row 5: has 8 fields, the header has 7" in line
+
+
+def test_as_of_after_the_lame_duck_end_is_refused():
+    line = _error(DATA_DIR, as_of=date(2099, 1, 1))
+    assert "after the calendar's lame-duck end (2009-01-03" in line
+    assert str(DATA_DIR / "calendar.csv") in line
+
+
+def test_calendar_and_poll_errors_give_the_full_path():
+    from model.errors import InputError
+
+    ev = load_evidence(DATA_DIR, as_of=date(2007, 8, 15))
+    with pytest.raises(InputError) as info:
+        ev.months("no_such_role")
+    assert info.value.where == str(DATA_DIR / "calendar.csv")
+    line = _error(DATA_DIR, poll_reading="nope")
+    assert line.startswith(str(DATA_DIR / "poll.csv"))

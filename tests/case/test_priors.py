@@ -59,16 +59,6 @@ def test_quantiles_follow_the_distribution(baseline_priors):
     assert ppf(prior.dist, prior.params, 0.5) == pytest.approx(0.5)
 
 
-def test_corrupt_elicitation_cache_is_rebuilt(tmp_path, monkeypatch):
-    import model.case.priors as mp
-
-    monkeypatch.setattr(mp, "CACHE_DIR", tmp_path)
-    (tmp_path / "elicited.json").write_text("{not json")
-    value = mp.cached_elicit("Beta", 0.4, 0.85, 0.9)
-    assert value["alpha"] == pytest.approx(7.1, abs=0.05)
-    assert "Beta|0.4|0.85|0.9" in (tmp_path / "elicited.json").read_text()
-
-
 def _mutate(data, path, value):
     node = data
     for key in path[:-1]:

@@ -53,3 +53,71 @@ def test_cached_fit_keeps_the_diagnostics_it_was_fitted_with(
     again = fit(baseline_priors, settings=small_settings)
     assert again.cached
     assert again.diagnostics == small_fit.diagnostics
+
+
+def _rewrite_cache(small_fit, change):
+    from model.inference.cache import read_posterior, write_posterior
+
+    path = small_fit.cache_file
+    key = path.stem
+    tree, diagnostics = read_posterior(path, key)
+    write_posterior(change(tree), path, key, diagnostics)
+
+
+def _quick_refit(monkeypatch, small_fit):
+    """Refits return the small fit's own posterior (these tests are about the cache, not NUTS)."""
+    import copy
+
+    import model.inference.fit as fit_module
+
+    monkeypatch.setattr(fit_module, "sample", lambda *a, **k: copy.deepcopy(small_fit.tree))
+
+
+def _check_refitted(small_fit, baseline_priors, small_settings, words):
+    again = fit(baseline_priors, settings=small_settings)
+    assert not again.cached
+    notes = [n for n in again.notes if "cache file unreadable" in n]
+    assert len(notes) == 1 and "\n" not in notes[0] and words in notes[0], again.notes
+    np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])
+    assert fit(baseline_priors, settings=small_settings).cached
+
+
+def test_cache_file_missing_a_variable_is_reported_and_refitted(
+    small_fit, baseline_priors, small_settings, monkeypatch
+):
+    _quick_refit(monkeypatch, small_fit)
+
+    def drop(tree):
+        tree["posterior"] = tree["posterior"].to_dataset().drop_vars("gov_will")
+        return tree
+
+    _rewrite_cache(small_fit, drop)
+    _check_refitted(small_fit, baseline_priors, small_settings, "lacks gov_will")
+
+
+def test_cache_file_with_the_wrong_shape_is_reported_and_refitted(
+    small_fit, baseline_priors, small_settings, monkeypatch
+):
+    _quick_refit(monkeypatch, small_fit)
+
+    def shorten(tree):
+        tree["posterior"] = tree["posterior"].to_dataset().isel(draw=slice(0, 10))
+        return tree
+
+    _rewrite_cache(small_fit, shorten)
+    _check_refitted(small_fit, baseline_priors, small_settings, "holds 20 draws, not 800")
+
+
+def test_unusable_cache_folder_warns_and_keeps_the_fit(
+    small_fit, baseline_priors, small_settings, tmp_path, monkeypatch
+):
+    import model.inference.fit as fit_module
+
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(fit_module, "CACHE_DIR", blocker)
+    _quick_refit(monkeypatch, small_fit)
+    again = fit(baseline_priors, settings=small_settings)
+    assert not again.cached and again.cache_file is None
+    assert any("cannot write the cache" in n and "going on without it" in n for n in again.notes)
+    np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])

@@ -343,7 +343,7 @@ def test_failing_run_leaves_the_previous_report_intact(
     import model.report.build
 
     out = tmp_path / "reports"
-    shutil.copytree(built["out"], out)
+    shutil.copytree(built["out"], out, symlinks=True)
     (out / "bench.txt").write_text("kept\n")
     before = _snapshot(out)
 
@@ -354,7 +354,8 @@ def test_failing_run_leaves_the_previous_report_intact(
     with pytest.raises(RuntimeError, match="on purpose"):
         _build(baseline_priors, small_settings, out)
     assert _snapshot(out) == before
-    assert not list(out.glob(".tmp-*"))
+    assert not list(out.glob(".tmp-*")) and not (out / ".report.lock").exists()
+    assert len(list((out / ".versions").iterdir())) == 1
 
 
 def test_failing_run_into_a_new_folder_leaves_nothing(
@@ -366,35 +367,6 @@ def test_failing_run_into_a_new_folder_leaves_nothing(
     with pytest.raises(ZeroDivisionError):
         _build(baseline_priors, small_settings, tmp_path / "new")
     assert not (tmp_path / "new").exists()
-
-
-def test_swap_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
-    import model.report.build as report
-
-    out, new = tmp_path / "out", tmp_path / "tmp" / "new"
-    for folder, text in ((out, "old"), (new, "new")):
-        (folder / "tables").mkdir(parents=True)
-        (folder / "tables" / "a.csv").write_text(text)
-        (folder / "feasibility.html").write_text(text)
-        (folder / "feasibility.md").write_text(text)
-    (out / "bench.txt").write_text("kept")
-    before = _snapshot(out)
-    real, calls = report.os.replace, []
-
-    def flaky(src, dst):
-        calls.append(src)
-        if len(calls) == 5:
-            raise OSError("disk full")
-        real(src, dst)
-
-    monkeypatch.setattr(report.os, "replace", flaky)
-    with pytest.raises(OSError, match="disk full"):
-        report.swap_into_place(new, out, backup=tmp_path / "tmp" / "old")
-    assert _snapshot(out) == before
-    monkeypatch.setattr(report.os, "replace", real)
-    report.swap_into_place(new, out, backup=tmp_path / "tmp" / "old2")
-    assert (out / "feasibility.html").read_text() == "new"
-    assert (out / "bench.txt").read_text() == "kept"
 
 
 def test_bad_priors_file_exits_2_and_writes_nothing(tmp_path, capsys):
@@ -461,3 +433,220 @@ def test_markdown_table_escapes_pipes_without_tabulate():
     assert lines[0] == "| a\\|b | n |"
     assert lines[2] == "| x\\|y | 1 |"
     assert lines[3] == "| line<br>break | 2 |"
+
+
+# ---- issue 11: lock, one-rename swap, kills at every step, escaping, --strict ----------------
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+DRIVER = """
+import sys, pathlib
+import model.report.build as b
+from model.report.publish import pause
+tag = sys.argv[2]
+b.compute = lambda priors, **k: tag
+def write(res, dest, steps, started=None):
+    (dest / "tables").mkdir(parents=True, exist_ok=True)
+    (dest / "tables" / "t.csv").write_text(res)
+    pause("writing")
+    (dest / "feasibility.md").write_text(res)
+    (dest / "feasibility.html").write_text(res)
+b.write = write
+from model.case.priors import load_priors
+b.build_report(load_priors(), out=pathlib.Path(sys.argv[1]), notebooks=False, scenarios=[],
+               progress=lambda line: None)
+"""
+STEPS_TO_KILL = ("locked", "writing", "written", "pointed", "linked")
+"""Every step of a report run at which a SIGKILL changes what is on disk."""
+
+
+def _driver(tmp_path, out: Path, tag: str, *, pause_at: str | None = None, wait="10"):
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT=wait)
+    marker = tmp_path / f"paused-{tag}"
+    if pause_at:
+        env |= {"FEASIBILITY_PAUSE_AT": pause_at, "FEASIBILITY_PAUSE_FILE": str(marker)}
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(out), tag],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc, marker
+
+
+def _wait_for(marker: Path, proc) -> None:
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run never reached its pause"
+        time.sleep(0.05)
+
+
+def _complete(tmp_path, out, tag):
+    proc, _ = _driver(tmp_path, out, tag)
+    _, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+
+
+def _report_state(out: Path) -> dict:
+    return {
+        "html": (out / "feasibility.html").read_text(),
+        "md": (out / "feasibility.md").read_text(),
+        "table": (out / "tables" / "t.csv").read_text(),
+    }
+
+
+def _leftovers(out: Path) -> list[str]:
+    allowed = {"feasibility.html", "feasibility.md", "tables", ".current", ".versions", "mine"}
+    extra = [p.name for p in out.iterdir() if p.name not in allowed]
+    versions = sorted(p.name for p in (out / ".versions").iterdir())
+    current = os.readlink(out / ".current")
+    return extra + [v for v in versions if f".versions/{v}" != current]
+
+
+@pytest.mark.parametrize("step", STEPS_TO_KILL)
+def test_sigkill_at_every_step_keeps_the_last_complete_report(step, tmp_path):
+    out = tmp_path / "out"
+    _complete(tmp_path, out, "first")
+    (out / "mine").write_text("a file the report did not write")
+    proc, marker = _driver(tmp_path, out, "killed", pause_at=step)
+    _wait_for(marker, proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    state = _report_state(out)
+    published = step in ("pointed", "linked")  # the pointer already names the new report
+    tag = "killed" if published else "first"
+    assert state == {"html": tag, "md": tag, "table": tag}
+    assert (out / ".report.lock").exists(), "the killed run's lock file is left (stale)"
+    _complete(tmp_path, out, "next")
+    assert _report_state(out) == {"html": "next", "md": "next", "table": "next"}
+    assert _leftovers(out) == []
+    assert (out / "mine").read_text() == "a file the report did not write"
+
+
+def test_a_second_run_on_the_same_folder_waits_then_exits_2_with_one_line(tmp_path):
+    out = tmp_path / "out"
+    _complete(tmp_path, out, "first")
+    holder, marker = _driver(tmp_path, out, "holder", pause_at="locked")
+    _wait_for(marker, holder)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT="1")
+    loser = subprocess.run(
+        [sys.executable, "-m", "model", "report", "--out", str(out), "--skip-notebooks"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    assert loser.returncode == 2, loser.stderr
+    assert loser.stderr.count("\n") == 1 and "Traceback" not in loser.stderr
+    assert f"another report run (pid {holder.pid}) is writing this folder" in loser.stderr
+    assert _report_state(out)["html"] == "first"
+
+
+def test_stale_lock_is_taken_over_and_named(tmp_path):
+    from model.report.publish import locked
+
+    (tmp_path / ".report.lock").write_text("999999\n")
+    with locked(tmp_path, wait=0) as stale:
+        assert stale == 999999
+        assert (tmp_path / ".report.lock").read_text() == f"{os.getpid()}\n"
+    assert not (tmp_path / ".report.lock").exists()
+
+
+def test_clean_stale_removes_what_killed_runs_left(tmp_path):
+    from model.report.publish import clean_stale, new_version, publish
+
+    first = new_version(tmp_path)
+    (first / "feasibility.html").write_text("one")
+    publish(tmp_path, first)
+    orphan = new_version(tmp_path)
+    (orphan / "feasibility.html").write_text("half")
+    (tmp_path / ".tmp-abc").mkdir()
+    (tmp_path / ".current.feasibility.html.123.tmp").symlink_to("nowhere")
+    (tmp_path / "feasibility.html").unlink()  # a kill between moving and linking
+    removed = clean_stale(tmp_path)
+    assert set(removed) == {
+        f".versions/{orphan.name}",
+        ".tmp-abc",
+        ".current.feasibility.html.123.tmp",
+    }
+    assert (tmp_path / "feasibility.html").read_text() == "one"
+
+
+def test_first_publish_over_an_old_layout_report(tmp_path):
+    from model.report.publish import new_version, publish
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.png").write_text("old")
+    (tmp_path / "feasibility.html").write_text("old")
+    version = new_version(tmp_path)
+    (version / "figures").mkdir()
+    (version / "figures" / "a.png").write_text("new")
+    (version / "feasibility.html").write_text("new")
+    publish(tmp_path, version)
+    assert (tmp_path / "figures" / "a.png").read_text() == "new"
+    assert (tmp_path / "feasibility.html").is_symlink()
+    assert [p.name for p in (tmp_path / ".versions").iterdir()] == [version.name]
+
+
+def test_skipped_notebooks_are_carried_over(tmp_path):
+    from model.report.publish import new_version, publish
+
+    first = new_version(tmp_path)
+    (first / "notebooks").mkdir()
+    (first / "notebooks" / "n.html").write_text("nb")
+    publish(tmp_path, first)
+    second = new_version(tmp_path)
+    (second / "feasibility.html").write_text("two")
+    publish(tmp_path, second)
+    assert (tmp_path / "notebooks" / "n.html").read_text() == "nb"
+    assert not first.exists()
+
+
+def test_markdown_escapes_raw_html_and_pipes_from_priors_and_csv(built):
+    import dataclasses
+
+    from model.report.render import to_markdown
+    from model.report.sections import document
+
+    res = copy.copy(built["res"])
+    res.fit = copy.copy(res.fit)
+    res.fit.priors = copy.copy(res.fit.priors)
+    params = dict(res.fit.priors.params)
+    evil = "<script>alert(1)</script> a|b <b>bold</b>"
+    params["p_agree"] = dataclasses.replace(params["p_agree"], source=evil)
+    res.fit.priors.params = params
+    res.fit.evidence = copy.copy(res.fit.evidence)
+    poll = res.fit.evidence.poll.copy()
+    poll.loc[0, "item"] = "<img src=x onerror=alert(2)>|x"
+    res.fit.evidence.poll = poll
+    md = to_markdown(document(res, {}))
+    assert "<script>" not in md and "<img" not in md and "<b>bold" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; a\\|b" in md
+    assert "&lt;img src=x onerror=alert(2)&gt;\\|x" in md
+
+
+def test_refit_problems_reach_the_caller(monkeypatch):
+    from types import SimpleNamespace
+
+    import model.report.build as report
+
+    def fake_compare(fit, *, scenarios, progress):
+        bad = SimpleNamespace(diagnostics={"problems": ["R-hat 1.3 > 1.01 for p_agree"]})
+        progress(1, 1, SimpleNamespace(name="slow", method="refit", refit=bad), 1.0)
+        return "table"
+
+    monkeypatch.setattr(report, "compare", fake_compare)
+    problems, lines = [], []
+    assert report._scenarios(None, [], report._Steps(lines.append), problems) == "table"
+    assert problems == ["refit slow: R-hat 1.3 > 1.01 for p_agree"]
+    assert any("SAMPLER WARNING: refit slow" in line for line in lines)
