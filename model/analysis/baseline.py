@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.analysis.intervals import interval
+from model.analysis.intervals import interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.constants import TIMING_MONTHS
 from model.inference.fit import Fit
@@ -32,14 +32,15 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     -------
     dict
         Keys ``p_framework``, ``p_enacted``, ``p_accepted``, ``p_deal`` (each
-        ``{"mean", "lo", "hi"}``), ``months_to_enactment``, ``timing``, ``diagnostics``,
-        ``provenance``.
+        ``{"mean", "lo", "hi", "mcse"}``, ``mcse`` the Monte Carlo standard error of the mean),
+        ``months_to_enactment``, ``timing``, ``diagnostics``, ``provenance``. The parts are
+        averages over the design mixture and the draws, so their product is not P(deal).
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
     months = np.arange(TIMING_MONTHS + 1)
     curve = timing(fit.draws, fit.priors, fit.evidence, months, design=design)
     mean_curve = curve.mean(axis=0)
-    result = {k: interval(out[k]) for k in OUTCOMES}
+    result = {k: with_mcse(out[k], chains=fit.settings.chains) for k in OUTCOMES}
     result["months_to_enactment"] = interval(out["months_to_enactment"])
     result["timing"] = {
         "months": months.tolist(),

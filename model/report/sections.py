@@ -364,8 +364,8 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         f"Sampler diagnostics: OK (max R-hat {d['r_hat_max']:.3f}, min bulk ESS "
         f"{d['ess_bulk_min']:.0f}, divergences {d['divergences']})."
     )
-    deco = "P(deal) is the product of the three per draw, so its mean is not exactly the "
-    deco += "product of the three means."
+    deco = "Each part is an average over the design mixture and the posterior draws; P(deal) "
+    deco += "is computed per draw and per design, so it is not the product of the parts."
     sections = [
         _summary(res),
         Section(
