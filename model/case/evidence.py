@@ -21,11 +21,13 @@ FILES = {
     "poll": ("poll.csv", ["date", "reading", "component", "item", "n", "opposed_share", "source"]),
     "reference": (
         "reference_class.csv",
-        ["date", "package", "requested", "enacted", "months", "censored", "source"],
+        ["date", "package", "requested", "enacted", "censored", "source"],
     ),
     "calendar": ("calendar.csv", ["date", "event", "event_date", "role", "source"]),
 }
 CALENDAR_ROLES = {"mark", "election", "lame_duck_end"}
+MONTHS_TOLERANCE = 0.05
+"""How far a typed reference-class ``months`` value may stray from its dates (about 1.5 days)."""
 
 
 @dataclass
@@ -123,6 +125,45 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str, *, low, high) -> list
     return out
 
 
+def _reference_months(path: Path, ref: pd.DataFrame, *, as_of: date) -> list[float]:
+    """Months from request to enactment, or to the as-of date for a pending (censored) row.
+
+    Computed from the dates, never typed; a ``months`` column, if a file still has one, must
+    agree with the dates of the enacted rows.
+    """
+    requested = _dates(path, ref, "requested")
+    enacted = _dates(path, ref, "enacted", allow_empty=True)
+    out = []
+    rows = zip(requested, enacted, ref["censored"], strict=True)
+    for i, (start, done, pending) in enumerate(rows, start=2):
+        if pending != (done is None):
+            raise InputError(
+                path,
+                f"row {i} enacted={done or ''!s}",
+                "a censored row has no enactment date and an enacted row needs one",
+                "fix enacted or censored",
+            )
+        end = as_of if pending else done
+        if end <= start:
+            raise InputError(
+                path, f"row {i} requested={start}", f"not before {end}", "fix the dates"
+            )
+        out.append(months_between(start, end))
+    if "months" in ref.columns:
+        typed = _numbers(path, ref, "months", low=0, high=600)
+        for i, (m, computed, pending) in enumerate(
+            zip(typed, out, ref["censored"], strict=True), start=2
+        ):
+            if not pending and abs(m - computed) > MONTHS_TOLERANCE:
+                raise InputError(
+                    path,
+                    f"row {i} months={m}",
+                    f"the dates give {computed:.2f}",
+                    "delete the months column: months are computed from the dates",
+                )
+    return out
+
+
 def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article") -> Evidence:
     """Read and check the evidence files, keep the rows known by ``as_of``.
 
@@ -165,12 +206,12 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)
 
     path, ref = frames["reference"]
-    ref["months"] = _numbers(path, ref, "months", low=0.01, high=600)
     flags = {"true": True, "false": False}
     bad = [v for v in ref["censored"] if v.strip().lower() not in flags]
     if bad:
         raise InputError(path, f"censored={bad[0]!r}", "must be true or false", "fix it")
     ref["censored"] = [flags[v.strip().lower()] for v in ref["censored"]]
+    ref["months"] = _reference_months(path, ref, as_of=as_of)
 
     path, cal = frames["calendar"]
     cal["event_date"] = _dates(path, cal, "event_date")
