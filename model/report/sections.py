@@ -212,10 +212,12 @@ def _scenarios(res: Results, pngs) -> Section:
             Table(pd.DataFrame(rows), "What if an assumption changes?", "scenarios.csv"),
             *_fig(pngs, "scenarios", "P(deal) by scenario; markers show how each was computed."),
             Para(
-                "recompute: the changed prior is judgment only, so it is redrawn beside the "
-                "existing posterior (exact); reweight: Pareto-smoothed importance weights on the "
-                "existing draws (Pareto k shown); refit: a new NUTS fit, because the evidence "
-                "changed or k was too high. Changes are in percentage points with 90% intervals."
+                "recompute: the changed prior is judgment only, so each draw is moved to it by "
+                "inverse CDF beside the existing posterior (exact, and the change is paired per "
+                "draw: a 90% credible interval); reweight: Pareto-smoothed importance weights on "
+                "the existing draws (approximate, Pareto k shown); refit: a new NUTS fit, because "
+                "the evidence changed or k was too high. For reweight and refit rows the change "
+                "is the change in the mean, in percentage points, with a 90% Monte Carlo interval."
             ),
         ],
     )
