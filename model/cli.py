@@ -203,7 +203,13 @@ def cmd_whatif(args) -> int:
     table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
     payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
     _emit(args, payload, format_comparison(table))
-    return _strict(args, result.diagnostics)
+    problems = [  # the baseline's and every refit's sampler problems
+        f"{r.scenario}: {problem}"
+        for r in table.itertuples()
+        if r.diagnostics_problems
+        for problem in r.diagnostics_problems.split("; ")
+    ]
+    return _strict(args, {"problems": problems})
 
 
 def cmd_design(args) -> int:

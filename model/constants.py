@@ -30,7 +30,13 @@ answers rarely refit; ``Settings(sampler="nutpie")`` works once nutpie is instal
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
+"""Smallest bulk effective sample size accepted (any parameter)."""
+ESS_TAIL_MIN = 400
+"""Smallest tail ESS accepted: the outputs are 90% intervals, so their ends must be sampled."""
+EBFMI_MIN = 0.3
+"""Smallest energy Bayesian fraction of missing information accepted (any chain)."""
 PARETO_K_MAX = 0.7
+"""Cap of the Pareto k threshold; `whatif.k_threshold` lowers it for few draws."""
 TIMING_MONTHS = 24
 """The timing curve runs from the as-of date over months 0..TIMING_MONTHS."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.analysis.intervals import bounds, interval
+from model.analysis.intervals import bounds, interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.constants import TIMING_MONTHS
 from model.inference.fit import Fit
@@ -28,15 +28,17 @@ def run_summary(fit: Fit, *, design=None) -> dict:
     -------
     dict
         Keys ``p_framework``, ``p_enacted``, ``p_accepted``, ``p_deal`` (each
-        ``{"mean", "lo", "hi"}``), ``p_willing`` and ``p_in_time`` (the donor arena split:
-        P(willing) and P(enacted in time | willing), per draw), ``labels`` (outcome -> label),
-        ``months_to_enactment``, ``timing``, ``diagnostics``, ``provenance``.
+        ``{"mean", "lo", "hi", "mcse"}``, ``mcse`` the Monte Carlo standard error of the mean),
+        ``p_willing`` and ``p_in_time`` (the donor arena split: P(willing) and P(enacted in
+        time | willing), per draw), ``labels`` (outcome -> label), ``months_to_enactment``,
+        ``timing``, ``diagnostics``, ``provenance``. The parts are averages over the design
+        mixture and the draws, so their product is not P(deal).
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
     months = np.arange(TIMING_MONTHS + 1)
     curve = timing(fit.draws, fit.priors, fit.evidence, months, design=design)
     mean_curve = curve.mean(axis=0)
-    result = {k: interval(out[k]) for k in OUTCOMES}
+    result = {k: with_mcse(out[k], chains=fit.settings.chains) for k in OUTCOMES}
     result["labels"] = fit.priors.vocabulary.outcome_labels()
     result["p_willing"] = interval(out["p_congress"])
     result["p_in_time"] = interval(out["p_enacted"] / np.maximum(out["p_congress"], 1e-300))

@@ -47,3 +47,29 @@ def bounds(x: np.ndarray, *, axis: int = 0, mass: float = CI_MASS) -> tuple[np.n
     tail = (1 - mass) / 2
     lo, hi = np.quantile(np.asarray(x, dtype=float), [tail, 1 - tail], axis=axis)
     return lo, hi
+
+
+def z_score(mass: float = CI_MASS) -> float:
+    """The standard normal quantile of an equal-tailed interval of ``mass`` (1.645 for 90%)."""
+    from scipy.special import ndtri
+
+    return float(ndtri(0.5 + mass / 2))
+
+
+def mcse_mean(x: np.ndarray, *, chains: int) -> float:
+    """Monte Carlo standard error of the mean of per-draw values ``x`` (chain-major).
+
+    ``x`` is reshaped to (chain, draw) and passed to ArviZ's ``mcse`` (method ``mean``), so
+    the autocorrelation within chains counts. Zero when ``x`` is constant.
+    """
+    import arviz as az
+
+    x = np.asarray(x, dtype=float).reshape(chains, -1)
+    if np.ptp(x) == 0:
+        return 0.0
+    return float(az.mcse(x, method="mean"))
+
+
+def with_mcse(x: np.ndarray, *, chains: int, mass: float = CI_MASS) -> dict:
+    """`interval` of ``x`` plus ``mcse``, the Monte Carlo standard error of its mean."""
+    return interval(x, mass=mass) | {"mcse": mcse_mean(x, chains=chains)}

@@ -31,6 +31,14 @@ def _start(draws: Draws, eff: Effects) -> np.ndarray:
     return np.maximum(draws["announce_months"], eff.request_not_before)
 
 
+def window(draws: Draws, *, election: float) -> np.ndarray:
+    """Months until the election takes over, per draw: ``window_months``, capped at election day.
+
+    The window cannot run past the election (nor, therefore, past the end of the Congress).
+    """
+    return np.minimum(draws["window_months"], election)
+
+
 def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
     """Probability that Congress is willing to fund this design."""
     logit = draws["us_support"].copy()
@@ -59,7 +67,7 @@ def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck
     """
     t = np.asarray(months, dtype=float)[None, :]
     s = _start(draws, eff)[:, None]
-    w = draws["window_months"][:, None]
+    w = window(draws, election=election)[:, None]
     mu, sigma = draws["duration_mu"][:, None], draws["duration_sigma"][:, None]
     in_window = lognormal_cdf(np.minimum(t, w) - s, mu, sigma)
     late = lognormal_cdf(np.minimum(t, lame_duck_end) - s, mu, sigma) - lognormal_cdf(
@@ -69,9 +77,9 @@ def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck
     return p_willing(draws, eff)[:, None] * (in_window + draws["p_lame_duck"][:, None] * late)
 
 
-def _pure(draws: Draws, eff: Effects, *, lame_duck_end: float) -> tuple[np.ndarray, np.ndarray]:
+def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float):
     s = _start(draws, eff)
-    mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], draws["window_months"]
+    mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], window(draws, election=election)
     f_window = lognormal_cdf(w - s, mu, sigma)
     f_late = np.clip(lognormal_cdf(lame_duck_end - s, mu, sigma) - f_window, 0, 1)
     p_time = f_window + draws["p_lame_duck"] * f_late
@@ -91,7 +99,10 @@ def evaluate(
         acts and nothing closes the window), each an array over draws.
     """
     design = priors.design if design is None else design
-    lame_duck_end = evidence.months("lame_duck_end")
+    calendar = {
+        "election": evidence.months("election"),
+        "lame_duck_end": evidence.months("lame_duck_end"),
+    }
     n = len(draws["p_agree"])
     out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
     out["months_to_enactment"] = np.zeros(n)
@@ -102,7 +113,7 @@ def evaluate(
             base_components=priors.case["components"],
             arenas=priors.vocabulary.arenas,
         )
-        p_enacted, p_acc = _pure(draws, eff, lame_duck_end=lame_duck_end)
+        p_enacted, p_acc = _pure(draws, eff, **calendar)
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
         out["p_accepted"] += weight * p_acc

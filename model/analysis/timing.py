@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.analysis.intervals import interval
+from model.analysis.intervals import interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.inference.fit import Fit
 
@@ -17,7 +17,8 @@ def timing_payload(fit: Fit, *, step: float = 0.25) -> dict:
     dict
         ``months``, ``curves`` (name -> mean list), ``bands`` (name -> lo/hi lists),
         ``calendar`` (event -> month), ``p_before`` (name -> event -> {mean, lo, hi}),
-        ``p_deal_in_window`` (name -> {mean, lo, hi}).
+        ``p_deal_in_window`` (name -> {mean, lo, hi, mcse}: P(deal) with enactment before the
+        window closes, i.e. without the lame-duck session).
     """
     ev = fit.evidence
     calendar = ev.calendar_marks()
@@ -36,9 +37,9 @@ def timing_payload(fit: Fit, *, step: float = 0.25) -> dict:
         }
         at = timing(fit.draws, fit.priors, ev, list(calendar.values()), design=design)
         before[name] = {e: interval(at[:, i]) for i, e in enumerate(calendar)}
-        window = _in_window(fit, design)
-        out = evaluate(fit.draws, fit.priors, ev, design=design)
-        in_window[name] = interval(out["p_framework"] * window * out["p_accepted"])
+        in_window[name] = with_mcse(
+            deal_in_window(fit, design)["p_deal"], chains=fit.settings.chains
+        )
     return {
         "months": months.tolist(),
         "curves": curves,
@@ -50,7 +51,11 @@ def timing_payload(fit: Fit, *, step: float = 0.25) -> dict:
     }
 
 
-def _in_window(fit: Fit, design) -> np.ndarray:
-    """P(enacted before the election window closes | framework), per draw (no lame duck)."""
+def deal_in_window(fit: Fit, design) -> dict[str, np.ndarray]:
+    """Per-draw outcomes when nothing is enacted after the window closes (no lame duck).
+
+    ``p_deal`` is computed per draw and per pure design, as `evaluate` does: the product of
+    the mixture averages of its parts would not be P(deal) for a mixed design.
+    """
     draws = dict(fit.draws, p_lame_duck=np.zeros_like(fit.draws["p_lame_duck"]))
-    return evaluate(draws, fit.priors, fit.evidence, design=design)["p_enacted"]
+    return evaluate(draws, fit.priors, fit.evidence, design=design)

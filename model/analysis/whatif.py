@@ -4,20 +4,26 @@ Three paths, cheapest first, and every answer says which it took:
 
 ``recompute``
     A design lever, or the prior of a judgment-only parameter (no likelihood touches it, so its
-    posterior is its prior, independent of the data-informed blocks). That parameter is drawn
-    afresh from its new prior beside the existing draws of everything else: exact, no weights.
+    posterior is its prior, independent of the data-informed blocks). That parameter is moved to
+    its new prior draw by draw, by inverse CDF: x_new = F_new^-1(F_old(x_old)). Exact, no
+    weights, and the change from the baseline is paired per draw.
 ``reweight``
     A prior the data also touch (the poll's opposition shares, the duration hyperparameters):
     Pareto-smoothed importance weights new prior / old prior on the existing draws, Pareto k
-    shown.
+    and the weighted effective sample size shown. Approximate: good while k is small.
 ``refit``
-    The evidence changes, the Pareto k exceeds 0.7, or ``force_refit``: a new NUTS fit (cached).
+    The evidence changes, the Pareto k exceeds `k_threshold`, or ``force_refit``: a new NUTS
+    fit (cached), with its own sampler diagnostics.
+
+The change from the baseline: for recompute rows, the paired per-draw change and its 90%
+credible interval; for reweight and refit rows, the change in the mean and a 90% Monte Carlo
+interval from its standard error (the draws are not paired, so a per-draw interval would
+describe two independent draws, not the change).
 """
 
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,15 +32,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.analysis.intervals import interval
+from model.analysis.intervals import interval, mcse_mean, z_score
 from model.analysis.outcomes import evaluate
-from model.case.distributions import logpdf, sample
+from model.case.distributions import logpdf, scipy_dist
 from model.case.priors import Priors, load_priors
-from model.constants import PARETO_K_MAX
+from model.constants import CI_MASS, PARETO_K_MAX
 from model.inference.fit import Fit, evidence_for, fit
 from model.inference.pymc_model import data_params
 
 REPORTED = ("p_deal", "p_enacted", "p_accepted", "months_to_enactment")
+PAIRED = f"paired per-draw change, {CI_MASS:.0%} credible interval"
+IN_MEAN = f"change in the mean, {CI_MASS:.0%} Monte Carlo interval (mean +/- {z_score():.3f} MCSE)"
+"""What each row's change interval is (the ``delta_interval`` column)."""
+DIAGNOSTICS = ("r_hat_max", "ess_bulk_min", "ess_tail_min", "divergences", "e_bfmi_min")
+
+
+def k_threshold(n_draws: int) -> float:
+    """The largest Pareto k trusted for ``n_draws`` draws: min(0.7, 1 - 1 / log10(S)).
+
+    Vehtari et al. (2024), "Pareto smoothed importance sampling": with S draws, k above
+    1 - 1/log10(S) makes the estimate unreliable however many draws there are beyond it.
+    """
+    return min(PARETO_K_MAX, 1 - 1 / np.log10(n_draws))
+
+
+@dataclass(frozen=True)
+class RefitNeeded:
+    """The existing posterior cannot answer: why, and the Pareto k when that was the reason."""
+
+    reason: str
+    pareto_k: float | None = None
 
 
 @dataclass
@@ -53,10 +80,32 @@ class WhatIf:
     reweighted: list[str] = field(default_factory=list)
     reason: str = ""
     refit: Fit | None = None
+    chains: int = 1
+    diagnostics: dict | None = None
 
     def summary(self, key: str) -> dict:
         """Mean and 90% interval of an outcome under this scenario's weights."""
         return interval(self.outcomes[key], weights=self.weights)
+
+    @property
+    def ess(self) -> float | None:
+        """Effective sample size of the importance weights, 1 / sum(w^2); None unweighted."""
+        return None if self.weights is None else float(1 / np.sum(self.weights**2))
+
+    def mcse(self, key: str) -> float:
+        """Monte Carlo standard error of the (weighted) mean of an outcome."""
+        return mcse_mean(self.influence(key), chains=self.chains)
+
+    def influence(self, key: str) -> np.ndarray:
+        """Per-draw terms whose plain mean has the Monte Carlo error of the weighted mean.
+
+        For self-normalised weights w, the linearised error of sum(w f) is the mean of
+        S w (f - mean_w f); unweighted, it is f itself.
+        """
+        f = self.outcomes[key]
+        if self.weights is None:
+            return f
+        return len(f) * self.weights * (f - np.sum(self.weights * f))
 
 
 def check_overlays(base: Priors, *, scenarios=(), sets: list[str] | None = None) -> None:
@@ -79,8 +128,15 @@ def _changed(base: Priors, new: Priors) -> set[str]:
     }
 
 
-def _seed_for(name: str, seed: int) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+def couple(old, new, x: np.ndarray) -> np.ndarray:
+    """Move draws ``x`` of prior ``old`` to prior ``new`` by inverse CDF, draw by draw.
+
+    x_new = F_new^-1(F_old(x)): when ``x`` follows ``old``, the result follows ``new`` exactly,
+    and each new draw stays paired with the rest of its posterior draw.
+    """
+    u = scipy_dist(old.dist, old.params).cdf(x)
+    tiny = np.finfo(float).eps
+    return scipy_dist(new.dist, new.params).ppf(np.clip(u, tiny, 1 - tiny))
 
 
 def _psis(log_w: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, float]:
@@ -124,6 +180,7 @@ def answer(
     Returns
     -------
     WhatIf
+        A refit carries the new fit and its sampler diagnostics.
     """
     new = load_priors(
         base.priors.path,
@@ -135,19 +192,15 @@ def answer(
     name = name or (Path(scenario).stem if scenario else "overrides")
     added = new.overlays[len(base.priors.overlays) :]
     question = new.questions[-1] if scenario else "what if " + ", ".join(added)
-    changed = _changed(base.priors, new)
     new_evidence = evidence_for(new)
-    reason = ""
     if new.changes_evidence or new_evidence.digest() != base.evidence.digest():
-        reason = "the evidence changes"
+        needed = RefitNeeded("the evidence changes")
     elif force_refit:
-        reason = "refit forced"
-    k = None
-    if not reason:
-        result = _from_posterior(base, new, changed, name=name, question=question)
-        if result.method != "refit":
-            return result
-        reason, k = result.reason, result.pareto_k
+        needed = RefitNeeded("refit forced")
+    else:
+        needed = _from_posterior(base, new, _changed(base.priors, new), name, question)
+        if isinstance(needed, WhatIf):
+            return needed
     refitted = fit(new, evidence=new_evidence, settings=base.settings)
     return WhatIf(
         name,
@@ -156,83 +209,95 @@ def answer(
         new,
         refitted.draws,
         evaluate(refitted.draws, new, refitted.evidence),
-        pareto_k=k,
-        reason=reason,
+        pareto_k=needed.pareto_k,
+        reason=needed.reason,
         refit=refitted,
+        chains=refitted.settings.chains,
+        diagnostics=refitted.diagnostics,
     )
 
 
-def _from_posterior(base: Fit, new: Priors, changed: set[str], *, name, question) -> WhatIf:
+def _from_posterior(
+    base: Fit, new: Priors, changed: set[str], name: str, question: str
+) -> WhatIf | RefitNeeded:
     touched = data_params(base.priors, base.evidence)
     redraw = sorted(changed - touched)
     reweight = sorted(changed & touched)
     draws = dict(base.draws)
-    size = len(draws["p_agree"])
     for param in redraw:
-        p = new.params[param]
-        draws[param] = np.asarray(
-            sample(p.dist, p.params, rng=_seed_for(param, base.settings.seed), size=size)
-        )
+        draws[param] = couple(base.priors.params[param], new.params[param], draws[param])
     weights, k = None, None
     if reweight:
-        log_w = np.zeros(size)
+        log_w = np.zeros(len(draws["p_agree"]))
         for param in reweight:
             old, nw = base.priors.params[param], new.params[param]
             log_w += logpdf(nw.dist, nw.params, draws[param]) - logpdf(
                 old.dist, old.params, draws[param]
             )
         if not np.all(np.isfinite(log_w)):
-            return WhatIf(
-                name, question, "refit", new, draws, {}, reason="new prior excludes draws"
-            )
+            return RefitNeeded("new prior excludes draws")
         weights, k = _psis(log_w, (base.settings.chains, base.settings.draws))
-        if k > PARETO_K_MAX:
-            return WhatIf(
-                name,
-                question,
-                "refit",
-                new,
-                draws,
-                {},
-                pareto_k=k,
-                reason=f"Pareto k {k:.2f} > {PARETO_K_MAX}",
-            )
-    method = "reweight" if reweight else "recompute"
-    outcomes = evaluate(draws, new, base.evidence)
+        k_max = k_threshold(log_w.size)
+        if k > k_max:
+            return RefitNeeded(f"Pareto k {k:.2f} > {k_max:.2f}", pareto_k=k)
     return WhatIf(
         name,
         question,
-        method,
+        "reweight" if reweight else "recompute",
         new,
         draws,
-        outcomes,
+        evaluate(draws, new, base.evidence),
         weights,
         k,
         redraw,
         reweight,
         reason="prior of data-informed parameters" if reweight else "no new posterior needed",
+        chains=base.settings.chains,
     )
 
 
-def _delta(base: np.ndarray, case: WhatIf, *, seed: int) -> dict:
-    """Change from baseline: paired per draw where the draws are shared and unweighted."""
-    new = case.outcomes["p_deal"]
-    if case.method in ("recompute", "baseline"):
-        return interval(new - base) | {"paired": True}
-    rng = np.random.default_rng(seed)
-    idx = rng.choice(len(new), size=len(base), p=case.weights)
-    diff = new[idx] - base[rng.permutation(len(base))]
-    mean = float(np.average(new, weights=case.weights) - base.mean())
-    return interval(diff) | {"mean": mean, "paired": False}
+def change(base: WhatIf, case: WhatIf, key: str = "p_deal") -> dict:
+    """The change of an outcome from the baseline, with what its interval means.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``lo``, ``hi``, ``mcse`` (Monte Carlo standard error of the change in the
+        mean), ``paired`` and ``interval`` (`PAIRED` or `IN_MEAN`).
+    """
+    old, new = base.outcomes[key], case.outcomes[key]
+    if case.refit is None and case.weights is None:
+        diff = new - old
+        return interval(diff) | {
+            "mcse": mcse_mean(diff, chains=base.chains),
+            "paired": True,
+            "interval": PAIRED,
+        }
+    mean = float(np.average(new, weights=case.weights) - old.mean())
+    if case.refit is None:  # same draws, reweighted: linearise the difference of the two means
+        se = mcse_mean(case.influence(key) - (old - old.mean()), chains=base.chains)
+    else:  # independent chains: the two errors add in quadrature
+        se = float(np.hypot(case.mcse(key), base.mcse(key)))
+    half = z_score() * se
+    return {
+        "mean": mean,
+        "lo": mean - half,
+        "hi": mean + half,
+        "mcse": se,
+        "paired": False,
+        "interval": IN_MEAN,
+    }
 
 
-def row(case: WhatIf, base_outcomes: dict, *, seed: int) -> dict:
-    """One comparison row: outcomes with 90% intervals, the change, and the method."""
+def row(case: WhatIf, base: WhatIf) -> dict:
+    """One comparison row: outcomes with 90% intervals, the change, the method, diagnostics."""
     out = {
         "scenario": case.name,
         "question": case.question,
         "method": case.method,
         "pareto_k": case.pareto_k,
+        "k_max": k_threshold(len(case.outcomes["p_deal"])) if case.weights is not None else None,
+        "ess_weighted": case.ess,
         "redrawn": ", ".join(case.redrawn),
         "reweighted": ", ".join(case.reweighted),
         "reason": case.reason,
@@ -240,9 +305,15 @@ def row(case: WhatIf, base_outcomes: dict, *, seed: int) -> dict:
     for key in REPORTED:
         for part, value in case.summary(key).items():
             out[f"{key}_{part}"] = value
-    delta = _delta(base_outcomes["p_deal"], case, seed=seed)
-    out |= {f"delta_p_deal_{k}": delta[k] for k in ("mean", "lo", "hi")}
+    out["p_deal_mcse"] = case.mcse("p_deal")
+    delta = change(base, case)
+    out |= {f"delta_p_deal_{k}": delta[k] for k in ("mean", "lo", "hi", "mcse")}
     out["delta_paired"] = delta["paired"]
+    out["delta_interval"] = delta["interval"]
+    diag = case.diagnostics or {}
+    out |= {k: diag.get(k) for k in DIAGNOSTICS}
+    out["diagnostics_ok"] = diag.get("ok")
+    out["diagnostics_problems"] = "; ".join(diag.get("problems", []))
     return out
 
 
@@ -262,26 +333,30 @@ def compare(
     Returns
     -------
     pandas.DataFrame
-        Columns ``scenario, question, method, pareto_k``, each outcome's ``_mean/_lo/_hi``,
-        and ``delta_p_deal_mean/lo/hi`` (change from the baseline, with its own interval).
+        Columns ``scenario, question, method, pareto_k, k_max, ess_weighted``, each outcome's
+        ``_mean/_lo/_hi``, ``p_deal_mcse``, ``delta_p_deal_mean/lo/hi/mcse`` with
+        ``delta_interval`` saying what the interval is, and the sampler diagnostics of the
+        baseline and of refits (``r_hat_max``, ``ess_bulk_min``, ``ess_tail_min``,
+        ``divergences``, ``e_bfmi_min``, ``diagnostics_ok``, ``diagnostics_problems``).
     """
-    base_out = evaluate(base.draws, base.priors, base.evidence)
     baseline = WhatIf(
         "baseline",
         base.priors.case.get("description", "baseline"),
         "baseline",
         base.priors,
         base.draws,
-        base_out,
+        evaluate(base.draws, base.priors, base.evidence),
+        chains=base.settings.chains,
+        diagnostics=base.diagnostics,
     )
-    rows = [row(baseline, base_out, seed=base.settings.seed)]
+    rows = [row(baseline, baseline)]
     for i, path in enumerate(scenarios, start=1):
         start = time.perf_counter()
         case = answer(base, scenario=path, force_refit=force_refit)
-        rows.append(row(case, base_out, seed=base.settings.seed))
+        rows.append(row(case, baseline))
         if progress:
             progress(i, len(scenarios), case, time.perf_counter() - start)
     if sets or overrides:
         case = answer(base, sets=sets, overrides=overrides, name="--set", force_refit=force_refit)
-        rows.append(row(case, base_out, seed=base.settings.seed))
+        rows.append(row(case, baseline))
     return pd.DataFrame(rows)

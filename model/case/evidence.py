@@ -25,7 +25,7 @@ FILES = {
     "poll": ("poll.csv", ["date", "reading", "component", "item", "n", "opposed_share", "source"]),
     "reference": (
         "reference_class.csv",
-        ["date", "package", "requested", "enacted", "months", "censored", "source"],
+        ["date", "package", "requested", "enacted", "censored", "source"],
     ),
     "calendar": ("calendar.csv", ["date", "event", "event_date", "role", "source"]),
 }
@@ -37,6 +37,8 @@ KEYS = {
 }
 """What makes a row the same fact: a second row with the same values is refused."""
 LINE = "_line"
+MONTHS_TOLERANCE = 0.05
+"""How far a typed reference-class ``months`` value may stray from its dates (about 1.5 days)."""
 
 
 @dataclass
@@ -190,6 +192,44 @@ def _numbers(
     return out
 
 
+def _reference_months(path: Path, ref: pd.DataFrame, *, as_of: date) -> list[float]:
+    """Months from request to enactment, or to the as-of date for a pending (censored) row.
+
+    Computed from the dates, never typed; a ``months`` column, if a file still has one, must
+    agree with the dates of the enacted rows.
+    """
+    requested = _dates(path, ref, "requested")
+    enacted = _dates(path, ref, "enacted", allow_empty=True)
+    out = []
+    lines = ref[LINE] if LINE in ref.columns else range(2, len(ref) + 2)
+    rows = zip(lines, requested, enacted, ref["censored"], strict=True)
+    for i, start, done, pending in rows:
+        if pending != (done is None):
+            raise InputError(
+                path,
+                f"row {i} enacted={done or ''!s}",
+                "a censored row has no enactment date and an enacted row needs one",
+                "fix enacted or censored",
+            )
+        end = as_of if pending else done
+        if end <= start:
+            raise InputError(
+                path, f"row {i} requested={start}", f"not before {end}", "fix the dates"
+            )
+        out.append(months_between(start, end))
+    if "months" in ref.columns:
+        typed = _numbers(path, ref, "months", low=0, high=600)
+        for i, m, computed, pending in zip(lines, typed, out, ref["censored"], strict=True):
+            if not pending and abs(m - computed) > MONTHS_TOLERANCE:
+                raise InputError(
+                    path,
+                    f"row {i} months={m}",
+                    f"the dates give {computed:.2f}",
+                    "delete the months column: months are computed from the dates",
+                )
+    return out
+
+
 def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article") -> Evidence:
     """Read and check the evidence files, keep the rows known by ``as_of``.
 
@@ -266,7 +306,6 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)
 
     path, _, ref = frames["reference"]
-    ref["months"] = _numbers(path, ref, "months", low=0.01, high=600)
     flags = {"true": True, "false": False}
     for line, value in zip(ref[LINE], ref["censored"], strict=True):
         if value.strip().lower() not in flags:
@@ -274,5 +313,6 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
                 path, f"row {line} censored={value!r}", "must be true or false", "fix it"
             )
     ref["censored"] = [flags[v.strip().lower()] for v in ref["censored"]]
+    ref["months"] = _reference_months(path, ref, as_of=as_of)
     poll, ref, cal = (f.drop(columns=LINE) for f in (poll, ref, cal))
     return Evidence(as_of, poll_reading, poll, ref, cal, refused, directory)

@@ -16,8 +16,14 @@ from model.case.priors import Priors
 from model.constants import MODEL_VERSION
 from model.inference.settings import Settings
 
-MODEL_SOURCES = ("case/distributions.py", "inference/pymc_model.py", "inference/fit.py")
-"""The code a posterior depends on; its text is part of the cache key, with MODEL_VERSION."""
+MODEL_SOURCES = (
+    "case/distributions.py",
+    "inference/pymc_model.py",
+    "inference/fit.py",
+    "inference/diagnostics.py",
+)
+"""The code a posterior (and the diagnostics stored with it) depends on; its text is part of
+the cache key, with MODEL_VERSION."""
 
 
 def cache_key(priors: Priors, evidence: Evidence, settings: Settings) -> str:

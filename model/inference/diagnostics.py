@@ -1,14 +1,28 @@
-"""Sampler diagnostics: R-hat, bulk and tail ESS and divergences, with the problems in words."""
+"""Sampler diagnostics: R-hat, bulk and tail ESS, divergences and E-BFMI, problems in words."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.constants import ESS_MIN, RHAT_MAX
+from model.constants import EBFMI_MIN, ESS_MIN, ESS_TAIL_MIN, RHAT_MAX
 
 
 def diagnose(tree, names) -> dict:
-    """Max R-hat, min bulk and tail ESS and the divergence count, with plain-words problems."""
+    """Max R-hat, min bulk and tail ESS, divergences and min E-BFMI, with plain-words problems.
+
+    Parameters
+    ----------
+    tree : DataTree
+        A posterior with ``posterior`` and ``sample_stats`` (``diverging``, ``energy``).
+    names : iterable of str
+        The variables to check.
+
+    Returns
+    -------
+    dict
+        ``r_hat_max``, ``ess_bulk_min``, ``ess_tail_min``, ``divergences``, ``e_bfmi_min``,
+        the worst variables, ``problems`` (sentences) and ``ok``.
+    """
     import arviz as az
 
     table = az.summary(tree, var_names=list(names), kind="diagnostics")
@@ -19,21 +33,47 @@ def diagnose(tree, names) -> dict:
         "ess_bulk_min": float(table["ess_bulk"].min()),
         "ess_tail_min": float(table["ess_tail"].min()),
         "divergences": divergences,
+        "e_bfmi_min": e_bfmi_min(tree),
         "worst_r_hat": str(table["r_hat"].idxmax()),
         "worst_ess": str(table["ess_bulk"].idxmin()),
+        "worst_ess_tail": str(table["ess_tail"].idxmin()),
     }
-    problems = []
-    if out["r_hat_max"] > RHAT_MAX:
-        problems.append(
-            f"R-hat {out['r_hat_max']:.3f} > {RHAT_MAX} for {out['worst_r_hat']}: chains disagree"
+    out["problems"] = problems(out)
+    out["ok"] = not out["problems"]
+    return out
+
+
+def e_bfmi_min(tree) -> float:
+    """The smallest energy Bayesian fraction of missing information over chains (NaN if none)."""
+    import arviz as az
+
+    if "energy" not in tree["sample_stats"]:
+        return float("nan")
+    return float(np.min(np.asarray(az.bfmi(tree)["energy"].values)))
+
+
+def problems(d: dict) -> list[str]:
+    """Each failed check of a diagnostics dict, in words (thresholds in `model.constants`)."""
+    out = []
+    if d["r_hat_max"] > RHAT_MAX:
+        out.append(
+            f"R-hat {d['r_hat_max']:.3f} > {RHAT_MAX} for {d['worst_r_hat']}: chains disagree"
         )
-    if out["ess_bulk_min"] < ESS_MIN:
-        problems.append(
-            f"bulk ESS {out['ess_bulk_min']:.0f} < {ESS_MIN} for {out['worst_ess']}: too few "
+    if d["ess_bulk_min"] < ESS_MIN:
+        out.append(
+            f"bulk ESS {d['ess_bulk_min']:.0f} < {ESS_MIN} for {d['worst_ess']}: too few "
             "effective draws"
         )
-    if divergences:
-        problems.append(f"{divergences} divergent transitions: the posterior may be biased")
-    out["problems"] = problems
-    out["ok"] = not problems
+    if d["ess_tail_min"] < ESS_TAIL_MIN:
+        out.append(
+            f"tail ESS {d['ess_tail_min']:.0f} < {ESS_TAIL_MIN} for {d['worst_ess_tail']}: the "
+            "90% intervals' ends are too noisy"
+        )
+    if d["divergences"]:
+        out.append(f"{d['divergences']} divergent transitions: the posterior may be biased")
+    if d["e_bfmi_min"] < EBFMI_MIN:  # NaN (no energy recorded) compares False
+        out.append(
+            f"E-BFMI {d['e_bfmi_min']:.2f} < {EBFMI_MIN}: the sampler explores the energy "
+            "distribution poorly (heavy tails or a poor parameterisation)"
+        )
     return out

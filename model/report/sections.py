@@ -175,10 +175,12 @@ def _scenarios(res: Results, pngs) -> Section:
             Table(pd.DataFrame(rows), "What if an assumption changes?", "scenarios.csv"),
             *_fig(pngs, "scenarios", "Change in P(deal) from the baseline, sorted by size."),
             Para(
-                "recompute: the changed prior is judgment only, so it is redrawn beside the "
-                "existing posterior (exact); reweight: Pareto-smoothed importance weights on the "
-                "existing draws (Pareto k shown); refit: a new NUTS fit, because the evidence "
-                "changed or k was too high. Changes are in percentage points with 90% intervals."
+                "recompute: the changed prior is judgment only, so each draw is moved to it by "
+                "inverse CDF beside the existing posterior (exact, and the change is paired per "
+                "draw: a 90% credible interval); reweight: Pareto-smoothed importance weights on "
+                "the existing draws (approximate, Pareto k shown); refit: a new NUTS fit, because "
+                "the evidence changed or k was too high. For reweight and refit rows the change "
+                "is the change in the mean, in percentage points, with a 90% Monte Carlo interval."
             ),
         ],
     )
@@ -350,8 +352,8 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         f"Sampler diagnostics: OK (max R-hat {d['r_hat_max']:.3f}, min bulk ESS "
         f"{d['ess_bulk_min']:.0f}, divergences {d['divergences']})."
     )
-    deco = "P(deal) is the product of the three per draw, so its mean is not exactly the "
-    deco += "product of the three means."
+    deco = "Each part is an average over the design mixture and the posterior draws; P(deal) "
+    deco += "is computed per draw and per design, so it is not the product of the parts."
     sections = [
         _summary(res),
         Section(

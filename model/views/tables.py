@@ -10,23 +10,33 @@ from model.inference.fit import Fit
 from model.views.sensitivity import sensitivity_tables
 from model.views.words import recommendation
 
+PARTS_NOTE = (
+    "The parts are averages over the design mixture and the posterior draws; P(deal) is "
+    "computed per draw and per design, so it is not the product of the parts. MCSE: Monte "
+    "Carlo standard error of the mean."
+)
+
 
 def format_table(summary: dict) -> str:
     """Plain-text table of the run summary for a terminal."""
-    lines = [f"{'quantity':<32}{'mean':>8}{'90% interval':>20}"]
+    lines = [f"{'quantity':<32}{'mean':>8}{'90% interval':>20}{'MCSE':>8}"]
     for key in OUTCOMES:
         s, label = summary[key], summary["labels"][key]
-        lines.append(f"{label:<32}{s['mean']:>8.3f}{f'[{s["lo"]:.3f}, {s["hi"]:.3f}]':>20}")
+        lines.append(
+            f"{label:<32}{s['mean']:>8.3f}{f'[{s["lo"]:.3f}, {s["hi"]:.3f}]':>20}{s['mcse']:>8.4f}"
+        )
     m = summary["months_to_enactment"]
     lines.append(
         f"{'Median months to enactment':<32}{summary['timing']['median_months_to_enactment']:>8.1f}"
         f"{f'[{m["lo"]:.1f}, {m["hi"]:.1f}]':>20}"
     )
+    lines.append(PARTS_NOTE)
     d = summary["diagnostics"]
     status = "OK" if d["ok"] else "PROBLEMS: " + "; ".join(d["problems"])
     lines.append(
         f"Sampler: max R-hat {d['r_hat_max']:.3f}, min bulk ESS {d['ess_bulk_min']:.0f}, "
-        f"divergences {d['divergences']} -> {status}"
+        f"min tail ESS {d['ess_tail_min']:.0f}, divergences {d['divergences']}, "
+        f"min E-BFMI {d['e_bfmi_min']:.2f} -> {status}"
     )
     p = summary["provenance"]
     lines.append(
@@ -39,31 +49,50 @@ def format_table(summary: dict) -> str:
 
 
 def format_comparison(table: pd.DataFrame) -> str:
-    """Text table of a comparison."""
+    """Text table of a comparison: what each change interval is, and refits' diagnostics."""
     lines = [
-        f"{'scenario':<26}{'method':<11}{'k':>6}{'P(deal)':>24}{'change':>26}"
-        f"{'P(enacted)':>14}{'P(accept)':>12}{'months':>8}"
+        f"{'scenario':<26}{'method':<11}{'k':>6}{'ESS':>6}{'P(deal)':>24}{'change':>27}"
+        f"{'P(enacted)':>12}{'P(accept)':>11}{'months':>8}  sampler (R-hat/bulk/tail ESS/div)"
     ]
     for _, r in table.iterrows():
         k = "" if pd.isna(r["pareto_k"]) else f"{r['pareto_k']:.2f}"
+        ess = "" if pd.isna(r["ess_weighted"]) else f"{r['ess_weighted']:.0f}"
         deal = f"{r['p_deal_mean']:.3f} [{r['p_deal_lo']:.3f}, {r['p_deal_hi']:.3f}]"
         change = (
             f"{r['delta_p_deal_mean']:+.3f} [{r['delta_p_deal_lo']:+.3f}, "
-            f"{r['delta_p_deal_hi']:+.3f}]"
+            f"{r['delta_p_deal_hi']:+.3f}]{'' if r['delta_paired'] else '*'}"
         )
+        sampler = ""
+        if not pd.isna(r["r_hat_max"]):
+            sampler = (
+                f"{r['r_hat_max']:.3f}/{r['ess_bulk_min']:.0f}/{r['ess_tail_min']:.0f}/"
+                f"{r['divergences']:.0f} {'OK' if r['diagnostics_ok'] else 'PROBLEMS'}"
+            )
         lines.append(
-            f"{r['scenario']:<26}{r['method']:<11}{k:>6}{deal:>24}{change:>26}"
-            f"{r['p_enacted_mean']:>14.3f}{r['p_accepted_mean']:>12.3f}"
-            f"{r['months_to_enactment_mean']:>8.1f}"
+            f"{r['scenario']:<26}{r['method']:<11}{k:>6}{ess:>6}{deal:>24}{change:>27}"
+            f"{r['p_enacted_mean']:>12.3f}{r['p_accepted_mean']:>11.3f}"
+            f"{r['months_to_enactment_mean']:>8.1f}  {sampler}"
         )
     lines.append("")
     lines += [
         f"{r['scenario']}: {r['question']} ({r['method']}: {r['reason']})"
         for _, r in table.iloc[1:].iterrows()
     ]
+    lines += [
+        f"{r['scenario']}: sampler problems: {r['diagnostics_problems']}"
+        for _, r in table.iterrows()
+        if r["diagnostics_problems"]
+    ]
+    kinds = dict.fromkeys(table.iloc[1:]["delta_interval"])
+    paired = [kind for kind in kinds if "paired" in kind]
+    in_mean = [kind for kind in kinds if "paired" not in kind]
     lines.append(
-        "Change: paired per draw for recompute rows; reweight and refit rows compare "
-        "independent resamples (wider). Intervals are 90%."
+        "Change in P(deal) from the baseline: "
+        + "; ".join(
+            [f"recompute rows: {kind}" for kind in paired]
+            + [f"* reweight and refit rows: {kind}" for kind in in_mean]
+        )
+        + ". k: Pareto k of the importance weights; ESS: their effective sample size."
     )
     return "\n".join(lines)
 
@@ -107,8 +136,8 @@ def format_timing(payload: dict) -> str:
         w = payload["p_deal_in_window"][name]
         lines.append(f"- {name}: " + "; ".join(cells))
         lines.append(
-            f"  P(deal lands before the window closes) {w['mean']:.3f} "
-            f"[{w['lo']:.3f}, {w['hi']:.3f}]"
+            f"  P(deal lands before the window closes) {w['mean']:.4f} "
+            f"[{w['lo']:.3f}, {w['hi']:.3f}], MCSE {w['mcse']:.4f}"
         )
     lines.append(
         "Calendar (months after the as-of date): "

@@ -29,3 +29,21 @@ def test_congress_split_multiplies_back_per_draw(small_fit):
     summary = run_summary(small_fit)
     assert summary["p_in_time"]["mean"] == np.mean(in_time)
     assert summary["p_willing"]["mean"] == np.mean(out["p_congress"])
+
+
+def test_headline_probabilities_carry_their_mcse(small_fit):
+    from model.analysis.intervals import mcse_mean
+    from model.analysis.outcomes import evaluate
+    from model.views.tables import PARTS_NOTE
+
+    summary = run_summary(small_fit)
+    out = evaluate(small_fit.draws, small_fit.priors, small_fit.evidence)
+    for key in OUTCOMES:
+        want = mcse_mean(out[key], chains=small_fit.settings.chains)
+        assert summary[key]["mcse"] == want, key
+        # Not smaller than the iid error sd / sqrt(S) by much: the draws are autocorrelated.
+        assert 0.5 * out[key].std() / out[key].size ** 0.5 < want < 0.05, key
+    text = format_table(summary)
+    assert PARTS_NOTE in text and "not the product of the parts" in text
+    assert f"{summary['p_deal']['mcse']:.4f}" in text
+    assert "tail ESS" in text and "E-BFMI" in text

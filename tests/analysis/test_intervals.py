@@ -31,3 +31,31 @@ def test_weights_shift_the_interval():
 def test_versions_name_the_stack():
     v = versions()
     assert {"python", "pymc", "arviz", "numpy", "model"} <= set(v)
+
+
+def test_mcse_of_iid_draws_is_sd_over_root_n():
+    from model.analysis.intervals import mcse_mean
+
+    x = np.random.default_rng(1).normal(size=4000)
+    assert mcse_mean(x, chains=4) == pytest.approx(1 / np.sqrt(4000), rel=0.1)
+    assert mcse_mean(np.full(40, 0.3), chains=4) == 0.0
+
+
+def test_mcse_counts_autocorrelation():
+    """AR(1) with coefficient rho: MCSE = sd sqrt((1 + rho) / (1 - rho) / n)."""
+    from model.analysis.intervals import mcse_mean
+
+    rng = np.random.default_rng(2)
+    rho, n, chains = 0.8, 5000, 4
+    x = np.zeros((chains, n))
+    x[:, 0] = rng.normal(size=chains)
+    for t in range(1, n):
+        x[:, t] = rho * x[:, t - 1] + np.sqrt(1 - rho**2) * rng.normal(size=chains)
+    want = np.sqrt((1 + rho) / (1 - rho) / (n * chains))
+    assert mcse_mean(x.reshape(-1), chains=chains) == pytest.approx(want, rel=0.15)
+
+
+def test_z_score_of_the_90_percent_interval():
+    from model.analysis.intervals import z_score
+
+    assert z_score() == pytest.approx(1.6448536, abs=1e-6)

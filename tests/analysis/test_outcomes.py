@@ -145,3 +145,41 @@ def test_lame_duck_enactment_counts_only_after_the_election(hand_draw, baseline_
     assert curve[1] == pytest.approx(in_window, rel=1e-12)  # flat between window and election
     assert curve[2] > curve[1]  # the lame-duck session adds after the election
     assert curve[0] == pytest.approx(0.5 * _phi(math.log(8.9 / 4.0) / 0.5), rel=1e-12)
+
+
+def test_window_is_capped_at_the_election(prior_world, baseline_priors):
+    """A window drawn past election day counts only up to the election; the rest is lame duck."""
+    from scipy.special import expit
+
+    draws, evidence = prior_world
+    design = {**baseline_priors.design, "conditions": "none"}
+    election, end = evidence.months("election"), evidence.months("lame_duck_end")
+    late = dict(draws, window_months=np.full_like(draws["window_months"], end + 5.0))
+    at_election = dict(draws, window_months=np.full_like(draws["window_months"], election))
+    got = evaluate(late, baseline_priors, evidence, design=design)["p_enacted"]
+    want = evaluate(at_election, baseline_priors, evidence, design=design)["p_enacted"]
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    # The closed form with the window at the election (none of the design's effects apply).
+    start = np.maximum(draws["announce_months"], 0.0)
+    mu, sigma = draws["duration_mu"], draws["duration_sigma"]
+    f_e, f_end = lognormal_cdf(election - start, mu, sigma), lognormal_cdf(end - start, mu, sigma)
+    p_time = f_e + draws["p_lame_duck"] * (f_end - f_e)
+    assert np.any(draws["window_months"] > election)  # the prior does reach past election day
+    np.testing.assert_allclose(
+        want, expit(draws["us_support"] + _us_effects(late, baseline_priors, design)) * p_time
+    )
+    curve = timing(late, baseline_priors, evidence, [election, end, end + 5], design=design)
+    np.testing.assert_allclose(curve[:, -1], got, atol=1e-12)
+
+
+def _us_effects(draws, priors, design):
+    from model.case.levers import effects
+
+    eff = effects(
+        design,
+        priors.levers,
+        base_components=priors.case["components"],
+        arenas=priors.vocabulary.arenas,
+    )
+    assert eff.request_not_before == 0
+    return sum(scale * draws[param] for param, scale in eff.donor.items())

@@ -6,10 +6,22 @@ import numpy as np
 import pytest
 
 import model.inference.fit as fit_module
-from model.analysis.whatif import answer, compare
+from model.analysis.intervals import z_score
+from model.analysis.whatif import (
+    IN_MEAN,
+    PAIRED,
+    RefitNeeded,
+    WhatIf,
+    _from_posterior,
+    answer,
+    change,
+    compare,
+    k_threshold,
+)
 from model.cli import main
-from model.constants import SCENARIO_DIR
+from model.constants import ROOT, SCENARIO_DIR
 from model.errors import InputError
+from model.views.tables import format_comparison
 
 SCENARIOS = sorted(SCENARIO_DIR.glob("*.toml"))
 BAD = Path(__file__).parents[1] / "fixtures" / "bad"
@@ -75,11 +87,46 @@ def test_redrawn_parameter_follows_its_new_prior(small_fit, no_sampling):
     np.testing.assert_array_equal(case.draws["gov_will"], small_fit.draws["gov_will"])
 
 
+def test_recompute_couples_each_draw_by_inverse_cdf(small_fit, no_sampling):
+    # Normal(0, 0.05) -> Normal(0.1, 0.1): F_new^-1(F_old(x)) = 0.1 + 2 x, draw by draw.
+    case = answer(small_fit, sets=["params.opinion_shift.mu=0.1", "params.opinion_shift.sigma=0.1"])
+    old = small_fit.draws["opinion_shift"]
+    np.testing.assert_allclose(case.draws["opinion_shift"], 0.1 + 2 * old, atol=1e-9)
+
+
+def test_recompute_change_is_paired_and_narrower_than_independent_draws(small_fit, no_sampling):
+    table = compare(small_fit, scenarios=[SCENARIO_DIR / "framework_slips.toml"])
+    slips = table.iloc[1]
+    assert slips["delta_paired"] and slips["delta_interval"] == PAIRED
+    # Coupled by inverse CDF, each draw keeps its rank, so the change is paired per draw and
+    # far narrower than the difference of independent draws.
+    case = answer(small_fit, scenario=SCENARIO_DIR / "framework_slips.toml")
+    base = compare(small_fit).iloc[0]
+    old = small_fit.draws["announce_months"]
+    np.testing.assert_array_equal(np.argsort(case.draws["announce_months"]), np.argsort(old))
+    from model.analysis.outcomes import evaluate
+
+    new_deal = case.outcomes["p_deal"]
+    base_deal = evaluate(small_fit.draws, small_fit.priors, small_fit.evidence)["p_deal"]
+    shuffled = new_deal[np.random.default_rng(0).permutation(new_deal.size)]
+    spread = np.subtract(*np.quantile(shuffled - base_deal, [0.95, 0.05]))
+    assert slips["delta_p_deal_hi"] - slips["delta_p_deal_lo"] < 0.6 * spread
+    assert slips["delta_p_deal_mean"] == pytest.approx(slips["p_deal_mean"] - base["p_deal_mean"])
+
+
+def test_k_threshold_is_min_of_0_7_and_the_sample_size_bound():
+    assert k_threshold(4000) == 0.7
+    assert k_threshold(800) == pytest.approx(1 - 1 / np.log10(800))
+    assert k_threshold(100) == pytest.approx(0.5)
+
+
 def test_data_touched_prior_reweights_with_pareto_k(small_fit, no_sampling):
     case = answer(small_fit, scenario=SCENARIO_DIR / "slow_appropriations.toml")
     assert case.method == "reweight"
     assert case.reweighted == ["duration_mu"]
-    assert case.pareto_k is not None and case.pareto_k < 0.7
+    assert case.pareto_k is not None and case.pareto_k < k_threshold(case.weights.size)
+    assert case.ess == pytest.approx(1 / np.sum(case.weights**2))
+    assert 1 < case.ess < case.weights.size
     assert case.weights.sum() == pytest.approx(1.0)
     weighted = np.sum(case.weights * small_fit.draws["duration_mu"])
     assert weighted > small_fit.draws["duration_mu"].mean()
@@ -98,8 +145,19 @@ def test_far_prior_move_falls_back_to_refit(small_fit, monkeypatch):
     monkeypatch.setattr(fit_module, "sample", lambda *a, **k: calls.append(1) or real(*a, **k))
     case = answer(small_fit, sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
     assert case.method == "refit"
-    assert case.pareto_k > 0.7 and "Pareto k" in case.reason
+    assert case.pareto_k > k_threshold(case.outcomes["p_deal"].size) and "Pareto k" in case.reason
     assert calls, "a refit must sample"
+    assert case.diagnostics is case.refit.diagnostics and "ess_tail_min" in case.diagnostics
+
+
+def test_existing_posterior_says_refit_needed_with_a_typed_result(small_fit, no_sampling):
+    from model.case.priors import load_priors
+
+    new = load_priors(sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
+    result = _from_posterior(small_fit, new, {"duration_mu"}, "far", "what if far?")
+    assert isinstance(result, RefitNeeded)
+    assert result.pareto_k > k_threshold(small_fit.draws["p_agree"].size)
+    assert result.reason == f"Pareto k {result.pareto_k:.2f} > {k_threshold(800):.2f}"
 
 
 def test_bad_scenarios_fail_with_one_line(capsys):
@@ -155,3 +213,102 @@ def test_scenario_applies_on_top_of_the_baselines_own_overlays(small_fit, no_sam
     assert case.priors.design["military"] == "advisers"
     assert case.priors.design["conditions"] == "certification"
     assert case.question.startswith("What if Congress attaches certification")
+
+
+def test_reweight_change_is_the_change_in_the_mean_with_its_mcse(small_fit, no_sampling):
+    table = compare(small_fit, scenarios=[SCENARIO_DIR / "slow_appropriations.toml"])
+    base, slow = table.iloc[0], table.iloc[1]
+    case = answer(small_fit, scenario=SCENARIO_DIR / "slow_appropriations.toml")
+    expected = np.sum(case.weights * case.outcomes["p_deal"]) - base["p_deal_mean"]
+    assert slow["delta_p_deal_mean"] == pytest.approx(expected)
+    assert not slow["delta_paired"] and slow["delta_interval"] == IN_MEAN
+    half = z_score() * slow["delta_p_deal_mcse"]
+    assert slow["delta_p_deal_lo"] == pytest.approx(expected - half)
+    assert slow["delta_p_deal_hi"] == pytest.approx(expected + half)
+    # A Monte Carlo interval of a mean, far narrower than P(deal)'s own spread.
+    assert 0 < slow["delta_p_deal_mcse"] < 0.1 * (slow["p_deal_hi"] - slow["p_deal_lo"])
+    assert slow["ess_weighted"] == pytest.approx(case.ess)
+
+
+def _fake(outcome, *, weights=None, refit=None, chains=1):
+    return WhatIf(
+        "x", "x?", "fake", None, {}, {"p_deal": outcome}, weights, refit=refit, chains=chains
+    )
+
+
+def test_change_mcse_matches_the_spread_over_replicates():
+    """Self-normalised importance weights on iid draws: the reported MCSE of the change in
+    the mean must match the standard deviation of that change over independent replicates."""
+    from scipy.special import expit
+
+    rng = np.random.default_rng(3)
+    estimates, errors, reweighted, refit_errors = [], [], [], []
+    for _ in range(200):
+        x = rng.normal(size=1000)
+        f = expit(2 * x)
+        w = np.exp(0.5 * x)
+        base = _fake(f)
+        out = change(base, _fake(f, weights=w / w.sum()))
+        estimates.append(out["mean"])
+        errors.append(out["mcse"])
+        y = rng.normal(size=1000)
+        other = change(base, _fake(expit(2 * y + 0.3), refit=object()))
+        reweighted.append(other["mean"])
+        refit_errors.append(other["mcse"])
+    assert np.std(estimates) == pytest.approx(np.mean(errors), rel=0.15)
+    assert np.std(reweighted) == pytest.approx(np.mean(refit_errors), rel=0.15)
+
+
+def test_table_says_what_each_change_interval_is(small_fit, no_sampling):
+    table = compare(
+        small_fit,
+        scenarios=[SCENARIO_DIR / "certification.toml", SCENARIO_DIR / "slow_appropriations.toml"],
+    )
+    assert list(table["delta_interval"][1:]) == [PAIRED, IN_MEAN]
+    text = format_comparison(table)
+    assert PAIRED in text and IN_MEAN in text and "ESS" in text
+    slow_line = next(line for line in text.splitlines() if line.startswith("slow_appropriations"))
+    assert f"{table.iloc[2]['ess_weighted']:.0f}" in slow_line and "]*" in slow_line
+
+
+def _with_diagnostics(fit, ok: bool):
+    from model.inference.fit import Fit
+
+    diag = dict(fit.diagnostics, r_hat_max=1.001 if ok else 1.2, divergences=0 if ok else 7)
+    diag["problems"] = [] if ok else ["R-hat 1.200 > 1.01 for p_agree: chains disagree"]
+    diag["ok"] = ok
+    return Fit(**{**fit.__dict__, "diagnostics": diag})
+
+
+def test_refit_rows_show_their_diagnostics_and_fail_strict(small_fit, monkeypatch, capsys):
+    import model.analysis.whatif as whatif
+    import model.cli as cli
+
+    good, bad = _with_diagnostics(small_fit, True), _with_diagnostics(small_fit, False)
+    monkeypatch.setattr(whatif, "fit", lambda *a, **k: bad)
+    table = compare(good, scenarios=[SCENARIO_DIR / "poll_item_level.toml"])
+    refit = table.iloc[1]
+    assert refit["method"] == "refit" and refit["r_hat_max"] == 1.2 and refit["divergences"] == 7
+    assert refit["diagnostics_ok"] is False or not refit["diagnostics_ok"]
+    text = format_comparison(table)
+    assert "1.200/" in text and "poll_item_level: sampler problems: R-hat 1.200" in text
+
+    monkeypatch.setattr(cli, "_fit", lambda args, priors=None: good)
+    assert main(["whatif", "poll_item_level"]) == 0
+    assert main(["whatif", "poll_item_level", "--strict"]) == 3
+    assert "SAMPLER WARNING: poll_item_level: R-hat 1.200" in capsys.readouterr().err
+    assert main(["whatif", "certification", "--strict"]) == 0
+
+
+def test_scenario_sources_cite_only_files_in_the_repository():
+    import re
+    import tomllib
+
+    for path in SCENARIOS:
+        text = tomllib.loads(path.read_text())
+        sources = [text.get("source", "")] + [
+            p.get("source", "") for p in text.get("params", {}).values()
+        ]
+        for source in sources:
+            for cited in re.findall(r"[\w./-]+\.(?:csv|md|toml)\b", source):
+                assert (ROOT / cited).exists(), f"{path.name} cites {cited}"

@@ -105,3 +105,56 @@ def test_calendar_and_poll_errors_give_the_full_path():
     assert info.value.where == str(DATA_DIR / "calendar.csv")
     line = _error(DATA_DIR, poll_reading="nope")
     assert line.startswith(str(DATA_DIR / "poll.csv"))
+
+
+def _copy_data(tmp_path, edit):
+    import shutil
+
+    for name in ("poll.csv", "reference_class.csv", "calendar.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    path = tmp_path / "reference_class.csv"
+    path.write_text(edit(path.read_text()))
+    return tmp_path
+
+
+def test_reference_months_come_from_the_dates():
+    ev = load_evidence(DATA_DIR, as_of=date(2007, 8, 15))
+    months = dict(zip(ev.reference["package"], ev.reference["months"], strict=True))
+    andean = next(m for p, m in months.items() if p.startswith("Andean"))
+    assert andean == pytest.approx(months_between(date(2001, 4, 30), date(2002, 1, 10)))
+    assert andean == pytest.approx(8.38, abs=0.005)
+
+
+def test_pending_row_runs_to_the_as_of_date():
+    for as_of in (date(2007, 8, 15), date(2007, 12, 1)):
+        ref = load_evidence(DATA_DIR, as_of=as_of).reference
+        pending = ref[ref["censored"]]
+        assert pending["months"].item() == pytest.approx(months_between(date(2007, 2, 5), as_of))
+
+
+def test_a_typed_months_column_must_agree_with_the_dates(tmp_path):
+    from model.errors import InputError
+
+    def typed(text):
+        lines = text.splitlines()
+        lines[0] = lines[0].replace(",censored,", ",censored,months,")
+        values = ["5.16", "8.5", "3.58", "6.3"]
+        lines[1:] = [
+            line.replace(",false,", f",false,{v},").replace(",true,", f",true,{v},")
+            for line, v in zip(lines[1:], values, strict=True)
+        ]
+        return "\n".join(lines) + "\n"
+
+    folder = _copy_data(tmp_path, typed)
+    with pytest.raises(InputError, match=r"months=8.5.*the dates give 8.38"):
+        load_evidence(folder, as_of=date(2007, 8, 15))
+
+
+def test_a_censored_row_with_an_enactment_date_is_refused(tmp_path):
+    from model.errors import InputError
+
+    folder = _copy_data(
+        tmp_path, lambda t: t.replace(",2007-02-05,,true,", ",2007-02-05,2007-08-01,true,")
+    )
+    with pytest.raises(InputError, match="censored row has no enactment date"):
+        load_evidence(folder, as_of=date(2007, 8, 15))
