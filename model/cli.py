@@ -16,6 +16,7 @@ from pathlib import Path
 
 from model.constants import (
     CHAINS,
+    CI_PCT,
     DEFAULT_SEED,
     DRAWS,
     EXIT_BAD_INPUT,
@@ -70,7 +71,10 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     top = argparse.ArgumentParser(prog="feasibility", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="fit the model; P(deal) and its parts with 90%% intervals")
+    run = sub.add_parser(
+        "run",
+        help=f"fit the model; P(deal) and its parts with {CI_PCT.replace('%', '%%')} intervals",
+    )
     _common(run)
     whatif = sub.add_parser("whatif", help="compare scenarios with the baseline, fast")
     whatif.add_argument(

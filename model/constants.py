@@ -93,3 +93,6 @@ MASS_TOLERANCE = 0.02
 """How far an elicited (or cached) prior's mass inside its interval may be from the one asked."""
 MAX_DELAY_MONTHS = 120
 """Latest ``request_not_before`` a lever level may give, in months after the as-of date."""
+
+CI_PCT = f"{CI_MASS:.0%}"
+"""The interval mass as people read it (``90%``): the one label every interval carries."""

@@ -1,6 +1,6 @@
 """The package's layers, read from every module's syntax tree (imports inside functions too).
 
-Layers, lowest first: base (``errors``, ``constants``) < ``case`` < ``inference`` < ``analysis``
+Layers, lowest first: base (``errors``, ``constants``, ``files``) < ``case`` < ``inference`` < ``analysis``
 < ``views`` < ``report`` < ``cli``. A module may import its own layer and lower ones; the
 import graph has no cycle; only ``cli.py`` imports the package's modules inside functions.
 """
@@ -31,7 +31,7 @@ def layer(module: str) -> int:
     if len(parts) == 1:
         return len(LAYERS)
     head = parts[1]
-    if head in ("errors", "constants"):
+    if head in ("errors", "constants", "files"):
         return 0
     if head in ("cli", "__main__"):
         return LAYERS.index("cli")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.analysis.intervals import interval, with_mcse
+from model.analysis.intervals import bounds, interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.inference.fit import Fit
 
@@ -32,8 +32,8 @@ def timing_payload(fit: Fit, *, step: float = 0.25) -> dict:
         per_draw = timing(fit.draws, fit.priors, ev, months, design=design)
         curves[name] = per_draw.mean(axis=0).tolist()
         bands[name] = {
-            "lo": np.quantile(per_draw, 0.05, axis=0).tolist(),
-            "hi": np.quantile(per_draw, 0.95, axis=0).tolist(),
+            "lo": bounds(per_draw, axis=0)[0].tolist(),
+            "hi": bounds(per_draw, axis=0)[1].tolist(),
         }
         at = timing(fit.draws, fit.priors, ev, list(calendar.values()), design=design)
         before[name] = {e: interval(at[:, i]) for i, e in enumerate(calendar)}

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from model.case.distributions import FAMILIES, cdf, elicit
 from model.case.inputs import is_number
 from model.constants import CACHE_DIR, MASS_TOLERANCE
 from model.errors import InputError
+from model.files import write_text
 
 
 def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
@@ -90,14 +89,6 @@ def _read_entry(path: Path, spec: dict[str, Any], dist: str) -> dict[str, float]
 
 def _write_entry(path: Path, entry: dict[str, Any]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, sort_keys=True)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(path, json.dumps(entry, sort_keys=True))
     except OSError:
         return

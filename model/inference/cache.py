@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from model.case.evidence import Evidence
 from model.case.priors import Priors
 from model.constants import MODEL_VERSION
+from model.files import atomic_path
 from model.inference.settings import Settings
 
 MODEL_SOURCES = (
@@ -68,10 +68,5 @@ def write_posterior(tree, path: Path, key: str, diagnostics: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tree.attrs["cache_key"] = key
     tree.attrs["diagnostics"] = json.dumps(diagnostics)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         tree.to_netcdf(tmp, engine="h5netcdf")
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.constants import EBFMI_MIN, ESS_MIN, ESS_TAIL_MIN, RHAT_MAX
+from model.constants import CI_PCT, EBFMI_MIN, ESS_MIN, ESS_TAIL_MIN, RHAT_MAX
 
 
 def diagnose(tree, names) -> dict:
@@ -67,7 +67,7 @@ def problems(d: dict) -> list[str]:
     if d["ess_tail_min"] < ESS_TAIL_MIN:
         out.append(
             f"tail ESS {d['ess_tail_min']:.0f} < {ESS_TAIL_MIN} for {d['worst_ess_tail']}: the "
-            "90% intervals' ends are too noisy"
+            f"{CI_PCT} intervals' ends are too noisy"
         )
     if d["divergences"]:
         out.append(f"{d['divergences']} divergent transitions: the posterior may be biased")

@@ -16,15 +16,14 @@ expression is rendered as an image whatever ``MPLBACKEND`` the caller set.
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from model.constants import ROOT
+from model.files import write_text
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -214,18 +213,6 @@ def to_html(nb) -> str:
     return body
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def execute_all(
     out_dir: str | Path,
     *,
@@ -267,7 +254,7 @@ def execute_all(
         start = time.perf_counter()
         nb = execute(path, params=params, timeout=timeout)
         target = out_dir / f"{path.stem}.html"
-        _write_atomic(target, to_html(nb))
+        write_text(target, to_html(nb))
         written.append(target)
         if progress:
             progress(f"wrote {target} ({time.perf_counter() - start:.0f} s)")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.constants import CI_PCT
+
 
 @dataclass
 class Headline:
@@ -151,7 +153,8 @@ def _html_block(block) -> str:
         return (
             f'<div id="headline" data-p-deal="{block.mean!r}" data-p-deal-lo="{block.lo!r}" '
             f'data-p-deal-hi="{block.hi!r}"><div class="number">P(deal) = {block.mean:.1%}</div>'
-            f'<div class="interval">90% credible interval {block.lo:.1%} to {block.hi:.1%}</div>'
+            f'<div class="interval">{CI_PCT} credible interval {block.lo:.1%} to '
+            f"{block.hi:.1%}</div>"
             + (
                 '<ul class="headline">'
                 + "".join(f"<li>{_esc(b)}</li>" for b in block.bullets)
@@ -261,7 +264,7 @@ def md_table(frame: pd.DataFrame) -> str:
 def _md_block(block) -> str:
     if isinstance(block, Headline):
         return (
-            f"**P(deal) = {block.mean:.1%}** (90% credible interval {block.lo:.1%} to "
+            f"**P(deal) = {block.mean:.1%}** ({CI_PCT} credible interval {block.lo:.1%} to "
             f"{block.hi:.1%})\n\n{md_text(block.text)}"
         )
     if isinstance(block, Fig):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from model.analysis.baseline import decomposition_table
 from model.case.levers import describe
-from model.constants import NEAR_TIE_POINTS
+from model.constants import CI_PCT, NEAR_TIE_POINTS
 from model.inference.stamps import git_commit
 from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
@@ -54,14 +54,14 @@ def _summary(res: Results) -> Section:
     s = res.summary
     who = res.fit.priors.vocabulary.words["donor_short"]
     rows = [
-        {"Quantity": r["label"], "Mean [90% interval]": _ci(r)}
+        {"Quantity": r["label"], f"Mean [{CI_PCT} interval]": _ci(r)}
         for _, r in decomposition_table(s).iterrows()
     ]
     m = s["months_to_enactment"]
     rows.append(
         {
             "Quantity": f"Median months to enactment, if {who} acts",
-            "Mean [90% interval]": _ci(m, pct=False),
+            f"Mean [{CI_PCT} interval]": _ci(m, pct=False),
         }
     )
     d = s["p_deal"]
@@ -97,7 +97,9 @@ def _timing(res: Results, pngs) -> Section:
         "timing",
         "Timing against the calendar",
         [
-            *_fig(pngs, "timing", "P(enacted by month t | framework agreed), 90% bands shaded."),
+            *_fig(
+                pngs, "timing", f"P(enacted by month t | framework agreed), {CI_PCT} band shaded."
+            ),
             Para(f"Calendar, in months after the as-of date: {cal}."),
             Para(reconcile),
             Table(
@@ -125,7 +127,7 @@ def _designs(res: Results, pngs) -> Section:
         {
             "Rank": "baseline" if x["is_baseline"] else str(i + 1),
             "Changes from the design on the table": words(x),
-            "P(deal) [90%]": _row_ci(x, "p_deal"),
+            f"P(deal) [{CI_PCT}]": _row_ci(x, "p_deal"),
             "P(enacted)": _p(x["p_enacted_mean"]),
             "P(accepted)": _p(x["p_accepted_mean"]),
             "P(best)": _p(x["p_best"]),
@@ -177,10 +179,12 @@ def _scenarios(res: Results, pngs) -> Section:
             Para(
                 "recompute: the changed prior is judgment only, so each draw is moved to it by "
                 "inverse CDF beside the existing posterior (exact, and the change is paired per "
-                "draw: a 90% credible interval); reweight: Pareto-smoothed importance weights on "
+                f"draw: a {CI_PCT} credible interval); reweight: Pareto-smoothed importance "
+                "weights on "
                 "the existing draws (approximate, Pareto k shown); refit: a new NUTS fit, because "
                 "the evidence changed or k was too high. For reweight and refit rows the change "
-                "is the change in the mean, in percentage points, with a 90% Monte Carlo interval."
+                "is the change in the mean, in percentage points, with a "
+                f"{CI_PCT} Monte Carlo interval."
             ),
         ],
     )
@@ -268,7 +272,7 @@ def _priors(res: Results, pngs) -> Section:
             {
                 "Parameter": f"{r['label']} ({r['informed_by']})",
                 "Prior": r["prior"] + (f"\nelicited: {elicited}" if elicited else ""),
-                "Posterior mean [90%]": _ci(post, pct=False),
+                f"Posterior mean [{CI_PCT}]": _ci(post, pct=False),
                 "Source (what the prior rests on)": r["source"],
             }
         )
@@ -359,7 +363,7 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         Section(
             "decomposition",
             "Decomposition: the three hurdles",
-            [*_fig(pngs, "decomposition", "Each factor with its 90% interval."), Para(deco)],
+            [*_fig(pngs, "decomposition", f"Each factor with its {CI_PCT} interval."), Para(deco)],
         ),
         _timing(res, pngs),
         _designs(res, pngs),

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from model.constants import CI_PCT
+
 OKABE_ITO = dict(
     black="#000000", orange="#E69F00", sky_blue="#56B4E9", green="#009E73", yellow="#F0E442",
     blue="#0072B2", vermillion="#D55E00", purple="#CC79A7",
@@ -20,7 +22,7 @@ OKABE_ITO = dict(
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">"]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 3))]
-CRI = "90% credible interval"
+CRI = f"{CI_PCT} credible interval"
 # Shared keyword sets (kept here so the calls below stay short).
 NOTE = {"textcoords": "offset points", "fontsize": 8.5}
 BOX = {"fc": "white", "ec": "0.5", "alpha": 0.8, "pad": 2}

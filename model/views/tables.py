@@ -6,6 +6,7 @@ import pandas as pd
 
 from model.analysis.baseline import OUTCOMES
 from model.analysis.sensitivity.psense import OUTCOME_LABELS
+from model.constants import CI_PCT
 from model.inference.fit import Fit
 from model.views.sensitivity import sensitivity_tables
 from model.views.words import recommendation
@@ -19,7 +20,7 @@ PARTS_NOTE = (
 
 def format_table(summary: dict) -> str:
     """Plain-text table of the run summary for a terminal."""
-    lines = [f"{'quantity':<32}{'mean':>8}{'90% interval':>20}{'MCSE':>8}"]
+    lines = [f"{'quantity':<32}{'mean':>8}{CI_PCT + ' interval':>20}{'MCSE':>8}"]
     for key in OUTCOMES:
         s, label = summary[key], summary["labels"][key]
         lines.append(
@@ -121,14 +122,14 @@ def format_ranking(fit: Fit, ranking: pd.DataFrame, *, top: int = 5) -> str:
         f"{'B' if r['is_baseline'] else i}: {r['label']}"
         for i, (_, r) in enumerate(shown.iterrows(), start=1)
     ]
-    lines.append("Intervals are 90%; the gain is paired per posterior draw.")
+    lines.append(f"Intervals are {CI_PCT}; the gain is paired per posterior draw.")
     return "\n".join([*lines, "", recommendation(fit, ranking)])
 
 
 def format_timing(payload: dict) -> str:
     """Text: probability of enactment before each calendar event, per request timing."""
     events = list(payload["calendar"])
-    lines = ["P(enacted before event | framework), mean [90% interval]"]
+    lines = [f"P(enacted before event | framework), mean [{CI_PCT} interval]"]
     for name, by_event in payload["p_before"].items():
         cells = [
             f"{e}: {s['mean']:.2f} [{s['lo']:.2f}, {s['hi']:.2f}]" for e, s in by_event.items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from model.case.levers import describe
+from model.constants import CI_PCT
 from model.inference.fit import Fit
 
 
@@ -15,8 +16,9 @@ def recommendation(fit: Fit, ranking: pd.DataFrame) -> str:
     return (
         f"Ask for: {describe(best, fit.priors.levers)}. It raises P(deal) from "
         f"{base['p_deal_mean']:.0%} "
-        f"(baseline) to {best['p_deal_mean']:.0%} (90% interval {best['p_deal_lo']:.0%} to "
-        f"{best['p_deal_hi']:.0%}), a gain of {best['gain_mean'] * 100:+.1f} points (90% "
+        f"(baseline) to {best['p_deal_mean']:.0%} ({CI_PCT} interval {best['p_deal_lo']:.0%} to "
+        f"{best['p_deal_hi']:.0%}), a gain of {best['gain_mean'] * 100:+.1f} points "
+        f"({CI_PCT} "
         f"interval {best['gain_lo'] * 100:+.1f} to {best['gain_hi'] * 100:+.1f}); it is the best "
         f"design in {best['p_best']:.0%} of posterior draws and its expected regret is "
         f"{best['regret'] * 100:.1f} probability points."
