@@ -9,6 +9,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import pytest
 
 SMALL = {"draws": 400, "tune": 400, "chains": 2}
+"""The test suite's sampler size: the one place it is set."""
+SMALL_ARGS = [arg for k, v in SMALL.items() for arg in (f"--{k}", str(v))]
+"""The same size as command-line options."""
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """The package's layers, read from every module's syntax tree (imports inside functions too).
 
-Layers, lowest first: base (``errors``, ``constants``, ``files``) < ``case`` < ``inference`` < ``analysis``
-< ``views`` < ``report`` < ``cli``. A module may import its own layer and lower ones; the
-import graph has no cycle; only ``cli.py`` imports the package's modules inside functions.
+Layers, lowest first: base (``errors``, ``constants``, ``files``) < ``case`` < ``inference``
+< ``analysis`` < ``views`` < ``report`` < ``cli``. A module may import its own layer and lower
+ones; the import graph has no cycle; only ``cli.py`` imports the package's modules inside
+functions.
 """
 
 from __future__ import annotations

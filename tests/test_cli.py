@@ -6,8 +6,8 @@ import pytest
 
 import model.inference.fit as fit_module
 from model.cli import main
+from tests.conftest import SMALL_ARGS as SMALL
 
-SMALL = ["--draws", "400", "--tune", "400", "--chains", "2"]
 INTERVAL = {"mean", "lo", "hi"}
 
 

@@ -17,6 +17,7 @@ from model.inference.fit import fit
 from model.inference.settings import Settings
 from model.views.tables import format_table
 from model.views.words import recommendation
+from tests.conftest import SMALL
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second_case" / "priors.toml"
 FIRST_CASE_WORDS = re.compile(r"Mexic|Congress|\bUS\b|Washington")
@@ -66,7 +67,7 @@ def test_bad_vocabulary_is_one_line_naming_the_key(raw, key):
 @pytest.fixture(scope="module")
 def second_fit():
     priors = load_priors(SECOND)
-    return fit(priors, settings=Settings(draws=300, tune=300, chains=2), cache=False)
+    return fit(priors, settings=Settings(**SMALL), cache=False)
 
 
 def test_second_case_speaks_its_own_words(second_fit):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL
+from tests.conftest import SMALL_ARGS
 from tests.report.cdp import Browser, find_chromium
 
 pytestmark = pytest.mark.browser
@@ -63,8 +63,7 @@ def _run_json(capsys) -> dict:
     from model.cli import main
 
     capsys.readouterr()
-    args = ["--draws", str(SMALL["draws"]), "--tune", str(SMALL["tune"])]
-    code = main(["run", "--json", *args, "--chains", str(SMALL["chains"])])
+    code = main(["run", "--json", *SMALL_ARGS])
     assert code == 0
     return json.loads(capsys.readouterr().out)
 
