@@ -78,12 +78,21 @@ def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck
 
 
 def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float):
-    s = _start(draws, eff)
-    mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], window(draws, election=election)
-    f_window = lognormal_cdf(w - s, mu, sigma)
-    f_late = np.clip(lognormal_cdf(lame_duck_end - s, mu, sigma) - f_window, 0, 1)
-    p_time = f_window + draws["p_lame_duck"] * f_late
-    return p_willing(draws, eff) * p_time, p_accept(draws, eff)
+    """P(enacted in time) and P(accept) of one pure design: enactment by the lame duck's end."""
+    kwargs = {"election": election, "lame_duck_end": lame_duck_end}
+    return enacted_by(draws, eff, [lame_duck_end], **kwargs)[:, 0], p_accept(draws, eff)
+
+
+def pure_designs(priors: Priors, design: dict[str, Any]):
+    """``(weight, Effects)`` of each pure design in ``design`` (a mixture is expanded)."""
+    for weight, pure in expand(design):
+        eff = effects(
+            pure,
+            priors.levers,
+            base_components=priors.case["components"],
+            arenas=priors.vocabulary.arenas,
+        )
+        yield weight, eff
 
 
 def evaluate(
@@ -106,13 +115,7 @@ def evaluate(
     n = len(draws["p_agree"])
     out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
     out["months_to_enactment"] = np.zeros(n)
-    for weight, pure in expand(design):
-        eff = effects(
-            pure,
-            priors.levers,
-            base_components=priors.case["components"],
-            arenas=priors.vocabulary.arenas,
-        )
+    for weight, eff in pure_designs(priors, design):
         p_enacted, p_acc = _pure(draws, eff, **calendar)
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
@@ -133,12 +136,6 @@ def timing(draws: Draws, priors: Priors, evidence: Evidence, months, *, design=N
         "lame_duck_end": evidence.months("lame_duck_end"),
     }
     total = 0.0
-    for weight, pure in expand(design):
-        eff = effects(
-            pure,
-            priors.levers,
-            base_components=priors.case["components"],
-            arenas=priors.vocabulary.arenas,
-        )
+    for weight, eff in pure_designs(priors, design):
         total = total + weight * enacted_by(draws, eff, months, **kwargs)
     return total
