@@ -178,6 +178,7 @@ def _emit(args, payload: dict, text: str) -> None:
 
 
 def cmd_run(args) -> int:
+    """``feasibility run``: P(deal) and its parts."""
     from model.analysis.baseline import run_summary
     from model.views.tables import format_table
 
@@ -188,6 +189,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_whatif(args) -> int:
+    """``feasibility whatif``: scenarios against the baseline."""
     from model.analysis.whatif import check_overlays, compare
     from model.case.priors import load_priors
     from model.views.tables import format_comparison
@@ -217,6 +219,7 @@ def cmd_whatif(args) -> int:
 
 
 def cmd_design(args) -> int:
+    """``feasibility design``: every design ranked."""
     from model.analysis.decision import rank_designs
     from model.views.payloads import design_payload
     from model.views.tables import format_ranking
@@ -231,6 +234,7 @@ def cmd_design(args) -> int:
 
 
 def cmd_timing(args) -> int:
+    """``feasibility timing``: enactment against the calendar."""
     from model.analysis.timing import timing_payload
     from model.views.tables import format_timing
 
@@ -241,6 +245,7 @@ def cmd_timing(args) -> int:
 
 
 def cmd_sensitivity(args) -> int:
+    """``feasibility sensitivity``: sensitivity and value of information."""
     from model.analysis.sensitivity.summary import sensitivity
     from model.views.payloads import sensitivity_payload
     from model.views.tables import format_sensitivity
@@ -252,6 +257,7 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_report(args) -> int:
+    """``feasibility report``: the HTML and Markdown report."""
     from model.report.build import build_report
     from model.report.publish import check_out
 

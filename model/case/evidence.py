@@ -85,6 +85,7 @@ class Evidence:
         return dict(zip(self.calendar["event"], self.calendar["months"], strict=True))
 
     def poll_components(self) -> set[str]:
+        """The package components the poll asks about."""
         return set(self.poll["component"])
 
 

@@ -86,18 +86,22 @@ class Priors:
 
     @property
     def case(self) -> dict[str, Any]:
+        """The ``[case]`` table."""
         return self.raw["case"]
 
     @property
     def levers(self) -> dict[str, Any]:
+        """The ``[levers]`` table."""
         return self.raw["levers"]
 
     @property
     def design(self) -> dict[str, Any]:
+        """The design on the table (``[design]``)."""
         return self.raw["design"]
 
     @property
     def evidence(self) -> dict[str, Any]:
+        """The ``[evidence]`` table."""
         return self.raw["evidence"]
 
     @property
@@ -107,10 +111,12 @@ class Priors:
 
     @property
     def as_of(self) -> date:
+        """The analysis date."""
         return self.case["as_of"]
 
     @property
     def components(self) -> list[str]:
+        """The package components that have an opposition prior."""
         return sorted(n[len(OPPOSE_PREFIX) :] for n in self.params if n.startswith(OPPOSE_PREFIX))
 
     @property

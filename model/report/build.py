@@ -91,7 +91,6 @@ def scenario_files(directory: Path = SCENARIO_DIR) -> list[Path]:
 
 def _validate(priors: Priors, files: list[Path]):
     """Load the evidence and every scenario before anything is written (raises InputError)."""
-
     evidence = evidence_for(priors)
     check_overlays(priors, scenarios=files)
     return evidence
@@ -207,7 +206,6 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, pr
 
 def write(res, dest: Path, steps: _Steps, *, started: float | None = None) -> None:
     """Write figures, tables, Markdown and HTML of ``res`` into the folder ``dest``."""
-
     steps.start("write", "writing figures, tables, Markdown and HTML...")
     (dest / "figures").mkdir(parents=True, exist_ok=True)
     (dest / "tables").mkdir(exist_ok=True)
@@ -274,7 +272,6 @@ def build_report(
         Bad evidence or scenario files, or an ``out`` that cannot or must not be written, raised
         before anything is written; or another run holding the folder's lock.
     """
-
     start = time.perf_counter()
     settings = settings or Settings()
     out = Path(out)

@@ -107,6 +107,7 @@ def _diagnostics(d: dict) -> str:
 
 
 def evidence_frames(res: Results) -> dict[str, pd.DataFrame]:
+    """The evidence rows the fit used, one frame per file."""
     ev = res.fit.evidence
     return {
         "evidence_poll": ev.poll.drop(columns=["opposed"], errors="ignore"),
@@ -186,7 +187,7 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
 
 
 def prior_rows(res: Results) -> list[dict]:
-
+    """One row per prior: its distribution, elicited interval, posterior and source."""
     touched = data_params(res.fit.priors, res.fit.evidence)
     rows = []
     for name, p in res.fit.priors.params.items():
@@ -224,7 +225,6 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
     -------
     dict of str to (matplotlib.figure.Figure, str)
     """
-
     s, sens, tp = res.summary, res.sensitivity, res.timing
     words, labels = res.fit.priors.vocabulary.words, s["labels"]
     enacted, accepted = f"P({labels['p_enacted']})", f"P({labels['p_accepted']})"

@@ -52,7 +52,6 @@ def sensitivity_figures(payload: dict, *, n_top: int = 15) -> dict:
     dict of str to matplotlib.figure.Figure
         ``tornado``, ``first_order`` and ``evppi``.
     """
-
     tor = pd.DataFrame(payload["tornado"]).head(n_top)
     base = float(tor["base"].iloc[0])
     labels = payload.get("labels") or {}

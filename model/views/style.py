@@ -31,6 +31,7 @@ OUT_LEGEND = {"loc": "outside lower center", "frameon": False, "fontsize": 8.5}
 
 
 def require(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise ValueError naming ``what`` when ``table`` lacks any of ``columns``."""
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(f"{what}: missing column(s) {missing}; got {list(table.columns)}")
@@ -45,6 +46,7 @@ def style(i: int) -> tuple[str, str, object]:
 
 
 def rows_figure(n_rows: int, width: float = 7.5) -> tuple[Figure, object]:
+    """A new figure tall enough for ``n_rows`` categorical rows, and its axes."""
     fig = Figure(figsize=(width, 1.4 + 0.42 * max(n_rows, 1)), layout="constrained")
     return fig, fig.add_subplot()
 
@@ -60,14 +62,17 @@ def label_rows(ax, labels: list[str]) -> np.ndarray:
 
 
 def finish(ax, title: str, xlabel: str, ylabel: str, **title_kw) -> None:
+    """Set the title and the axis labels."""
     ax.set_title(title, **title_kw)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
 
 
 def interval_rows(ax, table: pd.DataFrame, labels: list[str], groups: list[int]) -> None:
-    """One point-and-interval row per table row (top to bottom, styled by group), with
-    ``mean [lo, hi]`` written just outside the right edge of the axes."""
+    """One point-and-interval row per table row (top to bottom, styled by group).
+
+    ``mean [lo, hi]`` is written just outside the right edge of the axes.
+    """
     y = label_rows(ax, labels)
     note = {"xycoords": ("axes fraction", "data"), "xytext": (5, 0), "va": "center", **NOTE}
     rows = table[["mean", "lo", "hi"]].to_numpy(float)

@@ -257,7 +257,6 @@ def psense_report(fit: Fit, *, outcomes: dict[str, np.ndarray]) -> tuple[list[di
     sentences : list of str
         See `explain`.
     """
-
     touched = data_params(fit.priors, fit.evidence)
     judged = {n: v for n, v in fit.draws.items() if n in fit.priors.params and n not in touched}
     drivers = {}
