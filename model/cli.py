@@ -9,6 +9,7 @@ the traceback). Paths to write are checked before any fitting.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from datetime import date
@@ -65,32 +66,62 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let evidence.dir point outside the project",
     )
+    p.add_argument(
+        "--verbose", action="store_true", help="show PyMC's own messages (sampled variables, ...)"
+    )
+
+
+EXAMPLES = {
+    "run": "feasibility run\n  feasibility run --scenario framework_slips --json",
+    "whatif": "feasibility whatif framework_slips certification\n"
+    "  feasibility whatif --set params.opinion_shift.mu=0.1",
+    "design": "feasibility design --top 10\n  feasibility design --csv designs.csv",
+    "timing": "feasibility timing\n  feasibility timing --set design.timing=early_2008",
+    "sensitivity": "feasibility sensitivity\n  feasibility sensitivity --json > sens.json",
+    "report": "feasibility report --out reports\n  feasibility report --skip-notebooks --strict",
+}
+"""One or two example calls per command, shown at the end of its --help."""
+
+
+def _sub(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog="examples:\n  " + EXAMPLES[name],
+        formatter_class=_Formatter,
+    )
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Help that shows each option's default and keeps the examples' line breaks."""
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     top = argparse.ArgumentParser(prog="feasibility", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
-    run = sub.add_parser(
+    run = _sub(
+        sub,
         "run",
-        help=f"fit the model; P(deal) and its parts with {CI_PCT.replace('%', '%%')} intervals",
+        f"fit the model; P(deal) and its parts with {CI_PCT.replace('%', '%%')} intervals",
     )
     _common(run)
-    whatif = sub.add_parser("whatif", help="compare scenarios with the baseline, fast")
+    whatif = _sub(sub, "whatif", "compare scenarios with the baseline, fast")
     whatif.add_argument(
         "scenarios", nargs="*", help="scenario files or names in priors/scenarios, each a row"
     )
     whatif.add_argument("--refit", action="store_true", help="force a refit for every row")
     _common(whatif)
-    design = sub.add_parser("design", help="rank every package design by P(deal)")
+    design = _sub(sub, "design", "rank every package design by P(deal)")
     design.add_argument("--top", type=int, default=5, help="rows to print")
     design.add_argument("--csv", type=Path, default=None, help="write the full grid here")
     _common(design)
-    timing = sub.add_parser("timing", help="P(enacted by month t) per request timing")
+    timing = _sub(sub, "timing", "P(enacted by month t) per request timing")
     _common(timing)
-    sens = sub.add_parser("sensitivity", help="prior sensitivity, tornado, indices, EVPI/EVPPI")
+    sens = _sub(sub, "sensitivity", "prior sensitivity, tornado, indices, EVPI/EVPPI")
     _common(sens)
-    report = sub.add_parser("report", help="write the HTML and Markdown report")
+    report = _sub(sub, "report", "write the HTML and Markdown report")
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
     _common(report)
@@ -162,8 +193,11 @@ def _fit(args, priors=None):
     priors = priors or _load(args)
     evidence = evidence_for(priors)
     if not args.json:
-        print("Fitting the model (NUTS) or reading the cached posterior...", file=sys.stderr)
+        print("posterior: reading the cache or fitting with NUTS...", file=sys.stderr)
     result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
+    if not args.json:
+        how = "read from the cache" if result.cached else "fitted with NUTS"
+        print(f"posterior: {how} in {result.seconds:.1f} s", file=sys.stderr)
     for line in result.evidence.refused:
         print(f"refused evidence: {line}", file=sys.stderr)
     for note in result.notes:
@@ -298,6 +332,9 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    if not logging.root.handlers:  # PyMC then leaves its own logger to the root's level
+        logging.basicConfig(format="%(message)s")
+    logging.root.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:

@@ -19,7 +19,7 @@ def _json(capsys, argv):
 def test_run_json_keys(small_fit, capsys):
     out = _json(capsys, ["run"])
     for key in ("p_framework", "p_enacted", "p_accepted", "p_deal"):
-        assert set(out[key]) == INTERVAL
+        assert set(out[key]) == {*INTERVAL, "mcse"}
         assert out[key]["lo"] <= out[key]["mean"] <= out[key]["hi"]
     assert out["timing"]["months"] == list(range(25))
     assert len(out["timing"]["p_enacted_by"]) == 25
@@ -180,3 +180,21 @@ def test_report_strict_exits_3_when_a_refit_fails_diagnostics(
     assert main(["report", "--out", str(out), *SMALL]) == 0
     assert main(["report", "--out", str(out), *SMALL, "--strict"]) == 3
     assert len(problems_seen) == 2
+
+
+def test_help_shows_defaults_and_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["design", "--help"])
+    text = capsys.readouterr().out
+    assert "(default: 5)" in text and "examples:" in text and "feasibility design --top" in text
+
+
+def test_text_output_is_in_percent_says_where_the_posterior_came_from_and_hides_pymc(
+    small_fit, capsys
+):
+    assert main(["run", *SMALL]) in (0, 3)
+    captured = capsys.readouterr()
+    assert "posterior: read from the cache" in captured.err
+    assert "NUTS: [" not in captured.err  # PyMC's variable list only with --verbose
+    summary_line = next(x for x in captured.out.splitlines() if x.startswith("Deal: all three"))
+    assert summary_line.split()[3].endswith("%") and summary_line.split()[4].startswith("[")

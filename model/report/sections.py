@@ -15,6 +15,7 @@ from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.views.charts import timing_label
+from model.views.words import pct
 
 SECTION_IDS = (
     "summary", "decomposition", "timing", "designs", "scenarios", "sensitivity",
@@ -24,7 +25,7 @@ SECTION_IDS = (
 
 
 def _p(x: float) -> str:
-    return f"{x:.1%}"
+    return pct(x)
 
 
 def _num(v: float) -> str:

@@ -9,7 +9,7 @@ from model.analysis.sensitivity.psense import OUTCOME_LABELS
 from model.constants import CI_PCT
 from model.inference.fit import Fit
 from model.views.sensitivity import sensitivity_tables
-from model.views.words import recommendation
+from model.views.words import pct, points, recommendation
 
 PARTS_NOTE = (
     "The parts are averages over the design mixture and the posterior draws; P(deal) is "
@@ -20,16 +20,20 @@ PARTS_NOTE = (
 
 def format_table(summary: dict) -> str:
     """Plain-text table of the run summary for a terminal."""
-    lines = [f"{'quantity':<32}{'mean':>8}{CI_PCT + ' interval':>20}{'MCSE':>8}"]
+    lines = [f"{'quantity':<36}{'mean':>8}{CI_PCT + ' interval':>18}{'MCSE (pts)':>12}"]
     for key in OUTCOMES:
         s, label = summary[key], summary["labels"][key]
-        lines.append(
-            f"{label:<32}{s['mean']:>8.3f}{f'[{s["lo"]:.3f}, {s["hi"]:.3f}]':>20}{s['mcse']:>8.4f}"
-        )
+        cell = f"[{pct(s['lo'])}, {pct(s['hi'])}]"
+        lines.append(f"{label:<36}{pct(s['mean']):>8}{cell:>18}{points(s['mcse']):>12}")
+        if key == "p_enacted" and "p_willing" in summary:
+            for part, name in (("p_willing", "  of which: willing"), ("p_in_time", "  x in time")):
+                t = summary[part]
+                cell = f"[{pct(t['lo'])}, {pct(t['hi'])}]"
+                lines.append(f"{name:<36}{pct(t['mean']):>8}{cell:>18}")
     m = summary["months_to_enactment"]
     lines.append(
-        f"{'Median months to enactment':<32}{summary['timing']['median_months_to_enactment']:>8.1f}"
-        f"{f'[{m["lo"]:.1f}, {m["hi"]:.1f}]':>20}"
+        f"{'Median months to enactment':<36}{summary['timing']['median_months_to_enactment']:>8.1f}"
+        f"{f'[{m["lo"]:.1f}, {m["hi"]:.1f}]':>18}"
     )
     lines.append(PARTS_NOTE)
     d = summary["diagnostics"]
@@ -127,21 +131,26 @@ def format_ranking(fit: Fit, ranking: pd.DataFrame, *, top: int = 5) -> str:
 
 
 def format_timing(payload: dict) -> str:
-    """Text: probability of enactment before each calendar event, per request timing."""
+    """Table: P(enacted before each calendar event | framework), one row per request timing."""
     events = list(payload["calendar"])
-    lines = [f"P(enacted before event | framework), mean [{CI_PCT} interval]"]
+    width = max(len(n) for n in payload["p_before"]) + 2
+    head = f"{'request timing':<{width}}" + "".join(f"{e[:14]:>16}" for e in events)
+    lines = [
+        f"P(enacted before the event | framework agreed), posterior mean ({CI_PCT} intervals in "
+        "--json)",
+        head + f"{'P(deal) in window':>20}",
+    ]
     for name, by_event in payload["p_before"].items():
-        cells = [
-            f"{e}: {s['mean']:.2f} [{s['lo']:.2f}, {s['hi']:.2f}]" for e, s in by_event.items()
-        ]
         w = payload["p_deal_in_window"][name]
-        lines.append(f"- {name}: " + "; ".join(cells))
-        lines.append(
-            f"  P(deal lands before the window closes) {w['mean']:.4f} "
-            f"[{w['lo']:.3f}, {w['hi']:.3f}], MCSE {w['mcse']:.4f}"
-        )
+        cells = "".join(f"{pct(by_event[e]['mean']):>16}" for e in events)
+        lines.append(f"{name:<{width}}{cells}{pct(w['mean']):>20}")
     lines.append(
-        "Calendar (months after the as-of date): "
+        "P(deal) in window: the deal lands before the election window closes (no lame duck); "
+        "MCSE "
+        + ", ".join(f"{n} {points(w['mcse'])} pts" for n, w in payload["p_deal_in_window"].items())
+    )
+    lines.append(
+        "Months after the as-of date: "
         + ", ".join(f"{e} {payload['calendar'][e]:.1f}" for e in events)
     )
     return "\n".join(lines)

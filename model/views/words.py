@@ -23,3 +23,18 @@ def recommendation(fit: Fit, ranking: pd.DataFrame) -> str:
         f"design in {best['p_best']:.0%} of posterior draws and its expected regret is "
         f"{best['regret'] * 100:.1f} probability points."
     )
+
+
+def pct(x: float) -> str:
+    """A probability as a percentage with one decimal (``11.0%``), the same in CLI and report."""
+    return f"{x:.1%}"
+
+
+def pct_interval(d: dict) -> str:
+    """``mean [lo, hi]`` of a probability, as percentages."""
+    return f"{pct(d['mean'])} [{pct(d['lo'])}, {pct(d['hi'])}]"
+
+
+def points(x: float) -> str:
+    """A probability difference or error in percentage points (``0.31``)."""
+    return f"{100 * x:.2f}"

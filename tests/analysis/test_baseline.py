@@ -14,7 +14,7 @@ def test_summary_and_table(small_fit):
     parts = [summary[k]["mean"] for k in ("p_framework", "p_enacted", "p_accepted")]
     assert deal <= min(parts)
     text = format_table(summary)
-    assert f"{deal:.3f}" in text and "Provenance" in text and "Sampler" in text
+    assert f"{deal:.1%}" in text and "Provenance" in text and "Sampler" in text
 
 
 def test_congress_split_multiplies_back_per_draw(small_fit):
@@ -45,5 +45,5 @@ def test_headline_probabilities_carry_their_mcse(small_fit):
         assert 0.5 * out[key].std() / out[key].size ** 0.5 < want < 0.05, key
     text = format_table(summary)
     assert PARTS_NOTE in text and "not the product of the parts" in text
-    assert f"{summary['p_deal']['mcse']:.4f}" in text
+    assert f"{100 * summary['p_deal']['mcse']:.2f}" in text
     assert "tail ESS" in text and "E-BFMI" in text
