@@ -74,7 +74,8 @@ def _changed(base: Priors, new: Priors) -> set[str]:
     return {
         n
         for n in new.params
-        if (new.params[n].dist, new.params[n].params)
+        if n not in base.params
+        or (new.params[n].dist, new.params[n].params)
         != (base.params[n].dist, base.params[n].params)
     }
 

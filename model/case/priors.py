@@ -187,6 +187,55 @@ def load_priors(
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo)
 
 
+def overlay_priors(
+    base: Priors, overlay: dict[str, Any], *, where: str = "overrides", question: str = ""
+) -> Priors:
+    """Apply a nested overlay to already loaded priors, in memory (no file is read).
+
+    The same checks as :func:`load_priors` run on the result; priors the overlay leaves alone
+    keep their resolved parameters (no new elicitation). Loading ``base.path`` with the
+    returned ``layers`` gives the same priors.
+
+    Parameters
+    ----------
+    base : Priors
+        Loaded priors (with any overlays they already carry).
+    overlay : dict
+        Same shape as a scenario file's tables (``params``, ``design``, ``levers``, ...).
+    where : str
+        How errors name this overlay.
+    question : str
+        The question the overlay asks (kept in ``questions``).
+
+    Returns
+    -------
+    Priors
+    """
+    raw = {
+        k: dict(v) if k == "params" else copy.deepcopy(v) if k in overlay or k == "case" else v
+        for k, v in base.raw.items()
+    }
+    changes_evidence = apply_overlay(raw, overlay, where=where)
+    validate_base(where, raw)
+    params = {
+        name: base.params[name]
+        if name in base.params and spec is base.raw["params"].get(name)
+        else resolve_prior(where, name, spec)
+        for name, spec in raw["params"].items()
+    }
+    validate_levers(where, raw["levers"], params)
+    validate_design(where, raw["design"], raw["levers"])
+    return Priors(
+        base.path,
+        raw,
+        params,
+        [*base.overlays, where],
+        [*base.questions, question],
+        base.changes_evidence or changes_evidence,
+        [*base.layers, ("overrides", copy.deepcopy(overlay))],
+    )
+
+
 def validate_base(where, raw: dict[str, Any]) -> None:
     """Check the top-level shape, the case and evidence tables and every param table."""
     for key in raw:
