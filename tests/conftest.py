@@ -42,3 +42,32 @@ def sensitivity_payload(small_fit):
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (nothing downloaded: ``executable_path``).
+
+    Missing Chromium or Playwright fails the test under CI (``CI=true``) and skips it locally.
+    """
+    import shutil
+
+    path = shutil.which(CHROMIUM) or shutil.which("chromium")
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "playwright is not installed (pip install -e '.[app]')"
+    if path is None:
+        problem = "headless Chromium not found: apt-get install chromium (.ci/run does)"
+    if problem:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, headless=True)
+        yield chromium
+        chromium.close()
