@@ -298,8 +298,8 @@ class WhatIfPanel:
         self._quiet = True
         self.picker.options = self._scenario_names()
         self._quiet = False
-        self.status.object = f"<p class='saved'>Saved {_escape(str(path))}; reloaded.</p>"
         self._load_scenario(name)
+        self.status.object = f"<p class='saved'>Saved {_escape(str(path))}; reloaded.</p>"
         return path
 
     # ---- layout ------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
     assert "[params.gov_will]" in text and "source = " in text.split("[params.gov_will]")[1]
     assert 'conditions = "certification"' in text
     assert panel.picker.value == "certification_weak_will" and panel.set_sets() == []
+    assert "Saved" in panel.status.object
     assert _headline(panel) == pytest.approx(shown, abs=1e-15)
     assert answer(small_fit, scenario=path).summary("p_deal")["mean"] == pytest.approx(
         shown, abs=1e-15
