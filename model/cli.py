@@ -1,4 +1,6 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|report`, or `python -m model`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|report|app|list|diff`.
+
+Also ``python -m model``.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail.
@@ -32,9 +34,17 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--priors", type=Path, default=PRIORS_FILE, help="priors file (TOML)")
-    p.add_argument("--scenario", action="append", default=[], help="overlay file (repeatable)")
+def _common(
+    p: argparse.ArgumentParser, *, scenario_help: str = "overlay file (repeatable)"
+) -> None:
+    p.add_argument(
+        "--priors",
+        type=Path,
+        action="append",
+        default=None,
+        help="priors file (TOML); `run` takes several, one per expert",
+    )
+    p.add_argument("--scenario", action="append", default=[], help=scenario_help)
     p.add_argument(
         "--set",
         dest="sets",
@@ -76,15 +86,53 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write the HTML and Markdown report")
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
-    _common(report)
+    report.add_argument(
+        "--scenario-dir", type=Path, default=None, help="scenario folder (default priors/scenarios)"
+    )
+    _common(report, scenario_help="your own scenario file, added to the report (repeatable)")
+    run.add_argument(
+        "--weights",
+        default=None,
+        help="pool weights for several --priors, e.g. 0.6,0.4 (default: case.expert_weight or 1)",
+    )
+    app = sub.add_parser("app", help="the live what-if panel in the browser (127.0.0.1)")
+    app.add_argument("--port", type=int, default=5006, help="port (0: any free one)")
+    app.add_argument(
+        "--scenario-dir", type=Path, default=None, help="scenario picker and save folder"
+    )
+    _common(app)
+    listing = sub.add_parser("list", help="parameters, levers and scenarios you can change")
+    _common(listing)
+    diff = sub.add_parser("diff", help="what changed between two reports or two run --json files")
+    diff.add_argument("old", type=Path, help="report folder, its tables/ or a run --json file")
+    diff.add_argument("new", type=Path, help="the same, for the newer run")
+    diff.add_argument("--json", action="store_true", help="print one JSON object")
     return top
+
+
+def _weights(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        return [float(w) for w in text.split(",")]
+    except ValueError:
+        raise InputError("--weights", text, "not a list of numbers", "write e.g. 0.6,0.4") from None
+
+
+def _priors_path(args) -> Path:
+    paths = args.priors or [PRIORS_FILE]
+    if len(paths) > 1:
+        raise InputError(
+            "--priors", str(paths[1]), f"`{args.command}` takes one priors file", "use `run`"
+        )
+    return paths[0]
 
 
 def _load(args):
     from model.case.priors import load_priors
 
     scenarios = [_scenario_path(s) for s in args.scenario]
-    return load_priors(args.priors, scenarios=scenarios, sets=args.sets, as_of=args.as_of)
+    return load_priors(_priors_path(args), scenarios=scenarios, sets=args.sets, as_of=args.as_of)
 
 
 def _scenario_path(name: str) -> Path:
@@ -131,12 +179,45 @@ def _emit(args, payload: dict, text: str) -> None:
 
 def cmd_run(args) -> int:
     from model.analysis.baseline import run_summary
+    from model.inference.stamps import git_commit
     from model.views.tables import format_table
 
+    if (args.priors and len(args.priors) > 1) or args.weights is not None:
+        return _run_experts(args)
     result = _fit(args)
     summary = run_summary(result)
+    summary["provenance"]["git_commit"] = git_commit()
+    summary["priors"] = {n: p.describe() for n, p in result.priors.params.items()}
     _emit(args, summary, format_table(summary))
     return _strict(args, result.diagnostics)
+
+
+def _run_experts(args) -> int:
+    from model.analysis.baseline import run_summary
+    from model.analysis.pool import Expert, disagreement, pool_weights, pooled, spread
+    from model.case.priors import load_priors
+    from model.views.experts import format_experts
+
+    paths = args.priors or [PRIORS_FILE]
+    scenarios = [_scenario_path(s) for s in args.scenario]
+    experts = [load_priors(p, scenarios=scenarios, sets=args.sets, as_of=args.as_of) for p in paths]
+    weights = pool_weights(experts, _weights(args.weights))
+    names = [p.stem if [q.stem for q in paths].count(p.stem) == 1 else str(p) for p in paths]
+    fits = [
+        Expert(n, float(w), _fit(args, e)) for n, w, e in zip(names, weights, experts, strict=True)
+    ]
+    payload = {
+        "experts": [
+            {"name": e.name, "file": str(p), "weight": e.weight, "summary": run_summary(e.fit)}
+            for e, p in zip(fits, paths, strict=True)
+        ],
+        "pooled": pooled(fits),
+        "spread": spread(fits),
+        "disagreement": disagreement(fits),
+    }
+    _emit(args, payload, format_experts(payload))
+    problems = [e.fit.diagnostics for e in fits if e.fit.diagnostics["problems"]]
+    return _strict(args, problems[0]) if problems else 0
 
 
 def cmd_whatif(args) -> int:
@@ -145,7 +226,9 @@ def cmd_whatif(args) -> int:
     from model.views.tables import format_comparison
 
     base = load_priors(
-        args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
+        _priors_path(args),
+        scenarios=[_scenario_path(s) for s in args.scenario],
+        as_of=args.as_of,
     )
     paths = [_scenario_path(n) for n in args.scenarios]
     if not paths and not args.sets:
@@ -192,13 +275,53 @@ def cmd_sensitivity(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from model.report.build import build_report
+    from model.case.priors import load_priors
+    from model.report.build import build_report, scenario_files
 
-    priors = _load(args)
+    priors = load_priors(_priors_path(args), sets=args.sets, as_of=args.as_of)
+    files = scenario_files(args.scenario_dir) if args.scenario_dir else scenario_files()
+    files += [_scenario_path(s) for s in args.scenario if _scenario_path(s) not in files]
     path = build_report(
-        priors, settings=_settings(args), out=args.out, notebooks=not args.skip_notebooks
+        priors,
+        settings=_settings(args),
+        out=args.out,
+        notebooks=not args.skip_notebooks,
+        scenarios=files,
     )
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_app(args) -> int:
+    from model.app.serve import serve
+    from model.constants import SCENARIO_DIR
+
+    result = _fit(args)
+    app = serve(result, port=args.port, scenario_dir=args.scenario_dir or SCENARIO_DIR)
+    print(f"What-if panel: {app.url}  (Ctrl-C stops it)", flush=True)
+    try:
+        app.thread.join()
+    except KeyboardInterrupt:
+        app.stop()
+    return 0
+
+
+def cmd_list(args) -> int:
+    from model.constants import SCENARIO_DIR
+    from model.views.listing import format_listing, listing
+
+    priors = _load(args)
+    files = sorted(SCENARIO_DIR.glob("*.toml"))
+    data = listing(priors, files)
+    _emit(args, data, format_listing(data))
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from model.report.diff import diff, format_diff, load_run
+
+    result = diff(load_run(args.old), load_run(args.new))
+    _emit(args, result, format_diff(result))
     return 0
 
 
@@ -218,6 +341,9 @@ COMMANDS = {
     "timing": cmd_timing,
     "sensitivity": cmd_sensitivity,
     "report": cmd_report,
+    "app": cmd_app,
+    "list": cmd_list,
+    "diff": cmd_diff,
 }
 
 

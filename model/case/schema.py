@@ -36,7 +36,7 @@ TOP_KEYS = {"case", "evidence", "params", "levers", "design"}
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
 """Keys a scenario file may carry at the top."""
 
-CASE_KEYS = {"name", "as_of", "components", "description", "design_label"}
+CASE_KEYS = {"name", "as_of", "components", "description", "design_label", "expert_weight"}
 EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
