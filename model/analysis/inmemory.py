@@ -30,7 +30,7 @@ PARTS = {
 }
 """The decomposition the panel shows: Congress split into willing x in time."""
 
-CURVE_DRAWS = 1000
+CURVE_DRAWS = 400
 """Posterior draws behind the panel's timing curve (a figure; the numbers use every draw)."""
 
 
@@ -103,14 +103,15 @@ def live(base: Fit, case: WhatIf, base_outcomes: dict[str, np.ndarray]) -> Live:
     out, w = case.outcomes, case.weights
     with np.errstate(divide="ignore", invalid="ignore"):
         in_time = np.where(out["p_congress"] > 0, out["p_enacted"] / out["p_congress"], 0.0)
+    line = row(case, base_outcomes, seed=base.settings.seed)
     parts = {
         "p_framework": interval(out["p_framework"], weights=w),
         "p_willing": interval(out["p_congress"], weights=w),
         "p_in_time": interval(in_time, weights=w),
-        "p_accepted": interval(out["p_accepted"], weights=w),
-        "p_deal": interval(out["p_deal"], weights=w),
+        "p_accepted": {k: line[f"p_accepted_{k}"] for k in ("mean", "lo", "hi")},
+        "p_deal": {k: line[f"p_deal_{k}"] for k in ("mean", "lo", "hi")},
     }
-    return Live(case, row(case, base_outcomes, seed=base.settings.seed), parts)
+    return Live(case, line, parts)
 
 
 def curve(base: Fit, case: WhatIf, *, draws: int = CURVE_DRAWS) -> dict[str, list[float]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import panel as pn
+import scipy.stats  # noqa: F401  (imported now, not on the first slider move: seconds)
 
 from model.analysis.inmemory import (
     PARTS,
@@ -218,7 +219,7 @@ class WhatIfPanel:
 
     def set_sets(self) -> list[str]:
         """The widgets' changes as ``--set KEY=VALUE`` items (for ``feasibility whatif``)."""
-        over = self.slider_overlay()
+        over = self.overlay
         items = []
         for name, spec in over.get("params", {}).items():
             prior, raw = self.start.params[name], self.start.raw["params"][name]

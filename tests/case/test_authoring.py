@@ -101,3 +101,18 @@ def test_in_memory_overlay_equals_the_loader(tmp_path):
     again = load_priors(base.path, layers=new.layers)
     assert again.params_hash() == new.params_hash()
     assert again.full_hash() == new.full_hash()
+
+
+def test_the_readme_template_loads(tmp_path):
+    import re
+
+    from model.constants import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Write your own scenario", 1)[1]
+    template = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "template.toml"
+    path.write_text(template)
+    priors = load_priors(scenarios=[path])
+    assert priors.design["size"] == "usd400m"
+    assert priors.params["mx_withheld_per_10pct"].interval == (-0.4, 0.05, 0.9)
