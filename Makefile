@@ -14,7 +14,7 @@ FIND_PYTHON := for c in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/pyt
 	python3.13 $$(ls -d $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$c; break; }; done
 
-.PHONY: help venv run test test-slow test-all bench reports lint format notebooks clean
+.PHONY: help venv run app test test-slow test-all bench reports lint format notebooks clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,12 +27,16 @@ $(STAMP): requirements.lock pyproject.toml
 	echo "Installing the pinned environment from requirements.lock (a few minutes the first time)"; \
 	set -o pipefail; $(PIP) -r requirements.lock 2>&1 | $(QUIET) && \
 	$(PIP) --no-deps -e . 2>&1 | $(QUIET) && \
+	$(PIP) -e '.[app]' 2>&1 | $(QUIET) && \
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## Create .venv from the pinned lock file (done by every target that needs it)
 
 run: $(STAMP) ## Fit the baseline and print P(deal) and its parts
 	$(VENV)/bin/feasibility run
+
+app: $(STAMP) ## The live what-if panel in the browser, on http://127.0.0.1:5006/
+	$(VENV)/bin/feasibility app
 
 reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html,md}, figures, tables
 	@$(PY) -c 'from model.report.notebooks import missing_requirements as m; import sys; sys.exit(bool(m()))' || \

@@ -84,6 +84,7 @@ def run(*, out: Path = REPORTS_DIR / "bench.txt", refits: int = 3) -> list[str]:
     tracemalloc.stop()
     _say(lines, "whatif_peak_mib", peak / 2**20, "tracemalloc peak of one reweighted answer")
 
+    lines += panel_benchmarks(base)
     lines += _sensitivity_and_report(base, fit_cold)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -119,6 +120,79 @@ def _sensitivity_and_report(base, fit_cold: float) -> list[str]:
             fit_module.CACHE_DIR = cache
     _say(lines, "report_seconds", seconds, "empty posterior cache, notebooks not executed")
     _say(lines, "report_over_fit", seconds / fit_cold, "target <= 4")
+    return lines
+
+
+CHANGED = """([old]) => {
+  const find = (root) => {
+    const el = root.querySelector('#headline');
+    if (el) return el;
+    for (const h of root.querySelectorAll('*')) if (h.shadowRoot) {
+      const f = find(h.shadowRoot); if (f) return f;
+    }
+    return null;
+  };
+  const el = find(document);
+  return el !== null && el.dataset.pDeal !== old;
+}"""
+
+
+def panel_benchmarks(base, *, moves: int = 11) -> list[str]:
+    """The panel's in-memory recompute, and slider release to new number in headless Chromium."""
+    from model.analysis.inmemory import answer_in_memory, live
+    from model.analysis.outcomes import evaluate
+    from model.analysis.whatif import answer
+
+    lines: list[str] = []
+    base_out = evaluate(base.draws, base.priors, base.evidence)
+    values = iter([0.02, 0.04] * 50)
+
+    def recompute():
+        overlay = {"params": {"opinion_shift": {"mu": next(values)}}}
+        return live(base, answer_in_memory(base, overlay), base_out)
+
+    recompute()
+    ms = 1000 * _median_seconds(recompute, repeat=51)
+    by_file = 1000 * _median_seconds(
+        lambda: answer(base, sets=["params.opinion_shift.mu=0.02"]), repeat=21
+    )
+    _say(lines, "whatif_inmemory_ms", ms, "recompute + row + decomposition, median of 51; <= 5")
+    _say(lines, "whatif_file_ms", by_file, "the same answer through files (answer --set)")
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from model.app.serve import serve
+    except ImportError as exc:
+        _say(lines, "panel_roundtrip_ms", "not measured", f"missing {exc.name}")
+        return lines
+    app = serve(base)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(app.url)
+            page.wait_for_selector("#headline", timeout=120_000)
+            handle = page.locator(".slider-opinion_shift-mu .noUi-handle")
+            handle.scroll_into_view_if_needed()
+            times = []
+            for i in range(moves + 1):
+                old = page.locator("#headline").get_attribute("data-p-deal")
+                box = handle.bounding_box()
+                x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+                page.mouse.move(x, y)
+                page.mouse.down()
+                page.mouse.move(x + (30 if i % 2 == 0 else -30), y, steps=4)
+                start = time.perf_counter()
+                page.mouse.up()
+                page.wait_for_function(CHANGED, arg=[old], polling="raf", timeout=30_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        app.stop()
+    roundtrip = 1000 * statistics.median(times[1:])
+    note = f"slider release to new P(deal), headless Chromium, median of {moves}; <= 150"
+    _say(lines, "panel_roundtrip_ms", roundtrip, note)
+    _say(lines, "panel_server_ms", 1000 * app.panels[0].seconds, "last update() in the server")
     return lines
 
 

@@ -1,4 +1,6 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|report`, or `python -m model`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|report|app|list|diff`.
+
+Also ``python -m model``.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail (for ``report``: of the baseline
@@ -15,20 +17,24 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from model.commands import (
+    cmd_app,
+    cmd_design,
+    cmd_diff,
+    cmd_list,
+    cmd_report,
+    cmd_run,
+    cmd_sensitivity,
+    cmd_timing,
+    cmd_whatif,
+)
 from model.constants import (
     CHAINS,
     CI_PCT,
     DEFAULT_SEED,
     DRAWS,
     EXIT_BAD_INPUT,
-    EXIT_DIAGNOSTICS,
     EXIT_INTERNAL,
-    MAX_CHAINS,
-    MAX_DRAWS,
-    MAX_SEED,
-    MIN_CHAINS,
-    MIN_DRAWS,
-    PRIORS_FILE,
     REPORTS_DIR,
     TUNE,
 )
@@ -42,9 +48,17 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD") from None
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--priors", type=Path, default=PRIORS_FILE, help="priors file (TOML)")
-    p.add_argument("--scenario", action="append", default=[], help="overlay file (repeatable)")
+def _common(
+    p: argparse.ArgumentParser, *, scenario_help: str = "overlay file (repeatable)"
+) -> None:
+    p.add_argument(
+        "--priors",
+        type=Path,
+        action="append",
+        default=None,
+        help="priors file (TOML); `run` takes several, one per expert",
+    )
+    p.add_argument("--scenario", action="append", default=[], help=scenario_help)
     p.add_argument(
         "--set",
         dest="sets",
@@ -79,6 +93,9 @@ EXAMPLES = {
     "timing": "feasibility timing\n  feasibility timing --set design.timing=early_2008",
     "sensitivity": "feasibility sensitivity\n  feasibility sensitivity --json > sens.json",
     "report": "feasibility report --out reports\n  feasibility report --skip-notebooks --strict",
+    "app": "feasibility app\n  feasibility app --port 0",
+    "list": "feasibility list\n  feasibility list --json",
+    "diff": "feasibility diff old-reports/ reports/\n  feasibility diff old.json new.json",
 }
 """One or two example calls per command, shown at the end of its --help."""
 
@@ -124,199 +141,28 @@ def parser() -> argparse.ArgumentParser:
     report = _sub(sub, "report", "write the HTML and Markdown report")
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
-    _common(report)
+    report.add_argument(
+        "--scenario-dir", type=Path, default=None, help="scenario folder (default priors/scenarios)"
+    )
+    _common(report, scenario_help="your own scenario file, added to the report (repeatable)")
+    run.add_argument(
+        "--weights",
+        default=None,
+        help="pool weights for several --priors, e.g. 0.6,0.4 (default: case.expert_weight or 1)",
+    )
+    app = _sub(sub, "app", "the live what-if panel in the browser (127.0.0.1)")
+    app.add_argument("--port", type=int, default=5006, help="port (0: any free one)")
+    app.add_argument(
+        "--scenario-dir", type=Path, default=None, help="scenario picker and save folder"
+    )
+    _common(app)
+    listing = _sub(sub, "list", "parameters, levers and scenarios you can change")
+    _common(listing)
+    diff = _sub(sub, "diff", "what changed between two reports or two run --json files")
+    diff.add_argument("old", type=Path, help="report folder, its tables/ or a run --json file")
+    diff.add_argument("new", type=Path, help="the same, for the newer run")
+    diff.add_argument("--json", action="store_true", help="print one JSON object")
     return top
-
-
-def _load(args):
-    from model.case.priors import load_priors
-
-    scenarios = [_scenario_path(s) for s in args.scenario]
-    return load_priors(
-        args.priors,
-        scenarios=scenarios,
-        sets=args.sets,
-        as_of=args.as_of,
-        allow_outside_evidence=args.allow_outside_evidence,
-    )
-
-
-def _scenario_path(name: str) -> Path:
-    from model.constants import SCENARIO_DIR
-
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(name, "(scenario)", "is a folder, not a scenario file", "give a .toml")
-    if path.exists():
-        return path
-    named = SCENARIO_DIR / f"{name.removesuffix('.toml')}.toml"
-    if named.exists():
-        return named
-    known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
-    raise InputError(name, "(scenario)", "no such scenario file", f"use a path or one of: {known}")
-
-
-def _settings(args):
-    from model.inference.settings import Settings
-
-    limits = {
-        "draws": (MIN_DRAWS, MAX_DRAWS, "too few for intervals and diagnostics", "use e.g. 1000"),
-        "tune": (1, MAX_DRAWS, "out of range", "use e.g. 1000"),
-        "chains": (MIN_CHAINS, MAX_CHAINS, "R-hat needs at least 2 chains", "use e.g. 4"),
-        "seed": (0, MAX_SEED, "seeds are whole numbers from 0", "use e.g. 20070815"),
-    }
-    for name, (low, high, why, fix) in limits.items():
-        value = getattr(args, name)
-        if not low <= value <= high:
-            problem = f"must be in [{low}, {high}]" + (f": {why}" if value < low else "")
-            raise InputError(f"--{name}", str(value), problem, fix)
-    return Settings(seed=args.seed, draws=args.draws, tune=args.tune, chains=args.chains)
-
-
-def _check_csv(path: Path | None) -> None:
-    """Refuse a ``--csv`` that cannot be written, before any fitting."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise InputError("--csv", str(path), "is a folder", "give a file name, e.g. designs.csv")
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError("--csv", str(path), f"no folder {folder}", "create it or fix the path")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError("--csv", str(path), "not writable", "give a path you can write")
-
-
-def _fit(args, priors=None):
-    from model.inference.fit import evidence_for, fit
-
-    settings = _settings(args)
-    priors = priors or _load(args)
-    evidence = evidence_for(priors)
-    if not args.json:
-        print("posterior: reading the cache or fitting with NUTS...", file=sys.stderr)
-    result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
-    if not args.json:
-        how = "read from the cache" if result.cached else "fitted with NUTS"
-        print(f"posterior: {how} in {result.seconds:.1f} s", file=sys.stderr)
-    for line in result.evidence.refused:
-        print(f"refused evidence: {line}", file=sys.stderr)
-    for note in result.notes:
-        print(note, file=sys.stderr)
-    return result
-
-
-def _emit(args, payload: dict, text: str) -> None:
-    from model.views.payloads import to_json
-
-    print(to_json(payload) if args.json else text)
-
-
-def cmd_run(args) -> int:
-    """``feasibility run``: P(deal) and its parts."""
-    from model.analysis.baseline import run_summary
-    from model.views.tables import format_table
-
-    result = _fit(args)
-    summary = run_summary(result)
-    _emit(args, summary, format_table(summary))
-    return _strict(args, result.diagnostics)
-
-
-def cmd_whatif(args) -> int:
-    """``feasibility whatif``: scenarios against the baseline."""
-    from model.analysis.whatif import check_overlays, compare
-    from model.case.priors import load_priors
-    from model.views.tables import format_comparison
-
-    _settings(args)
-    base = load_priors(
-        args.priors,
-        scenarios=[_scenario_path(s) for s in args.scenario],
-        as_of=args.as_of,
-        allow_outside_evidence=args.allow_outside_evidence,
-    )
-    paths = [_scenario_path(n) for n in args.scenarios]
-    if not paths and not args.sets:
-        raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
-    check_overlays(base, scenarios=paths, sets=args.sets)
-    result = _fit(args, base)
-    table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
-    payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
-    _emit(args, payload, format_comparison(table))
-    problems = [  # the baseline's and every refit's sampler problems
-        f"{r.scenario}: {problem}"
-        for r in table.itertuples()
-        if r.diagnostics_problems
-        for problem in r.diagnostics_problems.split("; ")
-    ]
-    return _strict(args, {"problems": problems})
-
-
-def cmd_design(args) -> int:
-    """``feasibility design``: every design ranked."""
-    from model.analysis.decision import rank_designs
-    from model.views.payloads import design_payload
-    from model.views.tables import format_ranking
-
-    _check_csv(args.csv)
-    result = _fit(args)
-    ranking = rank_designs(result)
-    if args.csv:
-        ranking.to_csv(args.csv, index=False)
-    _emit(args, design_payload(result, ranking), format_ranking(result, ranking, top=args.top))
-    return _strict(args, result.diagnostics)
-
-
-def cmd_timing(args) -> int:
-    """``feasibility timing``: enactment against the calendar."""
-    from model.analysis.timing import timing_payload
-    from model.views.tables import format_timing
-
-    result = _fit(args)
-    payload = timing_payload(result) | {"provenance": result.provenance()}
-    _emit(args, payload, format_timing(payload))
-    return _strict(args, result.diagnostics)
-
-
-def cmd_sensitivity(args) -> int:
-    """``feasibility sensitivity``: sensitivity and value of information."""
-    from model.analysis.sensitivity.summary import sensitivity
-    from model.views.payloads import sensitivity_payload
-    from model.views.tables import format_sensitivity
-
-    result = _fit(args)
-    payload = sensitivity(result)
-    _emit(args, sensitivity_payload(payload), format_sensitivity(payload))
-    return _strict(args, result.diagnostics)
-
-
-def cmd_report(args) -> int:
-    """``feasibility report``: the HTML and Markdown report."""
-    from model.report.build import build_report
-    from model.report.publish import check_out
-
-    settings = _settings(args)
-    check_out(args.out)
-    priors = _load(args)
-    problems: list[str] = []
-    path = build_report(
-        priors,
-        settings=settings,
-        out=args.out,
-        notebooks=not args.skip_notebooks,
-        problems=problems,
-    )
-    print(f"wrote {path}")
-    return _strict(args, {"problems": problems}, show=False)
-
-
-def _strict(args, diagnostics: dict, *, show: bool = True) -> int:
-    if diagnostics["problems"]:
-        for problem in diagnostics["problems"] if show else ():
-            print(f"SAMPLER WARNING: {problem}", file=sys.stderr)
-        if args.strict:
-            return EXIT_DIAGNOSTICS
-    return 0
 
 
 COMMANDS = {
@@ -326,6 +172,9 @@ COMMANDS = {
     "timing": cmd_timing,
     "sensitivity": cmd_sensitivity,
     "report": cmd_report,
+    "app": cmd_app,
+    "list": cmd_list,
+    "diff": cmd_diff,
 }
 
 

@@ -68,3 +68,32 @@ def pytest_terminal_summary(terminalreporter):
         f"exit 2 with one line: {c.get('refused', 0)}; tracebacks: {c.get('tracebacks', 0)}; "
         f"finite-or-refused: {c.get('ok', 0) + c.get('refused', 0)}/{c.get('tried', 0)}"
     )
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (nothing downloaded: ``executable_path``).
+
+    Missing Chromium or Playwright fails the test under CI (``CI=true``) and skips it locally.
+    """
+    import shutil
+
+    path = shutil.which(CHROMIUM) or shutil.which("chromium")
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "playwright is not installed (pip install -e '.[app]')"
+    if path is None:
+        problem = "headless Chromium not found: apt-get install chromium (.ci/run does)"
+    if problem:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, headless=True)
+        yield chromium
+        chromium.close()

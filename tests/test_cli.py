@@ -170,7 +170,7 @@ def test_report_strict_exits_3_when_a_refit_fails_diagnostics(
 
     problems_seen = []
 
-    def fake_build(priors, *, settings, out, notebooks, problems):
+    def fake_build(priors, *, settings, out, notebooks, problems, scenarios=None):
         problems.append("refit slow_appropriations: R-hat 1.2 > 1.01 for p_agree")
         problems_seen.append(problems)
         return out / "feasibility.html"

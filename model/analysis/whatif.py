@@ -24,6 +24,7 @@ describe two independent draws, not the change).
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +124,8 @@ def _changed(base: Priors, new: Priors) -> set[str]:
     return {
         n
         for n in new.params
-        if (new.params[n].dist, new.params[n].params)
+        if n not in base.params
+        or (new.params[n].dist, new.params[n].params)
         != (base.params[n].dist, base.params[n].params)
     }
 
@@ -137,6 +139,12 @@ def couple(old, new, x: np.ndarray) -> np.ndarray:
     u = scipy_dist(old.dist, old.params).cdf(x)
     tiny = np.finfo(float).eps
     return scipy_dist(new.dist, new.params).ppf(np.clip(u, tiny, 1 - tiny))
+
+
+def fresh(prior, *, size: int, seed: int) -> np.ndarray:
+    """``size`` draws of a prior a scenario adds, from a generator seeded by the seed and name."""
+    rng = np.random.default_rng([seed, zlib.crc32(prior.name.encode())])
+    return np.asarray(scipy_dist(prior.dist, prior.params).rvs(size=size, random_state=rng))
 
 
 def _psis(log_w: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, float]:
@@ -225,7 +233,11 @@ def _from_posterior(
     reweight = sorted(changed & touched)
     draws = dict(base.draws)
     for param in redraw:
-        draws[param] = couple(base.priors.params[param], new.params[param], draws[param])
+        if param in base.priors.params:
+            draws[param] = couple(base.priors.params[param], new.params[param], draws[param])
+        else:  # a parameter the scenario adds: drawn afresh, seeded by its name
+            size, seed = len(base.draws["p_agree"]), base.settings.seed
+            draws[param] = fresh(new.params[param], size=size, seed=seed)
     weights, k = None, None
     if reweight:
         log_w = np.zeros(len(draws["p_agree"]))

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from typing import Any
 
 from model.case.distributions import FAMILIES
 from model.case.inputs import check_values, require_table, unknown_key
-from model.case.schema import INTERVAL_KEYS, SCENARIO_KEYS, TOP_KEYS
+from model.case.schema import INTERVAL_KEYS, OPPOSE_PREFIX, SCENARIO_KEYS, TOP_KEYS
+from model.case.vocabulary import DEFAULT_ARENAS
 from model.errors import InputError
+
+
+def _addable(prefix: str) -> tuple[str, ...] | None:
+    """Keys a new table under ``prefix`` must carry, or None where nothing may be added.
+
+    A new lever (under ``levers``) needs a question and levels; a new level (under
+    ``levers.NAME.levels``) needs a label.
+    """
+    parts = prefix.split(".")
+    if parts == ["levers"]:
+        return ("question", "levels")
+    if len(parts) == 3 and parts[0] == "levers" and parts[2] == "levels":
+        return ("label",)
+    return None
 
 
 def parse_sets(sets: list[str]) -> dict[str, Any]:
@@ -77,12 +93,16 @@ def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario
             _merge(base, table, over[table], where=where, prefix=table)
     for name, spec in require_table(where, "params", over.get("params", {})).items():
         key = f"params.{name}"
-        if name not in base["params"]:
-            raise unknown_key(where, key, base["params"])
         if not isinstance(spec, dict):
             raise InputError(
                 where, key, "must be a table", f"write [{key}] with the keys to change"
             )
+        if name not in base["params"]:
+            arenas = base["case"].get("arenas", {}) or DEFAULT_ARENAS
+            addable = (*(f"{a}_" for a in (DEFAULT_ARENAS | arenas).values()), OPPOSE_PREFIX)
+            if not _adds(spec, ("dist",)) or not name.startswith(addable):
+                raise _unknown_or_add(where, key, base["params"], "dist and source")
+            base["params"][name] = {}
         if scenario and "source" not in spec:
             raise InputError(
                 where, f"{key}.source", "missing", "say what the changed value rests on"
@@ -97,7 +117,12 @@ def _merge(base: dict, table: str, over, *, where, prefix: str) -> None:
     target = base[table]
     for key, value in over.items():
         if table != "design" and key not in target and not (table == "case" and key == "as_of"):
-            raise unknown_key(where, f"{prefix}.{key}", target)
+            needs = _addable(prefix)
+            if needs is None or not _adds(value, needs):
+                what = " and ".join(needs) if needs else None
+                raise _unknown_or_add(where, f"{prefix}.{key}", target, what)
+            target[key] = copy.deepcopy(value)
+            continue
         if isinstance(value, dict) and isinstance(target.get(key), dict) and table != "design":
             _merge(target, key, value, where=where, prefix=f"{prefix}.{key}")
         else:
@@ -120,3 +145,18 @@ def _merge_param(params: dict, name: str, spec: dict, *, where) -> None:
         current = {k: v for k, v in current.items() if k in keep or k in {"dist", "source"}}
     current.update(spec)
     params[name] = current
+
+
+def _adds(value, needs: tuple[str, ...]) -> bool:
+    """True when ``value`` is a new table that carries every key ``needs`` names."""
+    return isinstance(value, dict) and all(k in value for k in needs)
+
+
+def _unknown_or_add(where, key: str, allowed, needs: str | None) -> InputError:
+    """Unknown key, or (where a scenario may add one) say how to add it."""
+    err = unknown_key(where, key, allowed)
+    if needs and "did you mean" not in err.fix:
+        return InputError(where, key, "not in the baseline", f"to add it, give {needs}")
+    if needs:
+        return InputError(where, key, err.problem, f"{err.fix} (to add it, give {needs})")
+    return err

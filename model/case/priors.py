@@ -10,17 +10,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS
-from model.case.elicitation import cached_elicit
 from model.case.inputs import (
     check_values,
-    is_number,
     read_toml,
     require_table,
     require_text,
@@ -28,11 +24,11 @@ from model.case.inputs import (
 )
 from model.case.levers import validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
+from model.case.prior import Prior, resolve_prior
 from model.case.schema import (
     CASE_KEYS,
     CORE_PARAMS,
     EVIDENCE_KEYS,
-    INTERVAL_KEYS,
     OPPOSE_PREFIX,
     OPTIONAL_TOP_KEYS,
     TOP_KEYS,
@@ -40,28 +36,10 @@ from model.case.schema import (
 from model.case.vocabulary import Vocabulary, read_vocabulary
 from model.constants import (
     AS_OF,
-    INTERVAL_MIN_WIDTH,
-    PARAM_BOUNDS,
     PRIORS_FILE,
     ROOT,
 )
 from model.errors import InputError
-
-
-@dataclass(frozen=True)
-class Prior:
-    """One resolved prior: distribution, its parameters, and what it rests on."""
-
-    name: str
-    dist: str
-    params: dict[str, float]
-    source: str
-    interval: tuple[float, float, float] | None = None
-
-    def describe(self) -> str:
-        """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
-        args = ", ".join(f"{k}={v:.3g}" for k, v in self.params.items())
-        return f"{self.dist}({args})"
 
 
 @dataclass
@@ -240,6 +218,57 @@ def load_priors(
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
 
 
+def overlay_priors(
+    base: Priors, overlay: dict[str, Any], *, where: str = "overrides", question: str = ""
+) -> Priors:
+    """Apply a nested overlay to already loaded priors, in memory (no file is read).
+
+    The same checks as :func:`load_priors` run on the result; priors the overlay leaves alone
+    keep their resolved parameters (no new elicitation). Loading ``base.path`` with the
+    returned ``layers`` gives the same priors.
+
+    Parameters
+    ----------
+    base : Priors
+        Loaded priors (with any overlays they already carry).
+    overlay : dict
+        Same shape as a scenario file's tables (``params``, ``design``, ``levers``, ...).
+    where : str
+        How errors name this overlay.
+    question : str
+        The question the overlay asks (kept in ``questions``).
+
+    Returns
+    -------
+    Priors
+    """
+    raw = {
+        k: dict(v) if k == "params" else copy.deepcopy(v) if k in overlay or k == "case" else v
+        for k, v in base.raw.items()
+    }
+    changes_evidence = apply_overlay(raw, overlay, where=where)
+    validate_base(where, raw)
+    params = {
+        name: base.params[name]
+        if name in base.params and spec is base.raw["params"].get(name)
+        else resolve_prior(where, name, spec)
+        for name, spec in raw["params"].items()
+    }
+    vocabulary = read_vocabulary(where, raw)
+    validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
+    validate_design(where, raw["design"], raw["levers"])
+    return Priors(
+        base.path,
+        raw,
+        params,
+        [*base.overlays, where],
+        [*base.questions, question],
+        base.changes_evidence or changes_evidence,
+        [*base.layers, ("overrides", copy.deepcopy(overlay))],
+        vocabulary,
+    )
+
+
 def validate_base(where, raw: dict[str, Any]) -> None:
     """Check the top-level shape, the case and evidence tables and every param table."""
     for key in raw:
@@ -307,116 +336,3 @@ def _check_components(where, case: dict[str, Any], params: dict[str, Any]) -> No
 
 def _known_components(params: dict[str, Any]) -> list[str]:
     return sorted(n[len(OPPOSE_PREFIX) :] for n in params if n.startswith(OPPOSE_PREFIX))
-
-
-def check_bounds(where, key: str, params: dict[str, float], *, elicited: bool = False) -> None:
-    """Refuse distribution parameters outside ``PARAM_BOUNDS`` (where the sampler works)."""
-    for k, value in params.items():
-        low, high = PARAM_BOUNDS[k]
-        if not (math.isfinite(value) and low <= value <= high):
-            fix = (
-                "widen the interval or give the parameters directly"
-                if elicited
-                else f"use a value in [{low:g}, {high:g}]"
-            )
-            problem = f"{k} = {value:.6g} lies outside [{low:g}, {high:g}]"
-            if elicited:
-                problem = f"the elicited {problem}: the sampler cannot work with it"
-            raise InputError(where, f"{key}.{k}" if not elicited else key, problem, fix)
-
-
-def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
-    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`."""
-    key = f"params.{name}"
-    dist = spec.get("dist")
-    if not isinstance(dist, str) or dist not in FAMILIES:
-        raise unknown_key(where, f"{key}.dist", FAMILIES, value=dist)
-    family = FAMILIES[dist]
-    allowed = {"dist", "source", *family.params, *INTERVAL_KEYS}
-    for k in spec:
-        if k not in allowed:
-            raise unknown_key(where, f"{key}.{k}", allowed)
-    source = spec.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise InputError(where, f"{key}.source", "missing", "say what this prior rests on")
-    support = parameter_support(name)
-    if family.support not in SUPPORT_FITS[support]:
-        raise InputError(
-            where,
-            f"{key}.dist",
-            f"{dist} has {family.support} support but {name} needs {support}",
-            "use Beta for shares and probabilities, LogNormal/Gamma/HalfNormal for durations",
-        )
-    given_interval = [k for k in INTERVAL_KEYS if k in spec]
-    given_params = [k for k in family.params if k in spec]
-    if given_interval and given_params:
-        raise InputError(
-            where, key, "gives both an interval and distribution parameters", "keep one of them"
-        )
-    for k in (*given_interval, *given_params):
-        if not is_number(spec[k]):
-            raise InputError(
-                where, f"{key}.{k}", f"must be a finite number, got {spec[k]!r}", "fix it"
-            )
-    if given_interval:
-        return _elicited(where, key, name, dist, spec, source)
-    missing = [k for k in family.params if k not in spec]
-    if missing:
-        raise InputError(
-            where,
-            f"{key}.{missing[0]}",
-            "missing",
-            f"give {', '.join(family.params)} or lower/upper/mass",
-        )
-    for k in family.params:
-        if k in POSITIVE_PARAMS and spec[k] <= 0:
-            raise InputError(
-                where, f"{key}.{k}", f"must be > 0, got {spec[k]}", "use a positive value"
-            )
-    params = {k: float(spec[k]) for k in family.params}
-    check_bounds(where, key, params)
-    return Prior(name, dist, params, source.strip())
-
-
-def parameter_support(name: str) -> str:
-    """Support the model needs for a parameter, from its name."""
-    if name in CORE_PARAMS:
-        return CORE_PARAMS[name][0]
-    if name.startswith(OPPOSE_PREFIX):
-        return "unit"
-    return "real"
-
-
-def _elicited(where, key, name, dist, spec, source) -> Prior:
-    missing = [k for k in INTERVAL_KEYS if k not in spec]
-    if missing:
-        raise InputError(where, f"{key}.{missing[0]}", "missing", "give lower, upper and mass")
-    lower, upper, mass = (float(spec[k]) for k in INTERVAL_KEYS)
-    if not lower < upper:
-        raise InputError(
-            where, f"{key}.lower", f"lower ({lower}) must be below upper ({upper})", "swap them"
-        )
-    if not 0 < mass < 1:
-        raise InputError(where, f"{key}.mass", f"must be in (0, 1), got {mass}", "use e.g. 0.9")
-    if upper - lower < INTERVAL_MIN_WIDTH * max(1.0, abs(lower), abs(upper)):
-        raise InputError(
-            where,
-            key,
-            f"interval [{lower}, {upper}] is too narrow to elicit a prior the sampler can use",
-            "widen it, or give the distribution's parameters directly",
-        )
-    support = FAMILIES[dist].support
-    if support == "unit" and not (lower > 0 and upper < 1):
-        raise InputError(
-            where, key, f"interval [{lower}, {upper}] lies outside (0, 1)", "use shares in (0, 1)"
-        )
-    if support == "positive" and lower < 0:
-        raise InputError(
-            where, f"{key}.lower", f"must be >= 0, got {lower}", "use a positive interval"
-        )
-    try:
-        params = cached_elicit(dist, lower, upper, mass)
-    except InputError as exc:
-        raise InputError(where, key, exc.problem, exc.fix) from None
-    check_bounds(where, key, params, elicited=True)
-    return Prior(name, dist, params, source.strip(), (lower, upper, mass))

@@ -40,7 +40,15 @@ OPTIONAL_TOP_KEYS = {"vocabulary"}
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
 """Keys a scenario file may carry at the top."""
 
-CASE_KEYS = {"name", "as_of", "components", "description", "design_label", "arenas"}
+CASE_KEYS = {
+    "name",
+    "as_of",
+    "components",
+    "description",
+    "design_label",
+    "arenas",
+    "expert_weight",
+}
 EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""

@@ -282,7 +282,7 @@ def _with_diagnostics(fit, ok: bool):
 
 def test_refit_rows_show_their_diagnostics_and_fail_strict(small_fit, monkeypatch, capsys):
     import model.analysis.whatif as whatif
-    import model.cli as cli
+    import model.commands as cli
 
     good, bad = _with_diagnostics(small_fit, True), _with_diagnostics(small_fit, False)
     monkeypatch.setattr(whatif, "fit", lambda *a, **k: bad)

@@ -1,4 +1,4 @@
-"""The report as a reader sees it: headless Chromium over the DevTools protocol.
+"""The report as a reader sees it: headless Chromium driven by Playwright.
 
 Checks that every figure loads with a non-zero size, that the console stays free of errors,
 that the page does not overflow a phone's width, and that the headline number equals
@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SMALL_ARGS
-from tests.report.cdp import Browser, find_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +38,7 @@ PAGE_STATE = """
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    path = find_chromium()
-    if path is None:
-        pytest.skip(
-            "headless Chromium not found (/usr/bin/chromium or `chromium` on PATH): install "
-            "Debian's chromium package (apt-get install chromium); .ci/run installs it"
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def report(chromium, tmp_path_factory, baseline_priors, small_settings):
+def report(tmp_path_factory, baseline_priors, small_settings):
     from model.report.build import build_report
 
     out = tmp_path_factory.mktemp("browser") / "reports"
@@ -68,15 +56,22 @@ def _run_json(capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_report_reads_well_in_headless_chromium(report, tmp_path, capsys):
+def test_report_reads_well_in_headless_chromium(report, browser, tmp_path, capsys):
     expected = _run_json(capsys)["p_deal"]["mean"]
-    with Browser(tmp_path / "profile", width=1280, height=900) as browser:
-        browser.open(report.resolve().as_uri())
-        state = browser.evaluate(PAGE_STATE)
-        shot = browser.screenshot()
-        browser.viewport(390, 844, mobile=True)
-        phone = browser.evaluate(PAGE_STATE)
-        errors = browser.errors()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(report.resolve().as_uri())
+    state = page.evaluate(PAGE_STATE)
+    shot = page.screenshot()
+    phone_page = browser.new_page(
+        viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=3
+    )
+    phone_page.goto(report.resolve().as_uri())
+    phone = phone_page.evaluate(PAGE_STATE)
+    page.close()
+    phone_page.close()
 
     screenshot = tmp_path / "first-screen.png"
     screenshot.write_bytes(shot)

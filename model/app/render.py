@@ -1,0 +1,122 @@
+"""The panel's answer as small HTML pieces: the headline, the decomposition, the timing curve.
+
+Plain HTML and inline SVG (no plotting library), so a slider's answer reaches the browser in
+a few kilobytes and is drawn at once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from model.analysis.inmemory import Live
+from model.constants import CI_MASS, PARETO_K_MAX
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _points(x: float) -> str:
+    return f"{100 * x:+.1f}"
+
+
+def headline_html(answer: Live, *, needs_refit: bool) -> str:
+    """P(deal) with its interval, the change against the baseline, the method and Pareto k."""
+    case = answer.case
+    k = "—" if case.pareto_k is None else f"{case.pareto_k:.2f}"
+    warn = case.pareto_k is not None and case.pareto_k > PARETO_K_MAX
+    method = (
+        f"<p class='method'>Answered by <b data-method='{case.method}'>{case.method}</b>"
+        f" &middot; Pareto k <b class='{'bad' if warn else ''}' data-k='{k}'>{k}</b>"
+        f" &middot; {escape(case.reason)}</p>"
+    )
+    if answer.needs_refit:
+        return (
+            "<div id='headline' data-p-deal=''>"
+            "<p style='font-size:28px;margin:4px 0'>P(deal): needs a refit</p>"
+            f"<p>{escape(case.reason)}: press <b>Refit</b>.</p>{method}</div>"
+        )
+    r = answer.row
+    mass = f"{CI_MASS:.0%}"
+    paired = "paired per draw" if r["delta_paired"] else "unpaired (resampled)"
+    note = "<p class='warn'>Pareto k is high: refit to confirm.</p>" if needs_refit else ""
+    p_deal = f"{_pct(r['p_deal_mean'])}</b> <span class='ci'>({mass} interval"
+    p_deal += f" {_pct(r['p_deal_lo'])} to {_pct(r['p_deal_hi'])})</span>"
+    delta = f"{_points(r['delta_p_deal_mean'])} points</b> ({mass} interval"
+    delta += f" {_points(r['delta_p_deal_lo'])} to {_points(r['delta_p_deal_hi'])}), {paired}"
+    return (
+        f"<div id='headline' data-p-deal='{r['p_deal_mean']!r}'"
+        f" data-delta='{r['delta_p_deal_mean']!r}'>"
+        f"<p class='big' style='font-size:28px;margin:4px 0'>P(deal) <b>{p_deal}</p>"
+        f"<p class='delta' style='font-size:16px'>Change against the baseline: <b>{delta}</p>"
+        f"{method}{note}</div>"
+    )
+
+
+def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
+    """The decomposition as a table, Congress split into willing x in time."""
+    if not parts:
+        return ""
+    rows = "".join(
+        f"<tr data-part='{key}'><td>{escape(labels[key])}</td><td>{_pct(p['mean'])}</td>"
+        f"<td>{_pct(p['lo'])} to {_pct(p['hi'])}</td></tr>"
+        for key, p in parts.items()
+    )
+    return (
+        "<table class='parts'><caption>P(deal) = framework x Congress willing x in time x"
+        " Mexico accepts (per draw)</caption><tr><th></th><th>mean</th>"
+        f"<th>{CI_MASS:.0%} interval</th></tr>{rows}</table>"
+    )
+
+
+def changes_html(sets: list[str], *, scenario: str | None) -> str:
+    """What differs from the baseline, in the ``--set`` grammar of ``feasibility whatif``."""
+    start = f"scenario <code>{escape(scenario)}</code>" if scenario else "the baseline"
+    if not sets:
+        return f"<p id='changes' data-sets=''>Nothing moved from {start}.</p>"
+    items = " ".join(f"--set {s}" for s in sets)
+    return (
+        f"<p id='changes' data-sets='{escape(items)}'>Moved from {start}; the same question on"
+        f" the command line: <code>feasibility whatif {escape(items)}</code></p>"
+    )
+
+
+def curve_svg(now: dict, baseline: dict, *, width: int = 520, height: int = 240) -> str:
+    """Timing curve: P(enacted by month t | framework), band and mean, baseline dashed."""
+    if not now:
+        return ""
+    left, right, top, bottom = 44, 14, 24, 34
+    months = now["months"]
+    top_p = max(max(now["hi"]), max(baseline["mean"]), 0.05)
+
+    def xy(t: float, p: float) -> str:
+        x = left + (width - left - right) * t / months[-1]
+        y = top + (height - top - bottom) * (1 - p / top_p)
+        return f"{x:.1f},{y:.1f}"
+
+    band = [xy(t, p) for t, p in zip(months, now["hi"], strict=True)]
+    band += [xy(t, p) for t, p in zip(months[::-1], now["lo"][::-1], strict=True)]
+    mean = " ".join(xy(t, p) for t, p in zip(months, now["mean"], strict=True))
+    base = " ".join(xy(t, p) for t, p in zip(months, baseline["mean"], strict=True))
+    ticks = "".join(
+        f"<text x='{xy(t, 0).split(',')[0]}' y='{height - 20}' font-size='11'"
+        f" text-anchor='middle'>{t}</text>"
+        for t in months[::6]
+    )
+    y_ticks = "".join(
+        f"<text x='{left - 6}' y='{float(xy(0, p).split(',')[1]) + 4:.1f}' font-size='11'"
+        f" text-anchor='end'>{p:.0%}</text>"
+        for p in (0, top_p / 2, top_p)
+    )
+    return (
+        f"<svg class='curve' width='{width}' height='{height}' role='img'"
+        " aria-label='P(enacted by month t | framework agreed)'>"
+        f"<text x='{left}' y='14' font-size='12'>P(Congress enacts by month t | framework"
+        f" agreed), {CI_MASS:.0%} band; dashed: baseline</text>"
+        f"<polygon points='{' '.join(band)}' fill='#9ecae1' opacity='0.5'/>"
+        f"<polyline points='{base}' fill='none' stroke='#777' stroke-dasharray='4 3'/>"
+        f"<polyline points='{mean}' fill='none' stroke='#08519c' stroke-width='2'/>"
+        f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' y2='{height - bottom}'"
+        f" stroke='#333'/>{ticks}{y_ticks}"
+        f"<text x='{left}' y='{height}' font-size='11'>months after the as-of date</text></svg>"
+    )

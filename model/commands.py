@@ -1,0 +1,310 @@
+"""The commands behind ``feasibility``: each loads, fits or reads, computes and prints.
+
+Part of the command-line layer with `model.cli` (which parses the arguments): the only
+modules that print. They import the package's modules inside functions so that ``--help`` and
+cached runs start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from model.constants import (
+    EXIT_DIAGNOSTICS,
+    MAX_CHAINS,
+    MAX_DRAWS,
+    MAX_SEED,
+    MIN_CHAINS,
+    MIN_DRAWS,
+    PRIORS_FILE,
+)
+from model.errors import InputError
+
+
+def _weights(text: str | None) -> list[float] | None:
+    if text is None:
+        return None
+    try:
+        return [float(w) for w in text.split(",")]
+    except ValueError:
+        raise InputError("--weights", text, "not a list of numbers", "write e.g. 0.6,0.4") from None
+
+
+def _priors_path(args) -> Path:
+    paths = args.priors or [PRIORS_FILE]
+    if len(paths) > 1:
+        raise InputError(
+            "--priors", str(paths[1]), f"`{args.command}` takes one priors file", "use `run`"
+        )
+    return paths[0]
+
+
+def _load(args):
+    from model.case.priors import load_priors
+
+    scenarios = [_scenario_path(s) for s in args.scenario]
+    return load_priors(
+        _priors_path(args),
+        scenarios=scenarios,
+        sets=args.sets,
+        as_of=args.as_of,
+        allow_outside_evidence=args.allow_outside_evidence,
+    )
+
+
+def _scenario_path(name: str) -> Path:
+    from model.constants import SCENARIO_DIR
+
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(name, "(scenario)", "is a folder, not a scenario file", "give a .toml")
+    if path.exists():
+        return path
+    named = SCENARIO_DIR / f"{name.removesuffix('.toml')}.toml"
+    if named.exists():
+        return named
+    known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
+    raise InputError(name, "(scenario)", "no such scenario file", f"use a path or one of: {known}")
+
+
+def _settings(args):
+    from model.inference.settings import Settings
+
+    limits = {
+        "draws": (MIN_DRAWS, MAX_DRAWS, "too few for intervals and diagnostics", "use e.g. 1000"),
+        "tune": (1, MAX_DRAWS, "out of range", "use e.g. 1000"),
+        "chains": (MIN_CHAINS, MAX_CHAINS, "R-hat needs at least 2 chains", "use e.g. 4"),
+        "seed": (0, MAX_SEED, "seeds are whole numbers from 0", "use e.g. 20070815"),
+    }
+    for name, (low, high, why, fix) in limits.items():
+        value = getattr(args, name)
+        if not low <= value <= high:
+            problem = f"must be in [{low}, {high}]" + (f": {why}" if value < low else "")
+            raise InputError(f"--{name}", str(value), problem, fix)
+    return Settings(seed=args.seed, draws=args.draws, tune=args.tune, chains=args.chains)
+
+
+def _check_csv(path: Path | None) -> None:
+    """Refuse a ``--csv`` that cannot be written, before any fitting."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError("--csv", str(path), "is a folder", "give a file name, e.g. designs.csv")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError("--csv", str(path), f"no folder {folder}", "create it or fix the path")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError("--csv", str(path), "not writable", "give a path you can write")
+
+
+def _fit(args, priors=None):
+    from model.inference.fit import evidence_for, fit
+
+    settings = _settings(args)
+    priors = priors or _load(args)
+    evidence = evidence_for(priors)
+    if not args.json:
+        print("posterior: reading the cache or fitting with NUTS...", file=sys.stderr)
+    result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
+    if not args.json:
+        how = "read from the cache" if result.cached else "fitted with NUTS"
+        print(f"posterior: {how} in {result.seconds:.1f} s", file=sys.stderr)
+    for line in result.evidence.refused:
+        print(f"refused evidence: {line}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    return result
+
+
+def _emit(args, payload: dict, text: str) -> None:
+    from model.views.payloads import to_json
+
+    print(to_json(payload) if args.json else text)
+
+
+def cmd_run(args) -> int:
+    """``feasibility run``: P(deal) and its parts."""
+    from model.analysis.baseline import run_summary
+    from model.inference.stamps import git_commit
+    from model.views.tables import format_table
+
+    if (args.priors and len(args.priors) > 1) or args.weights is not None:
+        return _run_experts(args)
+    result = _fit(args)
+    summary = run_summary(result)
+    summary["provenance"]["git_commit"] = git_commit()
+    summary["priors"] = {n: p.describe() for n, p in result.priors.params.items()}
+    _emit(args, summary, format_table(summary))
+    return _strict(args, result.diagnostics)
+
+
+def _run_experts(args) -> int:
+    from model.analysis.baseline import run_summary
+    from model.analysis.pool import Expert, disagreement, pool_weights, pooled, spread
+    from model.case.priors import load_priors
+    from model.views.experts import format_experts
+
+    paths = args.priors or [PRIORS_FILE]
+    scenarios = [_scenario_path(s) for s in args.scenario]
+    experts = [load_priors(p, scenarios=scenarios, sets=args.sets, as_of=args.as_of) for p in paths]
+    weights = pool_weights(experts, _weights(args.weights))
+    names = [p.stem if [q.stem for q in paths].count(p.stem) == 1 else str(p) for p in paths]
+    fits = [
+        Expert(n, float(w), _fit(args, e)) for n, w, e in zip(names, weights, experts, strict=True)
+    ]
+    payload = {
+        "experts": [
+            {"name": e.name, "file": str(p), "weight": e.weight, "summary": run_summary(e.fit)}
+            for e, p in zip(fits, paths, strict=True)
+        ],
+        "pooled": pooled(fits),
+        "spread": spread(fits),
+        "disagreement": disagreement(fits),
+    }
+    _emit(args, payload, format_experts(payload))
+    problems = [e.fit.diagnostics for e in fits if e.fit.diagnostics["problems"]]
+    return _strict(args, problems[0]) if problems else 0
+
+
+def cmd_whatif(args) -> int:
+    """``feasibility whatif``: scenarios against the baseline."""
+    from model.analysis.whatif import check_overlays, compare
+    from model.case.priors import load_priors
+    from model.views.tables import format_comparison
+
+    _settings(args)
+    base = load_priors(
+        _priors_path(args),
+        scenarios=[_scenario_path(s) for s in args.scenario],
+        as_of=args.as_of,
+        allow_outside_evidence=args.allow_outside_evidence,
+    )
+    paths = [_scenario_path(n) for n in args.scenarios]
+    if not paths and not args.sets:
+        raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
+    check_overlays(base, scenarios=paths, sets=args.sets)
+    result = _fit(args, base)
+    table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
+    payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
+    _emit(args, payload, format_comparison(table))
+    problems = [  # the baseline's and every refit's sampler problems
+        f"{r.scenario}: {problem}"
+        for r in table.itertuples()
+        if r.diagnostics_problems
+        for problem in r.diagnostics_problems.split("; ")
+    ]
+    return _strict(args, {"problems": problems})
+
+
+def cmd_design(args) -> int:
+    """``feasibility design``: every design ranked."""
+    from model.analysis.decision import rank_designs
+    from model.views.payloads import design_payload
+    from model.views.tables import format_ranking
+
+    _check_csv(args.csv)
+    result = _fit(args)
+    ranking = rank_designs(result)
+    if args.csv:
+        ranking.to_csv(args.csv, index=False)
+    _emit(args, design_payload(result, ranking), format_ranking(result, ranking, top=args.top))
+    return _strict(args, result.diagnostics)
+
+
+def cmd_timing(args) -> int:
+    """``feasibility timing``: enactment against the calendar."""
+    from model.analysis.timing import timing_payload
+    from model.views.tables import format_timing
+
+    result = _fit(args)
+    payload = timing_payload(result) | {"provenance": result.provenance()}
+    _emit(args, payload, format_timing(payload))
+    return _strict(args, result.diagnostics)
+
+
+def cmd_sensitivity(args) -> int:
+    """``feasibility sensitivity``: sensitivity and value of information."""
+    from model.analysis.sensitivity.summary import sensitivity
+    from model.views.payloads import sensitivity_payload
+    from model.views.tables import format_sensitivity
+
+    result = _fit(args)
+    payload = sensitivity(result)
+    _emit(args, sensitivity_payload(payload), format_sensitivity(payload))
+    return _strict(args, result.diagnostics)
+
+
+def cmd_report(args) -> int:
+    """``feasibility report``: the HTML and Markdown report."""
+    from model.case.priors import load_priors
+    from model.report.build import build_report, scenario_files
+    from model.report.publish import check_out
+
+    settings = _settings(args)
+    check_out(args.out)
+    priors = load_priors(
+        _priors_path(args),
+        sets=args.sets,
+        as_of=args.as_of,
+        allow_outside_evidence=args.allow_outside_evidence,
+    )
+    files = scenario_files(args.scenario_dir) if args.scenario_dir else scenario_files()
+    files += [_scenario_path(s) for s in args.scenario if _scenario_path(s) not in files]
+    problems: list[str] = []
+    path = build_report(
+        priors,
+        settings=settings,
+        out=args.out,
+        notebooks=not args.skip_notebooks,
+        scenarios=files,
+        problems=problems,
+    )
+    print(f"wrote {path}")
+    return _strict(args, {"problems": problems}, show=False)
+
+
+def cmd_app(args) -> int:
+    """``feasibility app``: the live what-if panel."""
+    from model.app.serve import serve
+    from model.constants import SCENARIO_DIR
+
+    result = _fit(args)
+    app = serve(result, port=args.port, scenario_dir=args.scenario_dir or SCENARIO_DIR)
+    print(f"What-if panel: {app.url}  (Ctrl-C stops it)", flush=True)
+    try:
+        app.thread.join()
+    except KeyboardInterrupt:
+        app.stop()
+    return 0
+
+
+def cmd_list(args) -> int:
+    """``feasibility list``: parameters, levers and scenarios."""
+    from model.constants import SCENARIO_DIR
+    from model.views.listing import format_listing, listing
+
+    priors = _load(args)
+    files = sorted(SCENARIO_DIR.glob("*.toml"))
+    data = listing(priors, files)
+    _emit(args, data, format_listing(data))
+    return 0
+
+
+def cmd_diff(args) -> int:
+    """``feasibility diff``: what changed between two runs."""
+    from model.report.diff import diff, format_diff, load_run
+
+    result = diff(load_run(args.old), load_run(args.new))
+    _emit(args, result, format_diff(result))
+    return 0
+
+
+def _strict(args, diagnostics: dict, *, show: bool = True) -> int:
+    if diagnostics["problems"]:
+        for problem in diagnostics["problems"] if show else ():
+            print(f"SAMPLER WARNING: {problem}", file=sys.stderr)
+        if args.strict:
+            return EXIT_DIAGNOSTICS
+    return 0

@@ -1,0 +1,155 @@
+"""``feasibility diff OLD NEW``: what changed between two runs, and which input moved each output.
+
+Each side is a report's ``tables`` folder (or the report folder holding it) or the output of
+``feasibility run --json``. Inputs compared: the priors (hash, and each parameter's resolved
+prior), the evidence hash, the code (git commit, model and package versions), the seed and the
+sampler settings. Outputs: P(framework), P(enacted), P(accepted), P(deal) and the months to
+enactment, each mean and interval. Attribution: when one input changed, it moved every output;
+when several priors changed, the one with the largest first-order variance index of P(deal)
+(the report's ``first_order.csv``, when present) is named; otherwise the changed inputs are
+listed together, since two endpoints alone cannot separate them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.errors import InputError
+
+OUTPUTS = ("p_framework", "p_enacted", "p_accepted", "p_deal", "months_to_enactment")
+CODE_KEYS = ("git_commit", "model_version")
+
+
+def load_run(path: str | Path) -> dict[str, Any]:
+    """Read one side: ``{"inputs": {...}, "priors": {name: text}, "outputs": {...}, "index"}``."""
+    path = Path(path)
+    if path.is_dir():
+        tables = path / "tables" if (path / "tables").is_dir() else path
+        return _from_tables(tables)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            path, "(file)", "not found", "give a report folder or a --json file"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(path, "(file)", f"not JSON ({exc})", "save `run --json` output") from None
+    if not isinstance(data, dict) or "provenance" not in data or "p_deal" not in data:
+        raise InputError(path, "(file)", "not a `run --json` output", "save `run --json` output")
+    prov = data["provenance"]
+    return {
+        "inputs": _inputs(prov, prov.get("versions", {})),
+        "priors": data.get("priors", {}),
+        "outputs": {k: data[k] for k in OUTPUTS if k in data},
+        "index": {},
+    }
+
+
+def _from_tables(tables: Path) -> dict[str, Any]:
+    try:
+        prov = json.loads((tables / "provenance.json").read_text(encoding="utf-8"))
+        summary = pd.read_csv(tables / "summary.csv")
+    except FileNotFoundError as exc:
+        raise InputError(tables, Path(exc.filename).name, "missing", "point at a report") from None
+    versions = {k.removeprefix("version_"): v for k, v in prov.items() if k.startswith("version_")}
+    priors = {}
+    if (tables / "priors.csv").exists():
+        frame = pd.read_csv(tables / "priors.csv")
+        priors = dict(zip(frame["name"], frame["prior"], strict=True))
+    index = {}
+    if (tables / "first_order.csv").exists():
+        frame = pd.read_csv(tables / "first_order.csv")
+        index = dict(zip(frame["input"], frame["index"], strict=True))
+    outputs = {
+        row["quantity"]: {"mean": row["mean"], "lo": row["lo"], "hi": row["hi"]}
+        for _, row in summary.iterrows()
+    }
+    return {"inputs": _inputs(prov, versions), "priors": priors, "outputs": outputs, "index": index}
+
+
+def _inputs(prov: dict, versions: dict) -> dict[str, Any]:
+    code = {"git_commit": prov.get("git_commit", versions.get("git_commit"))}
+    code |= {k: v for k, v in sorted(versions.items()) if k != "git_commit"}
+    sampler = prov.get("sampler")
+    return {
+        "priors": prov.get("priors_hash"),
+        "evidence": prov.get("evidence_hash"),
+        "code": json.dumps(code, sort_keys=True, default=str),
+        "seed": prov.get("seed"),
+        "sampler": json.dumps(sampler, sort_keys=True) if isinstance(sampler, dict) else sampler,
+    }
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Compare two loaded sides.
+
+    Returns
+    -------
+    dict
+        ``inputs`` (name -> {old, new} for those that changed), ``params`` (parameter ->
+        {old, new} for changed priors), ``outputs`` (name -> old, new, change, moved_by).
+    """
+    inputs = {
+        k: {"old": old["inputs"][k], "new": new["inputs"][k]}
+        for k in old["inputs"]
+        if old["inputs"][k] != new["inputs"].get(k)
+    }
+    names = sorted(set(old["priors"]) | set(new["priors"]))
+    params = {
+        n: {"old": old["priors"].get(n, "(absent)"), "new": new["priors"].get(n, "(absent)")}
+        for n in names
+        if old["priors"].get(n) != new["priors"].get(n)
+    }
+    cause = _cause(inputs, params, new["index"] or old["index"])
+    outputs = {}
+    for key in OUTPUTS:
+        if key in old["outputs"] and key in new["outputs"]:
+            a, b = old["outputs"][key], new["outputs"][key]
+            change = float(b["mean"]) - float(a["mean"])
+            outputs[key] = {
+                "old": a,
+                "new": b,
+                "change": change,
+                "moved_by": cause if change else "-",
+            }
+    return {"inputs": inputs, "params": params, "outputs": outputs}
+
+
+def _cause(inputs: dict, params: dict, index: dict) -> str:
+    if not inputs:
+        return "nothing changed in the inputs"
+    changed = [k for k in inputs if k != "priors"]
+    if "priors" in inputs and params:
+        ranked = sorted(params, key=lambda n: -float(index.get(n, 0.0) or 0.0))
+        top = ranked[0] if len(ranked) == 1 or index else None
+        changed.append(f"prior of {top}" if top else "priors (" + ", ".join(ranked) + ")")
+    elif "priors" in inputs:
+        changed.append("priors")
+    if changed == ["seed"]:
+        return "seed (Monte Carlo noise only)"
+    return changed[0] if len(changed) == 1 else "together: " + ", ".join(changed)
+
+
+def format_diff(result: dict[str, Any]) -> str:
+    """Plain-text summary of a diff."""
+    lines = ["Inputs changed:" if result["inputs"] else "Inputs: none changed"]
+    for k, v in result["inputs"].items():
+        lines.append(f"  {k}: {_short(v['old'])} -> {_short(v['new'])}")
+    for n, v in result["params"].items():
+        lines.append(f"  prior {n}: {v['old']} -> {v['new']}")
+    lines.append(f"{'output':<22}{'old':>9}{'new':>9}{'change':>9}  moved most by")
+    for k, v in result["outputs"].items():
+        lines.append(
+            f"{k:<22}{float(v['old']['mean']):>9.4f}{float(v['new']['mean']):>9.4f}"
+            f"{v['change']:>+9.4f}  {v['moved_by']}"
+        )
+    return "\n".join(lines)
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

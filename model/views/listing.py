@@ -1,0 +1,68 @@
+"""``feasibility list``: the parameters, the levers and the scenarios a user can change or ask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.analysis.sensitivity.psense import plain_name
+from model.case.distributions import ppf
+from model.case.inputs import read_toml
+from model.case.priors import Priors
+from model.constants import CI_MASS
+
+
+def listing(priors: Priors, scenario_files: list[Path]) -> dict:
+    """Parameters (name, label, prior, implied interval), levers with levels, scenarios.
+
+    Returns
+    -------
+    dict
+        ``params`` (list of rows), ``levers`` (lever -> question, levels, design choice),
+        ``scenarios`` (list of name, question, file).
+    """
+    tail = (1 - CI_MASS) / 2
+    params = []
+    for name, p in priors.params.items():
+        lo, hi = (float(x) for x in ppf(p.dist, p.params, [tail, 1 - tail]))
+        params.append(
+            {
+                "name": name,
+                "label": plain_name(name, levers=priors.levers),
+                "prior": p.describe(),
+                "elicited": list(p.interval) if p.interval else None,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    levers = {
+        lever: {
+            "question": table.get("question", ""),
+            "levels": {lvl: spec.get("label", lvl) for lvl, spec in table["levels"].items()},
+            "design": priors.design[lever],
+        }
+        for lever, table in priors.levers.items()
+    }
+    scenarios = [
+        {"name": f.stem, "question": read_toml(f).get("question", ""), "file": str(f)}
+        for f in scenario_files
+    ]
+    return {"params": params, "levers": levers, "scenarios": scenarios}
+
+
+def format_listing(data: dict) -> str:
+    """Plain-text listing for a terminal."""
+    mass = f"{CI_MASS:.0%}"
+    lines = [f"Parameters (--set params.NAME.KEY=VALUE; implied {mass} interval):"]
+    for r in data["params"]:
+        lines.append(f"  {r['name']:<30}{r['prior']:<38}[{r['lo']:.3g}, {r['hi']:.3g}]")
+        lines.append(f"  {'':<30}{r['label']}")
+    lines.append("Levers (--set design.LEVER=LEVEL; * = the design on the table):")
+    for lever, spec in data["levers"].items():
+        lines.append(f"  {lever}: {spec['question']}")
+        choice = spec["design"]
+        for level, label in spec["levels"].items():
+            mark = "*" if level == choice or (isinstance(choice, dict) and level in choice) else " "
+            lines.append(f"   {mark} {level:<16}{label}")
+    lines.append("Scenarios (feasibility whatif NAME):")
+    lines += [f"  {s['name']:<24}{s['question']}" for s in data["scenarios"]]
+    return "\n".join(lines)

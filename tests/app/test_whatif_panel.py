@@ -1,0 +1,120 @@
+"""The panel object without a browser: its answers equal `feasibility whatif` and scenario files."""
+
+import asyncio
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from model.analysis.outcomes import evaluate
+from model.analysis.whatif import answer
+from model.app.whatif_panel import MIXTURE, WhatIfPanel
+from model.cli import main
+from model.constants import SCENARIO_DIR
+from tests.conftest import SMALL
+
+SMALL_ARGS = [f"--{k}={v}" for k, v in SMALL.items()]
+
+
+@pytest.fixture
+def panel(small_fit, tmp_path):
+    for name in ("certification", "usd400m_withheld", "poll_item_level"):
+        shutil.copy(SCENARIO_DIR / f"{name}.toml", tmp_path)
+    return WhatIfPanel(small_fit, scenario_dir=tmp_path)
+
+
+def move(slider, value: float) -> None:
+    """What a hand does: the value follows the drag, value_throttled fires on release."""
+    import param
+
+    with param.edit_constant(slider):
+        slider.param.update(value=value, value_throttled=value)
+
+
+def _headline(panel) -> float:
+    return panel.case.summary("p_deal")["mean"]
+
+
+def test_first_answer_is_the_baseline(panel, small_fit):
+    assert panel.case.method == "recompute" and panel.set_sets() == []
+    base = answer(small_fit, overrides={"design": dict(small_fit.priors.design)})
+    assert _headline(panel) == base.summary("p_deal")["mean"]
+    assert "data-p-deal" in panel.headline.object and not panel.refit_button.visible
+
+
+def test_a_slider_answers_like_whatif_set(panel, capsys):
+    slider = panel.sliders[("opinion_shift", "mu")]
+    before = _headline(panel)
+    move(slider, 0.0725)
+    assert panel.set_sets() == ["params.opinion_shift.mu=0.0725"]
+    assert _headline(panel) < before  # more opposition in Mexico, fewer deals
+    argv = ["whatif", *(f"--set={s}" for s in panel.set_sets()), "--json", *SMALL_ARGS]
+    assert main(argv) == 0
+    row = json.loads(capsys.readouterr().out)["rows"][-1]
+    assert row["p_deal_mean"] == pytest.approx(_headline(panel), abs=1e-12)
+    assert panel.case.method == row["method"] == "recompute"
+    assert repr(row["p_deal_mean"]) in panel.headline.object
+
+
+def test_lever_select_recomputes_and_mixture_returns(panel, small_fit):
+    panel.selects["military"].value = "advisers"
+    expected = answer(small_fit, overrides={"design": {"military": "advisers"}})
+    assert _headline(panel) == expected.summary("p_deal")["mean"]
+    panel.selects["conditions"].value = "certification"
+    panel.selects["conditions"].value = MIXTURE
+    assert panel.set_sets() == ["design.military=advisers"]
+
+
+def test_picking_a_scenario_with_new_levels_equals_the_file(panel, small_fit, tmp_path):
+    panel.picker.value = "usd400m_withheld"
+    by_file = answer(small_fit, scenario=tmp_path / "usd400m_withheld.toml")
+    assert panel.selects["size"].value == "usd400m"
+    assert panel.set_sets() == []
+    np.testing.assert_array_equal(panel.case.outcomes["p_deal"], by_file.outcomes["p_deal"])
+
+
+def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
+    panel.picker.value = "certification"
+    move(panel.sliders[("gov_will", "mu")], 0.9)
+    shown = _headline(panel)
+    panel.save_name.value = "certification_weak_will"
+    panel.save_question.value = "What if certification meets a weaker Mexican government?"
+    path = panel._save()
+    assert path == tmp_path / "certification_weak_will.toml"
+    text = path.read_text()
+    assert "[params.gov_will]" in text and "source = " in text.split("[params.gov_will]")[1]
+    assert 'conditions = "certification"' in text
+    assert panel.picker.value == "certification_weak_will" and panel.set_sets() == []
+    assert "Saved" in panel.status.object
+    assert _headline(panel) == pytest.approx(shown, abs=1e-15)
+    assert answer(small_fit, scenario=path).summary("p_deal")["mean"] == pytest.approx(
+        shown, abs=1e-15
+    )
+
+
+def test_a_bad_save_says_why_and_writes_nothing(panel, tmp_path):
+    move(panel.sliders[("p_agree", "alpha")], 5.0)
+    panel.save_name.value = "Not a name"
+    assert panel._save() is None
+    assert "error" in panel.status.object and "name" in panel.status.object
+    assert not list(tmp_path.glob("Not*"))
+
+
+def test_evidence_change_shows_the_refit_button(panel):
+    panel.picker.value = "poll_item_level"
+    assert panel.refit_button.visible
+    assert "needs a refit" in panel.headline.object
+
+
+@pytest.mark.slow
+def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
+    from model.inference.fit import fit
+
+    panel.picker.value = "poll_item_level"
+    asyncio.run(panel._refit())
+    assert panel.case.method == "refit" and not panel.refit_button.visible
+    expected = fit(panel.case.priors, settings=small_fit.settings)  # the cached refit
+    out = evaluate(expected.draws, expected.priors, expected.evidence)
+    assert _headline(panel) == pytest.approx(out["p_deal"].mean(), abs=1e-15)
+    assert panel.case.refit.evidence.poll_reading == "item"
