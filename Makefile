@@ -27,7 +27,6 @@ $(STAMP): requirements.lock pyproject.toml
 	echo "Installing the pinned environment from requirements.lock (a few minutes the first time)"; \
 	set -o pipefail; $(PIP) -r requirements.lock 2>&1 | $(QUIET) && \
 	$(PIP) --no-deps -e . 2>&1 | $(QUIET) && \
-	$(PIP) -e '.[app]' 2>&1 | $(QUIET) && \
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## Create .venv from the pinned lock file (done by every target that needs it)
