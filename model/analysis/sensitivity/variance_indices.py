@@ -128,11 +128,10 @@ def first_order_indices(
     would show under no effect (mean within-bin variance / bin size). Estimates are clipped to
     [0, 1] unless ``clip=False`` (the raw estimator, unbiased for an input with no effect and
     then negative about half the time; tests check it). A constant input, or a constant ``y``,
-    gets index 0. Bin means miss the variation
-    of ``E[y | x_i]`` within a bin, a small downward bias that matters only where that
-    function is steep inside wide bins (long tails): about -0.005 for ``y = 2 x`` and -0.07
-    for ``y = x**2`` with ``x ~ N(0, 1)`` and 4000 draws. Monotone transforms of ``x_i`` leave
-    the index unchanged.
+    gets index 0. Bin means miss the variation of ``E[y | x_i]`` within a bin, a small
+    downward bias that matters only where that function is steep inside wide bins (long
+    tails): about -0.005 for ``y = 2 x`` and -0.07 for ``y = x**2`` with ``x ~ N(0, 1)`` and
+    4000 draws. Monotone transforms of ``x_i`` leave the index unchanged.
 
     For independent inputs the indices sum to at most 1 (up to estimation error); with
     dependent inputs (as posterior draws often are) each index still answers "how much of
