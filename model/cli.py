@@ -1,4 +1,4 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|report`, or `python -m model`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report`, or `python -m model`.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail.
@@ -73,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     _common(timing)
     sens = sub.add_parser("sensitivity", help="prior sensitivity, tornado, indices, EVPI/EVPPI")
     _common(sens)
+    priors = sub.add_parser("priors", help="each elicited prior's quantiles and tail masses")
+    _common(priors)
     report = sub.add_parser("report", help="write the HTML and Markdown report")
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
@@ -192,6 +194,15 @@ def cmd_sensitivity(args) -> int:
     return _strict(args, result.diagnostics)
 
 
+def cmd_priors(args) -> int:
+    from model.analysis.elicitation import elicitation_table
+    from model.views.checks import format_elicitation
+
+    table = elicitation_table(_load(args))
+    _emit(args, {"elicited": table.to_dict(orient="records")}, format_elicitation(table))
+    return 0
+
+
 def cmd_report(args) -> int:
     from model.report.build import build_report
 
@@ -218,6 +229,7 @@ COMMANDS = {
     "design": cmd_design,
     "timing": cmd_timing,
     "sensitivity": cmd_sensitivity,
+    "priors": cmd_priors,
     "report": cmd_report,
 }
 

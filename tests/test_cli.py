@@ -70,3 +70,13 @@ def test_help_lists_every_command(capsys):
     text = capsys.readouterr().out
     for command in ("run", "whatif", "design", "timing", "sensitivity", "report"):
         assert command in text
+
+
+def test_priors_command_shows_elicitation_back(capsys):
+    assert main(["priors"]) == 0
+    text = capsys.readouterr().out
+    assert "announce_months  equal" in text
+    assert main(["priors", "--set", 'elicitation.tails="maxent"', "--json"]) == 0
+    rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["elicited"]}
+    assert rows["announce_months"]["above"] == pytest.approx(0.096, abs=0.002)
+    assert main(["priors", "--set", 'elicitation.tails="odd"']) == 2

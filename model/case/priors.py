@@ -22,10 +22,13 @@ from model.case.overlay import apply_overlay, parse_sets
 from model.case.schema import (
     CASE_KEYS,
     CORE_PARAMS,
+    DEFAULT_TAILS,
+    ELICITATION_KEYS,
     EVIDENCE_KEYS,
     INTERVAL_KEYS,
     OPPOSE_PREFIX,
     OPTIONAL_TOP_KEYS,
+    TAILS,
     TOP_KEYS,
 )
 from model.case.vocabulary import Vocabulary, read_vocabulary
@@ -42,6 +45,8 @@ class Prior:
     params: dict[str, float]
     source: str
     interval: tuple[float, float, float] | None = None
+    tails: str | None = None
+    """The elicitation convention (``equal`` or ``maxent``) of an elicited prior."""
 
     def describe(self) -> str:
         """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
@@ -189,7 +194,11 @@ def load_priors(
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
-    params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}
+    tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
+    params = {
+        name: resolve_prior(where, name, spec, tails=tails)
+        for name, spec in priors_raw["params"].items()
+    }
     vocabulary = read_vocabulary(where, priors_raw)
     validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
@@ -217,6 +226,11 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for key in raw["evidence"]:
         if key not in EVIDENCE_KEYS:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
+    for key, value in require_table(where, "elicitation", raw.get("elicitation", {})).items():
+        if key not in ELICITATION_KEYS:
+            raise unknown_key(where, f"elicitation.{key}", ELICITATION_KEYS)
+        if value not in TAILS:
+            raise unknown_key(where, f"elicitation.{key}", TAILS, value=value)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
         if name not in CORE_PARAMS and not name.startswith((*prefixes, OPPOSE_PREFIX)):
@@ -232,14 +246,17 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
 
 
-def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
-    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`."""
+def resolve_prior(where, name: str, spec: dict[str, Any], *, tails: str = DEFAULT_TAILS) -> Prior:
+    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`.
+
+    ``tails`` is the file's elicitation convention; the table's own ``tails`` key overrides it.
+    """
     key = f"params.{name}"
     dist = spec.get("dist")
     if not isinstance(dist, str) or dist not in FAMILIES:
         raise unknown_key(where, f"{key}.dist", FAMILIES, value=dist)
     family = FAMILIES[dist]
-    allowed = {"dist", "source", *family.params, *INTERVAL_KEYS}
+    allowed = {"dist", "source", "tails", *family.params, *INTERVAL_KEYS}
     for k in spec:
         if k not in allowed:
             raise unknown_key(where, f"{key}.{k}", allowed)
@@ -263,8 +280,15 @@ def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
     for k in (*given_interval, *given_params):
         if not is_number(spec[k]):
             raise InputError(where, f"{key}.{k}", f"must be a number, got {spec[k]!r}", "fix it")
+    if "tails" in spec and not given_interval:
+        raise InputError(
+            where, f"{key}.tails", "applies only to an elicited interval", "remove it"
+        )
+    tails = spec.get("tails", tails)
+    if tails not in TAILS:
+        raise unknown_key(where, f"{key}.tails", TAILS, value=tails)
     if given_interval:
-        return _elicited(where, key, name, dist, spec, source)
+        return _elicited(where, key, name, dist, spec, source, tails)
     missing = [k for k in family.params if k not in spec]
     if missing:
         raise InputError(
@@ -291,7 +315,7 @@ def parameter_support(name: str) -> str:
     return "real"
 
 
-def _elicited(where, key, name, dist, spec, source) -> Prior:
+def _elicited(where, key, name, dist, spec, source, tails) -> Prior:
     missing = [k for k in INTERVAL_KEYS if k not in spec]
     if missing:
         raise InputError(where, f"{key}.{missing[0]}", "missing", "give lower, upper and mass")
@@ -312,16 +336,18 @@ def _elicited(where, key, name, dist, spec, source) -> Prior:
             where, f"{key}.lower", f"must be >= 0, got {lower}", "use a positive interval"
         )
     try:
-        params = cached_elicit(dist, lower, upper, mass)
+        params = cached_elicit(dist, lower, upper, mass, tails=tails)
     except InputError as exc:
         raise InputError(where, key, exc.problem, exc.fix) from None
-    return Prior(name, dist, params, source.strip(), (lower, upper, mass))
+    return Prior(name, dist, params, source.strip(), (lower, upper, mass), tails)
 
 
-def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
-    """PreliZ maximum-entropy elicitation, cached on disk (importing PreliZ costs seconds)."""
+def cached_elicit(
+    dist: str, lower: float, upper: float, mass: float, *, tails: str = "maxent"
+) -> dict[str, float]:
+    """Elicitation (PreliZ maximum entropy, or ``tails="equal"``), cached on disk."""
     cache = CACHE_DIR / "elicited.json"
-    key = f"{dist}|{lower!r}|{upper!r}|{mass!r}"
+    key = f"{dist}|{lower!r}|{upper!r}|{mass!r}|{tails}"
     table: dict[str, Any] = {}
     if cache.exists():
         try:
@@ -334,7 +360,7 @@ def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[st
     if isinstance(hit, dict) and set(hit) == set(FAMILIES[dist].params):
         return {k: float(v) for k, v in hit.items()}
     try:
-        params = elicit(dist, lower, upper, mass)
+        params = elicit(dist, lower, upper, mass, tails=tails)
         got = scipy_dist(dist, params).cdf(upper) - scipy_dist(dist, params).cdf(lower)
     except Exception as exc:  # PreliZ raises many kinds on impossible intervals
         raise InputError(

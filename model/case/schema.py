@@ -31,10 +31,19 @@ LEVER_KEYS = {"label", "components", "request_not_before"}
 """Keys a lever level may carry besides the arenas' effects (keyed by ``case.arenas``):
 components it adds, timing."""
 
-TOP_KEYS = {"case", "evidence", "params", "levers", "design", "vocabulary"}
+TOP_KEYS = {
+    "case",
+    "evidence",
+    "params",
+    "levers",
+    "design",
+    "vocabulary",
+    "elicitation",
+    "decision",
+}
 """Tables of a priors file."""
 
-OPTIONAL_TOP_KEYS = {"vocabulary"}
+OPTIONAL_TOP_KEYS = {"vocabulary", "elicitation", "decision"}
 """Tables a priors file may leave out (generic words are used)."""
 
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
@@ -44,5 +53,16 @@ CASE_KEYS = {"name", "as_of", "components", "description", "design_label", "aren
 EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
+
+TAILS = ("equal", "maxent")
+"""How an elicited interval becomes a distribution: ``equal`` puts ``(1 - mass) / 2`` below
+``lower`` and as much above ``upper`` (the interval is the expert's central interval);
+``maxent`` is PreliZ's maximum-entropy fit, which may split the missing mass unevenly."""
+
+DEFAULT_TAILS = "equal"
+"""The convention when neither ``[elicitation] tails`` nor the prior's own ``tails`` says."""
+
+ELICITATION_KEYS = {"tails"}
+"""Keys of the optional ``[elicitation]`` table: the file-wide convention."""
 
 LEVER_TABLE_KEYS = {"question", "levels"}
