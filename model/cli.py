@@ -1,4 +1,4 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report`, or `python -m model`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report`.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail.
