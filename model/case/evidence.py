@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.case.schema import ALL_READINGS
 from model.constants import DAYS_PER_MONTH
 from model.errors import InputError
 
@@ -133,7 +134,8 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     as_of : date
         Analysis date; rows dated later are refused (listed in ``Evidence.refused``).
     poll_reading : str
-        Which reading of the poll to use (``article`` or ``item``).
+        Which reading of the poll to use (``article`` or ``item``), or ``both``: every reading,
+        fitted together with an error term beyond sampling (``params.poll_error``).
 
     Returns
     -------
@@ -152,14 +154,15 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
         frames[key] = (path, frame[~late].reset_index(drop=True))
     path, poll = frames["poll"]
     readings = set(poll["reading"])
-    if poll_reading not in readings:
+    if poll_reading not in readings | {ALL_READINGS}:
         raise InputError(
             "priors",
             f"evidence.poll_reading = {poll_reading!r}",
             "no poll rows with this reading",
-            f"use one of {', '.join(sorted(readings)) or '(none: add poll rows)'}",
+            f"use one of {', '.join(sorted(readings | {ALL_READINGS}))}",
         )
-    poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
+    if poll_reading != ALL_READINGS:
+        poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
     poll["n"] = [int(v) for v in _numbers(path, poll, "n", low=1, high=1e7)]
     poll["opposed_share"] = _numbers(path, poll, "opposed_share", low=0, high=1)
     poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)

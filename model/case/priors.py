@@ -17,7 +17,7 @@ from typing import Any
 
 from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS, elicit, scipy_dist
 from model.case.inputs import is_number, read_toml, require_table, unknown_key
-from model.case.levers import validate_design, validate_levers
+from model.case.levers import validate_decision, validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
 from model.case.schema import (
     CASE_KEYS,
@@ -27,6 +27,7 @@ from model.case.schema import (
     EVIDENCE_KEYS,
     INTERVAL_KEYS,
     OPPOSE_PREFIX,
+    OPTIONAL_PARAMS,
     OPTIONAL_TOP_KEYS,
     TAILS,
     TOP_KEYS,
@@ -85,6 +86,11 @@ class Priors:
     @property
     def design(self) -> dict[str, Any]:
         return self.raw["design"]
+
+    @property
+    def decision(self) -> dict[str, Any]:
+        """The ``[decision]`` table: what designs are worth (empty: worth is P(deal))."""
+        return self.raw.get("decision", {})
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -202,6 +208,8 @@ def load_priors(
     vocabulary = read_vocabulary(where, priors_raw)
     validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
+    decision = require_table(where, "decision", priors_raw.get("decision", {}))
+    validate_decision(where, decision, priors_raw["levers"], arenas=vocabulary.arenas)
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
 
 
@@ -233,7 +241,8 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise unknown_key(where, f"elicitation.{key}", TAILS, value=value)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
-        if name not in CORE_PARAMS and not name.startswith((*prefixes, OPPOSE_PREFIX)):
+        known = name in CORE_PARAMS or name in OPTIONAL_PARAMS
+        if not known and not name.startswith((*prefixes, OPPOSE_PREFIX)):
             raise InputError(
                 where,
                 f"params.{name}",
@@ -281,9 +290,7 @@ def resolve_prior(where, name: str, spec: dict[str, Any], *, tails: str = DEFAUL
         if not is_number(spec[k]):
             raise InputError(where, f"{key}.{k}", f"must be a number, got {spec[k]!r}", "fix it")
     if "tails" in spec and not given_interval:
-        raise InputError(
-            where, f"{key}.tails", "applies only to an elicited interval", "remove it"
-        )
+        raise InputError(where, f"{key}.tails", "applies only to an elicited interval", "remove it")
     tails = spec.get("tails", tails)
     if tails not in TAILS:
         raise unknown_key(where, f"{key}.tails", TAILS, value=tails)
@@ -308,8 +315,8 @@ def resolve_prior(where, name: str, spec: dict[str, Any], *, tails: str = DEFAUL
 
 def parameter_support(name: str) -> str:
     """Support the model needs for a parameter, from its name."""
-    if name in CORE_PARAMS:
-        return CORE_PARAMS[name][0]
+    if name in CORE_PARAMS or name in OPTIONAL_PARAMS:
+        return (CORE_PARAMS | OPTIONAL_PARAMS)[name][0]
     if name.startswith(OPPOSE_PREFIX):
         return "unit"
     return "real"
