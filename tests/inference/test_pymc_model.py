@@ -42,9 +42,6 @@ def test_error_beyond_sampling_widens_the_poll_evidence(small_fit, no_poll_error
     funds = small_fit.draws["oppose_funds"]
     assert 0.71 < funds.mean() < 0.77
     assert funds.std() > 1.2 * no_poll_error_fit.draws["oppose_funds"].std()
-    # the 6-point disagreement raises the error beyond sampling above its prior
-    prior_mean = 0.1 * np.sqrt(2 / np.pi)  # HalfNormal(0.1)
-    assert small_fit.draws["poll_error"].mean() > prior_mean
 
 
 def test_judgment_parameters_keep_their_prior(small_fit, baseline_priors):
