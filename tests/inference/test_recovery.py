@@ -25,19 +25,18 @@ TRUE = {
 N_REP, N_PACKAGES, CUTOFF, POLL_N = 40, 40, 9.0, 2000
 
 
-def replicate(rep: int) -> dict[str, bool]:
+def replicate(rep: int, full) -> dict[str, bool]:
     """Whether each parameter's 90% interval covers the truth in one simulated data set."""
     import logging
 
     import pymc as pm
 
     from model.analysis.checks import simulate_poll
-    from model.case.priors import Priors, load_priors
+    from model.case.priors import Priors
     from model.inference.fit import evidence_for
     from model.inference.pymc_model import build_model, poll_rows
 
     logging.getLogger("pymc").setLevel(logging.ERROR)
-    full = load_priors()
     priors = Priors(**{**full.__dict__, "params": {n: full.params[n] for n in TRUE}})
     evidence = evidence_for(full)
     rng = np.random.default_rng(42 + rep)
@@ -73,8 +72,12 @@ def replicate(rep: int) -> dict[str, bool]:
 def test_ninety_percent_intervals_cover_the_truth_ninety_percent_of_the_time():
     from joblib import Parallel, delayed
 
+    from model.case.priors import load_priors
+
+    full = load_priors()  # once, here: the workers share no elicitation cache file
+
     results = Parallel(n_jobs=min(2, os.cpu_count() or 1))(
-        delayed(replicate)(r) for r in range(N_REP)
+        delayed(replicate)(r, full) for r in range(N_REP)
     )
     per_param = {n: sum(r[n] for r in results) for n in TRUE}
     print("\ncoverage of 90% intervals:", {n: f"{c}/{N_REP}" for n, c in per_param.items()})

@@ -51,18 +51,17 @@ def simulate(priors, evidence, rng):
     return {n: float(v[0]) for n, v in truth.items()}, ref, poll
 
 
-def replicate(rep: int) -> dict[str, int]:
+def replicate(rep: int, full) -> dict[str, int]:
     """Rank of each true parameter among the thinned posterior draws of one replicate."""
     import logging
 
     import pymc as pm
 
-    from model.case.priors import Priors, load_priors
+    from model.case.priors import Priors
     from model.inference.fit import evidence_for
     from model.inference.pymc_model import build_model
 
     logging.getLogger("pymc").setLevel(logging.ERROR)
-    full = load_priors()
     priors = Priors(**{**full.__dict__, "params": {n: full.params[n] for n in PARAMS}})
     evidence = evidence_for(full)
     rng = np.random.default_rng(20070815 + rep)
@@ -90,8 +89,12 @@ def replicate(rep: int) -> dict[str, int]:
 def test_ranks_of_the_data_touched_parameters_are_uniform():
     from joblib import Parallel, delayed
 
+    from model.case.priors import load_priors
+
+    full = load_priors()  # once, here: the workers share no elicitation cache file
+
     jobs = min(2, os.cpu_count() or 1)
-    results = Parallel(n_jobs=jobs)(delayed(replicate)(r) for r in range(N_REP))
+    results = Parallel(n_jobs=jobs)(delayed(replicate)(r, full) for r in range(N_REP))
     n_draws = CHAINS * DRAWS // THIN
     report = {}
     for name in PARAMS:
