@@ -1,4 +1,4 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|report|app|list|diff`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report|app|list|diff`.
 
 Also ``python -m model``.
 
@@ -22,6 +22,7 @@ from model.commands import (
     cmd_design,
     cmd_diff,
     cmd_list,
+    cmd_priors,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
@@ -93,6 +94,7 @@ EXAMPLES = {
     "timing": "feasibility timing\n  feasibility timing --set design.timing=early_2008",
     "sensitivity": "feasibility sensitivity\n  feasibility sensitivity --json > sens.json",
     "report": "feasibility report --out reports\n  feasibility report --skip-notebooks --strict",
+    "priors": "feasibility priors\n  feasibility priors --set 'elicitation.tails=\"maxent\"'",
     "app": "feasibility app\n  feasibility app --port 0",
     "list": "feasibility list\n  feasibility list --json",
     "diff": "feasibility diff old-reports/ reports/\n  feasibility diff old.json new.json",
@@ -138,6 +140,8 @@ def parser() -> argparse.ArgumentParser:
     _common(timing)
     sens = _sub(sub, "sensitivity", "prior sensitivity, tornado, indices, EVPI/EVPPI")
     _common(sens)
+    priors = _sub(sub, "priors", "each elicited prior's quantiles and tail masses")
+    _common(priors)
     report = _sub(sub, "report", "write the HTML and Markdown report")
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
@@ -171,6 +175,7 @@ COMMANDS = {
     "design": cmd_design,
     "timing": cmd_timing,
     "sensitivity": cmd_sensitivity,
+    "priors": cmd_priors,
     "report": cmd_report,
     "app": cmd_app,
     "list": cmd_list,

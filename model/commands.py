@@ -236,6 +236,16 @@ def cmd_sensitivity(args) -> int:
     return _strict(args, result.diagnostics)
 
 
+def cmd_priors(args) -> int:
+    """``feasibility priors``: each elicited prior shown back."""
+    from model.analysis.elicitation import elicitation_table
+    from model.views.checks import format_elicitation
+
+    table = elicitation_table(_load(args))
+    _emit(args, {"elicited": table.to_dict(orient="records")}, format_elicitation(table))
+    return 0
+
+
 def cmd_report(args) -> int:
     """``feasibility report``: the HTML and Markdown report."""
     from model.case.priors import load_priors

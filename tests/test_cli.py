@@ -198,3 +198,13 @@ def test_text_output_is_in_percent_says_where_the_posterior_came_from_and_hides_
     assert "NUTS: [" not in captured.err  # PyMC's variable list only with --verbose
     summary_line = next(x for x in captured.out.splitlines() if x.startswith("Deal: all three"))
     assert summary_line.split()[3].endswith("%") and summary_line.split()[4].startswith("[")
+
+
+def test_priors_command_shows_elicitation_back(capsys):
+    assert main(["priors"]) == 0
+    text = capsys.readouterr().out
+    assert "announce_months  equal" in text
+    assert main(["priors", "--set", 'elicitation.tails="maxent"', "--json"]) == 0
+    rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["elicited"]}
+    assert rows["announce_months"]["above"] == pytest.approx(0.096, abs=0.002)
+    assert main(["priors", "--set", 'elicitation.tails="odd"']) == 2

@@ -110,8 +110,52 @@ def to_pymc(name: str, dist: str, params: dict[str, float]):
     return getattr(pm, dist)(name, **params)
 
 
-def elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
-    """Maximum-entropy parameters putting ``mass`` between ``lower`` and ``upper`` (PreliZ).
+def elicit(
+    dist: str, lower: float, upper: float, mass: float, *, tails: str = "maxent"
+) -> dict[str, float]:
+    """Parameters putting ``mass`` between ``lower`` and ``upper``, by one of two conventions.
+
+    ``tails="equal"``: the interval is the expert's central interval, so ``(1 - mass) / 2`` lies
+    below ``lower`` and as much above ``upper`` (`elicit_equal_tails`). ``tails="maxent"``: the
+    maximum-entropy distribution with that mass inside (PreliZ ``maxent``), which may put the
+    missing mass unevenly (0.4% below and 9.6% above for a LogNormal on [0.5, 6]).
+
+    Parameters
+    ----------
+    dist : str
+        A key of ``FAMILIES``.
+    lower, upper : float
+        The elicited interval.
+    mass : float
+        Probability inside the interval.
+    tails : {"maxent", "equal"}
+        The convention; the function's default is PreliZ's, a priors file's is
+        ``model.case.schema.DEFAULT_TAILS``.
+
+    Returns
+    -------
+    dict
+        The distribution's parameters by name.
+    """
+    if tails == "equal":
+        return elicit_equal_tails(dist, lower, upper, mass)
+    import warnings
+
+    import preliz as pz
+
+    d = getattr(pz, dist)()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pz.maxent(d, lower, upper, mass, plot=False)
+    return {name: float(getattr(d, name)) for name in FAMILIES[dist].params}
+
+
+def elicit_equal_tails(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
+    """Parameters whose ``(1 - mass) / 2`` and ``(1 + mass) / 2`` quantiles are the interval.
+
+    Closed form for Normal and LogNormal; a least-squares solve on the log parameters for Beta
+    and Gamma (started from a moment match). HalfNormal has one parameter: it gets the best
+    least-squares fit of the two tail masses, which the caller checks against ``mass``.
 
     Parameters
     ----------
@@ -126,13 +170,38 @@ def elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, floa
     -------
     dict
         The distribution's parameters by name.
+
+    Raises
+    ------
+    ValueError
+        When no member of the family has those quantiles (e.g. a LogNormal with ``lower = 0``).
     """
-    import warnings
+    from scipy import optimize, special
 
-    import preliz as pz
+    tail = (1.0 - mass) / 2.0
+    z = float(special.ndtri(1.0 - tail))
+    if dist == "Normal":
+        return {"mu": (lower + upper) / 2.0, "sigma": (upper - lower) / (2.0 * z)}
+    if dist == "LogNormal":
+        if lower <= 0:
+            raise ValueError("a LogNormal has no mass at 0: give lower > 0")
+        lo, hi = np.log(lower), np.log(upper)
+        return {"mu": float(lo + hi) / 2.0, "sigma": float(hi - lo) / (2.0 * z)}
+    names = FAMILIES[dist].params
+    mean, sd = (lower + upper) / 2.0, (upper - lower) / (2.0 * z)
+    if dist == "Beta":
+        kappa = max(mean * (1.0 - mean) / sd**2 - 1.0, 0.5)
+        start = [mean * kappa, (1.0 - mean) * kappa]
+    elif dist == "Gamma":
+        start = [(mean / sd) ** 2, mean / sd**2]
+    else:
+        start = [max(upper, 1e-9) / z]
 
-    d = getattr(pz, dist)()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pz.maxent(d, lower, upper, mass, plot=False)
-    return {name: float(getattr(d, name)) for name in FAMILIES[dist].params}
+    def residuals(log_params):
+        frozen = scipy_dist(dist, dict(zip(names, np.exp(log_params), strict=True)))
+        return [frozen.cdf(lower) - tail, frozen.sf(upper) - tail]
+
+    solution = optimize.least_squares(residuals, np.log(start), xtol=1e-12, ftol=1e-12)
+    if dist != "HalfNormal" and np.max(np.abs(solution.fun)) > 1e-4:
+        raise ValueError(f"no {dist} has {tail:.1%} in each tail of [{lower}, {upper}]")
+    return {name: float(v) for name, v in zip(names, np.exp(solution.x), strict=True)}

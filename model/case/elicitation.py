@@ -20,8 +20,10 @@ from model.errors import InputError
 from model.files import write_text
 
 
-def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[str, float]:
-    """PreliZ maximum-entropy elicitation, cached on disk (importing PreliZ costs seconds).
+def cached_elicit(
+    dist: str, lower: float, upper: float, mass: float, *, tails: str = "maxent"
+) -> dict[str, float]:
+    """Elicitation (PreliZ maximum entropy, or ``tails="equal"``), cached on disk.
 
     One file per entry under ``CACHE_DIR/elicited``, named by the hash of the prior's spec and
     the PreliZ version, written through a unique temporary file and an atomic replace, so
@@ -30,13 +32,14 @@ def cached_elicit(dist: str, lower: float, upper: float, mass: float) -> dict[st
     that cannot be written is skipped (it only saves time).
     """
     spec = {"dist": dist, "lower": lower, "upper": upper, "mass": mass, "preliz": _preliz()}
+    spec["tails"] = tails
     name = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:24]
     path = CACHE_DIR / "elicited" / f"{name}.json"
     hit = _read_entry(path, spec, dist)
     if hit is not None and abs(interval_mass(dist, hit, lower, upper) - mass) <= MASS_TOLERANCE:
         return hit
     try:
-        params = elicit(dist, lower, upper, mass)
+        params = elicit(dist, lower, upper, mass, tails=tails)
         got = interval_mass(dist, params, lower, upper)
     except Exception as exc:  # PreliZ raises many kinds on impossible intervals
         first = (str(exc).splitlines() or [""])[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.case.schema import ALL_READINGS
 from model.constants import DAYS_PER_MONTH, MAX_INPUT_BYTES
 from model.errors import InputError
 
@@ -241,7 +242,8 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     as_of : date
         Analysis date; rows dated later are refused (listed in ``Evidence.refused``).
     poll_reading : str
-        Which reading of the poll to use (``article`` or ``item``).
+        Which reading of the poll to use (``article`` or ``item``), or ``both``: every reading,
+        fitted together with an error term beyond sampling (``params.poll_error``).
 
     Returns
     -------
@@ -283,8 +285,11 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     cal["months"] = [months_between(as_of, d) for d in cal["event_date"]]
 
     path, poll_all, poll = frames["poll"]
-    of_reading = poll_all[poll_all["reading"] == poll_reading]
-    if len(of_reading) and not (poll["reading"] == poll_reading).any():
+    of_reading = (
+        poll_all if poll_reading == ALL_READINGS else poll_all[poll_all["reading"] == poll_reading]
+    )
+    known = poll if poll_reading == ALL_READINGS else poll[poll["reading"] == poll_reading]
+    if len(of_reading) and not len(known):
         first = min(of_reading["date"])
         raise InputError(
             "as-of date",
@@ -294,14 +299,15 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
             f"use an as-of date on or after {first}",
         )
     readings = set(poll_all["reading"])
-    if poll_reading not in readings:
+    if poll_reading not in readings | {ALL_READINGS}:
         raise InputError(
             path,
             f"evidence.poll_reading = {poll_reading!r}",
             "no poll rows with this reading",
-            f"use one of {', '.join(sorted(readings)) or '(none: add poll rows)'}",
+            f"use one of {', '.join(sorted(readings | {ALL_READINGS}))}",
         )
-    poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
+    if poll_reading != ALL_READINGS:
+        poll = poll[poll["reading"] == poll_reading].reset_index(drop=True)
     poll["n"] = [int(v) for v in _numbers(path, poll, "n", low=1, high=1e7, integer=True)]
     poll["opposed_share"] = _numbers(path, poll, "opposed_share", low=0, high=1)
     poll["opposed"] = (poll["n"] * poll["opposed_share"]).round().astype(int)

@@ -5,6 +5,12 @@ legislature (``us = {param = scale}`` in the first case: the key is the arena's 
 ``case.arenas``) and to the partner (``mx = {...}``), add poll components to the
 package (``components``), and hold the request back (``request_not_before``, months).
 A design picks one level per lever, or a mixture (``{level = weight}``) when it is unknown.
+
+A lever has an ``owner``: the two executives (default) choose its level; Congress chooses the
+level of a lever with ``owner = "congress"``, with the probabilities in its ``choice``. The
+decision optimises the executives' levers only and averages over Congress's choice
+(`decision_designs`). The optional ``[decision]`` table says what a design is worth to each
+side (`design_value`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.case.inputs import is_number, require_table, require_text, unknown_key
-from model.case.schema import CORE_PARAMS, LEVER_KEYS, LEVER_TABLE_KEYS, OPPOSE_PREFIX
+from model.case.schema import (
+    BEST_ALTERNATIVE,
+    CORE_PARAMS,
+    DECISION_KEYS,
+    LEVER_KEYS,
+    LEVER_TABLE_KEYS,
+    OPPOSE_PREFIX,
+    OWNERS,
+)
 from model.case.vocabulary import in_sentence
 from model.constants import MAX_DELAY_MONTHS
 from model.errors import InputError
@@ -44,6 +58,7 @@ def validate_levers(
         levels = require_table(where, f"levers.{lever}.levels", table.get("levels"))
         if not levels:
             raise InputError(where, f"levers.{lever}.levels", "empty", "give at least one level")
+        _validate_owner(where, lever, table)
         for level, spec in levels.items():
             key = f"levers.{lever}.levels.{level}"
             require_table(where, key, spec)
@@ -96,6 +111,129 @@ def validate_levers(
             )
 
 
+def _validate_owner(where, lever: str, table: dict[str, Any]) -> None:
+    owner = table.get("owner", "executive")
+    if owner not in OWNERS:
+        raise unknown_key(where, f"levers.{lever}.owner", OWNERS, value=owner)
+    if owner == "executive" and "choice" in table:
+        raise InputError(
+            where, f"levers.{lever}.choice", "only a lever Congress sets has a choice", "remove it"
+        )
+    if owner == "congress":
+        if not isinstance(table.get("choice"), dict):
+            raise InputError(
+                where,
+                f"levers.{lever}.choice",
+                "missing: Congress's probability of each level",
+                f"write choice = {{{next(iter(table['levels']))} = 1.0, ...}}",
+            )
+        _check_mixture(where, f"levers.{lever}.choice", table["choice"], table["levels"])
+
+
+def _check_mixture(where, key: str, mix: dict, options: dict) -> None:
+    for level, weight in mix.items():
+        if not isinstance(level, str) or level not in options:
+            raise unknown_key(where, key, options, value=level)
+        if not is_number(weight) or not 0 <= weight <= 1:
+            raise InputError(
+                where,
+                f"{key}.{level}",
+                f"weight must be a number in [0, 1], got {weight!r}",
+                "fix it",
+            )
+    if abs(sum(mix.values()) - 1.0) > 1e-6:
+        raise InputError(where, key, "mixture weights must sum to 1", "rescale them")
+
+
+def owner(levers: dict[str, Any], lever: str) -> str:
+    """Who sets a lever: ``"executive"`` (default) or ``"congress"``."""
+    return levers[lever].get("owner", "executive")
+
+
+def validate_decision(where, decision: dict[str, Any], levers: dict, *, arenas: dict) -> None:
+    """Check the ``[decision]`` table: unit, source, weights, value per lever level, threshold."""
+    for k in decision:
+        if k not in DECISION_KEYS:
+            raise unknown_key(where, f"decision.{k}", DECISION_KEYS)
+    if not decision:
+        return
+    for k in ("unit", "source"):
+        if not isinstance(decision.get(k), str) or not decision[k].strip():
+            raise InputError(where, f"decision.{k}", "missing", f'add {k} = "..."')
+    sides = set(arenas.values())
+    weights = require_table(where, "decision.weights", decision.get("weights", {}))
+    for side, w in weights.items():
+        if side not in sides:
+            raise unknown_key(where, f"decision.weights.{side}", sides)
+        if not is_number(w) or w < 0:
+            raise InputError(where, f"decision.weights.{side}", "must be a number >= 0", "fix it")
+    value = require_table(where, "decision.value", decision.get("value", {}))
+    for side, table in value.items():
+        if side not in sides:
+            raise unknown_key(where, f"decision.value.{side}", sides)
+        for lever, worth in require_table(where, f"decision.value.{side}", table).items():
+            key = f"decision.value.{side}.{lever}"
+            if lever not in levers:
+                raise unknown_key(where, key, levers)
+            for level, v in require_table(where, key, worth).items():
+                if level not in levers[lever]["levels"]:
+                    raise unknown_key(where, key, levers[lever]["levels"], value=level)
+                if not is_number(v):
+                    raise InputError(where, f"{key}.{level}", "must be a number", "fix it")
+    threshold = decision.get("flip_threshold", BEST_ALTERNATIVE)
+    if threshold != BEST_ALTERNATIVE and not (is_number(threshold) and 0 < threshold < 1):
+        raise InputError(
+            where,
+            "decision.flip_threshold",
+            f"must be {BEST_ALTERNATIVE!r} or a probability in (0, 1), got {threshold!r}",
+            f'write flip_threshold = "{BEST_ALTERNATIVE}" or e.g. 0.2',
+        )
+
+
+def design_value(pure: dict[str, str], decision: dict[str, Any], *, arenas: dict) -> float:
+    """What a pure design is worth if the deal happens, in the ``[decision]`` table's unit.
+
+    ``sum_side weight_side * sum_lever value[side][lever][level]`` (an unlisted level is worth
+    0; a side without a weight weighs 1 / number of sides). Without a ``[decision]`` table
+    every design is worth 1, so the expected value is P(deal).
+    """
+    value = decision.get("value")
+    if not value:
+        return 1.0
+    sides = list(arenas.values())
+    weights = decision.get("weights", {})
+    total = 0.0
+    for side in sides:
+        worth = sum(
+            float(value.get(side, {}).get(lever, {}).get(level, 0.0))
+            for lever, level in pure.items()
+        )
+        total += float(weights.get(side, 1.0 / len(sides))) * worth
+    return total
+
+
+def decision_designs(levers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The designs the executives choose among: every combination of their levers' levels.
+
+    A lever Congress sets is not chosen: each design carries Congress's ``choice`` mixture for
+    it, so evaluating the design averages over what Congress does.
+    """
+    mine = {k: v for k, v in levers.items() if owner(levers, k) == "executive"}
+    fixed = {k: dict(v["choice"]) for k, v in levers.items() if owner(levers, k) == "congress"}
+    return [{lever: (d | fixed)[lever] for lever in levers} for d in grid(mine)]
+
+
+def decision_form(design: dict[str, Any], levers: dict[str, Any]) -> list[dict[str, Any]]:
+    """A design (possibly with mixtures) as decision designs.
+
+    Its executive levels are split into pure combinations, with Congress's ``choice`` for the
+    levers Congress sets.
+    """
+    mine = {k: v for k, v in design.items() if owner(levers, k) == "executive"}
+    fixed = {k: dict(levers[k]["choice"]) for k in design if owner(levers, k) == "congress"}
+    return [{lever: (pure | fixed)[lever] for lever in design} for _, pure in expand(mine)]
+
+
 def validate_design(where, design: dict[str, Any], levers: dict[str, Any]) -> None:
     """Check that the design names one level (or a mixture of levels) of every lever."""
     for lever in design:
@@ -114,20 +252,7 @@ def validate_design(where, design: dict[str, Any], levers: dict[str, Any]) -> No
                 f'write e.g. {lever} = "{next(iter(options))}"',
             )
         mix = choice if isinstance(choice, dict) else {choice: 1.0}
-        for level, weight in mix.items():
-            if not isinstance(level, str) or level not in options:
-                raise unknown_key(where, f"design.{lever}", options, value=level)
-            if not is_number(weight) or not 0 <= weight <= 1:
-                raise InputError(
-                    where,
-                    f"design.{lever}.{level}",
-                    f"weight must be a number in [0, 1], got {weight!r}",
-                    "fix it",
-                )
-        if abs(sum(mix.values()) - 1.0) > 1e-6:
-            raise InputError(
-                where, f"design.{lever}", "mixture weights must sum to 1", "rescale them"
-            )
+        _check_mixture(where, f"design.{lever}", mix, options)
 
 
 def expand(design: dict[str, Any]) -> list[tuple[float, dict[str, str]]]:
@@ -173,9 +298,19 @@ def grid(levers: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-def label(pure: dict[str, str]) -> str:
-    """Compact text for a pure design, e.g. ``military=none, conditions=reporting``."""
-    return ", ".join(f"{k}={v}" for k, v in pure.items())
+def label(pure: dict[str, Any]) -> str:
+    """Compact text for a design, e.g. ``military=none, conditions=reporting``.
+
+    A mixture reads ``conditions=none 30% / reporting 50% / certification 20%``.
+    """
+    return ", ".join(f"{k}={level_text(v)}" for k, v in pure.items())
+
+
+def level_text(choice: str | dict) -> str:
+    """A level, or a mixture of levels as ``none 30% / reporting 50%``."""
+    if isinstance(choice, dict):
+        return " / ".join(f"{k} {w:.0%}" for k, w in choice.items())
+    return str(choice)
 
 
 def level_label(levers: dict[str, Any], lever: str, level: str) -> str:
@@ -213,6 +348,10 @@ def describe(
     for lever, spec in levers.items():
         level = design[lever]
         if against is not None and against.get(lever) == level:
+            continue
+        if isinstance(level, dict) or level not in spec["levels"]:
+            who = "as Congress chooses" if owner(levers, lever) == "congress" else "mixed"
+            parts.append(f"{lever} {who} ({level_text(level)})")
             continue
         if "label" not in spec["levels"][level] and set(spec["levels"]) == {"on", "off"}:
             switched.setdefault(level, []).append(lever)

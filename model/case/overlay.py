@@ -88,8 +88,9 @@ def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario
             "changes the evidence without saying so",
             "add changes_evidence = true at the top, or drop the [evidence] table",
         )
-    for table in ("case", "evidence", "design", "levers"):
+    for table in ("case", "evidence", "design", "levers", "elicitation", "decision"):
         if table in over:
+            base.setdefault(table, {})
             _merge(base, table, over[table], where=where, prefix=table)
     for name, spec in require_table(where, "params", over.get("params", {})).items():
         key = f"params.{name}"

@@ -13,7 +13,14 @@ from typing import Any
 from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS
 from model.case.elicitation import cached_elicit
 from model.case.inputs import is_number, unknown_key
-from model.case.schema import CORE_PARAMS, INTERVAL_KEYS, OPPOSE_PREFIX
+from model.case.schema import (
+    CORE_PARAMS,
+    DEFAULT_TAILS,
+    INTERVAL_KEYS,
+    OPPOSE_PREFIX,
+    OPTIONAL_PARAMS,
+    TAILS,
+)
 from model.constants import INTERVAL_MIN_WIDTH, PARAM_BOUNDS
 from model.errors import InputError
 
@@ -27,6 +34,8 @@ class Prior:
     params: dict[str, float]
     source: str
     interval: tuple[float, float, float] | None = None
+    tails: str | None = None
+    """The elicitation convention (``equal`` or ``maxent``) of an elicited prior."""
 
     def describe(self) -> str:
         """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
@@ -50,14 +59,17 @@ def check_bounds(where, key: str, params: dict[str, float], *, elicited: bool = 
             raise InputError(where, f"{key}.{k}" if not elicited else key, problem, fix)
 
 
-def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
-    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`."""
+def resolve_prior(where, name: str, spec: dict[str, Any], *, tails: str = DEFAULT_TAILS) -> Prior:
+    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`.
+
+    ``tails`` is the file's elicitation convention; the table's own ``tails`` key overrides it.
+    """
     key = f"params.{name}"
     dist = spec.get("dist")
     if not isinstance(dist, str) or dist not in FAMILIES:
         raise unknown_key(where, f"{key}.dist", FAMILIES, value=dist)
     family = FAMILIES[dist]
-    allowed = {"dist", "source", *family.params, *INTERVAL_KEYS}
+    allowed = {"dist", "source", "tails", *family.params, *INTERVAL_KEYS}
     for k in spec:
         if k not in allowed:
             raise unknown_key(where, f"{key}.{k}", allowed)
@@ -83,8 +95,13 @@ def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
             raise InputError(
                 where, f"{key}.{k}", f"must be a finite number, got {spec[k]!r}", "fix it"
             )
+    if "tails" in spec and not given_interval:
+        raise InputError(where, f"{key}.tails", "applies only to an elicited interval", "remove it")
+    tails = spec.get("tails", tails)
+    if tails not in TAILS:
+        raise unknown_key(where, f"{key}.tails", TAILS, value=tails)
     if given_interval:
-        return _elicited(where, key, name, dist, spec, source)
+        return _elicited(where, key, name, dist, spec, source, tails)
     missing = [k for k in family.params if k not in spec]
     if missing:
         raise InputError(
@@ -105,14 +122,14 @@ def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
 
 def parameter_support(name: str) -> str:
     """Support the model needs for a parameter, from its name."""
-    if name in CORE_PARAMS:
-        return CORE_PARAMS[name][0]
+    if name in CORE_PARAMS or name in OPTIONAL_PARAMS:
+        return (CORE_PARAMS | OPTIONAL_PARAMS)[name][0]
     if name.startswith(OPPOSE_PREFIX):
         return "unit"
     return "real"
 
 
-def _elicited(where, key, name, dist, spec, source) -> Prior:
+def _elicited(where, key, name, dist, spec, source, tails) -> Prior:
     missing = [k for k in INTERVAL_KEYS if k not in spec]
     if missing:
         raise InputError(where, f"{key}.{missing[0]}", "missing", "give lower, upper and mass")
@@ -140,8 +157,8 @@ def _elicited(where, key, name, dist, spec, source) -> Prior:
             where, f"{key}.lower", f"must be >= 0, got {lower}", "use a positive interval"
         )
     try:
-        params = cached_elicit(dist, lower, upper, mass)
+        params = cached_elicit(dist, lower, upper, mass, tails=tails)
     except InputError as exc:
         raise InputError(where, key, exc.problem, exc.fix) from None
     check_bounds(where, key, params, elicited=True)
-    return Prior(name, dist, params, source.strip(), (lower, upper, mass))
+    return Prior(name, dist, params, source.strip(), (lower, upper, mass), tails)

@@ -22,15 +22,19 @@ from model.case.inputs import (
     require_text,
     unknown_key,
 )
-from model.case.levers import validate_design, validate_levers
+from model.case.levers import validate_decision, validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
 from model.case.prior import Prior, resolve_prior
 from model.case.schema import (
     CASE_KEYS,
     CORE_PARAMS,
+    DEFAULT_TAILS,
+    ELICITATION_KEYS,
     EVIDENCE_KEYS,
     OPPOSE_PREFIX,
+    OPTIONAL_PARAMS,
     OPTIONAL_TOP_KEYS,
+    TAILS,
     TOP_KEYS,
 )
 from model.case.vocabulary import Vocabulary, read_vocabulary
@@ -76,6 +80,11 @@ class Priors:
     def design(self) -> dict[str, Any]:
         """The design on the table (``[design]``)."""
         return self.raw["design"]
+
+    @property
+    def decision(self) -> dict[str, Any]:
+        """The ``[decision]`` table: what designs are worth (empty: worth is P(deal))."""
+        return self.raw.get("decision", {})
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -211,10 +220,16 @@ def load_priors(
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
-    params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}
+    tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
+    params = {
+        name: resolve_prior(where, name, spec, tails=tails)
+        for name, spec in priors_raw["params"].items()
+    }
     vocabulary = read_vocabulary(where, priors_raw)
     validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
+    decision = require_table(where, "decision", priors_raw.get("decision", {}))
+    validate_decision(where, decision, priors_raw["levers"], arenas=vocabulary.arenas)
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
 
 
@@ -248,15 +263,18 @@ def overlay_priors(
     }
     changes_evidence = apply_overlay(raw, overlay, where=where)
     validate_base(where, raw)
+    tails = raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
     params = {
         name: base.params[name]
         if name in base.params and spec is base.raw["params"].get(name)
-        else resolve_prior(where, name, spec)
+        else resolve_prior(where, name, spec, tails=tails)
         for name, spec in raw["params"].items()
     }
     vocabulary = read_vocabulary(where, raw)
     validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, raw["design"], raw["levers"])
+    decision = require_table(where, "decision", raw.get("decision", {}))
+    validate_decision(where, decision, raw["levers"], arenas=vocabulary.arenas)
     return Priors(
         base.path,
         raw,
@@ -297,9 +315,15 @@ def validate_base(where, raw: dict[str, Any]) -> None:
         if key not in EVIDENCE_KEYS:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
         require_text(where, f"evidence.{key}", value)
+    for key, value in require_table(where, "elicitation", raw.get("elicitation", {})).items():
+        if key not in ELICITATION_KEYS:
+            raise unknown_key(where, f"elicitation.{key}", ELICITATION_KEYS)
+        if value not in TAILS:
+            raise unknown_key(where, f"elicitation.{key}", TAILS, value=value)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
-        if name not in CORE_PARAMS and not name.startswith((*prefixes, OPPOSE_PREFIX)):
+        known = name in CORE_PARAMS or name in OPTIONAL_PARAMS
+        if not known and not name.startswith((*prefixes, OPPOSE_PREFIX)):
             raise InputError(
                 where,
                 f"params.{name}",

@@ -20,21 +20,42 @@ CORE_PARAMS: dict[str, tuple[str, str]] = {
 }
 """Parameters every case must give: name -> (support, meaning)."""
 
+OPTIONAL_PARAMS: dict[str, tuple[str, str]] = {
+    "poll_error": (
+        "positive",
+        "Partner: sd (logit scale) of a poll reading's error beyond sampling (source, wording)",
+    ),
+}
+"""Parameters a case may give: name -> (support, meaning). ``poll_error`` is required when
+the poll has more than one reading of a component (``evidence.poll_reading = "both"``)."""
+
 OPPOSE_PREFIX = "oppose_"
 """``oppose_<component>``: share of the Mexican public opposed to that package component."""
 
 LIKELIHOOD_PARAMS = {"duration_mu", "duration_sigma"}
-"""Core parameters a likelihood touches (the reference class); oppose_* are touched by the poll
-when the poll has a row for that component."""
+"""Core parameters a likelihood touches (the reference class); oppose_* (and ``poll_error``)
+are touched by the poll when the poll has a row for that component."""
+
+ALL_READINGS = "both"
+"""``evidence.poll_reading`` value that fits every reading of the poll together."""
 
 LEVER_KEYS = {"label", "components", "request_not_before"}
 """Keys a lever level may carry besides the arenas' effects (keyed by ``case.arenas``):
 components it adds, timing."""
 
-TOP_KEYS = {"case", "evidence", "params", "levers", "design", "vocabulary"}
+TOP_KEYS = {
+    "case",
+    "evidence",
+    "params",
+    "levers",
+    "design",
+    "vocabulary",
+    "elicitation",
+    "decision",
+}
 """Tables of a priors file."""
 
-OPTIONAL_TOP_KEYS = {"vocabulary"}
+OPTIONAL_TOP_KEYS = {"vocabulary", "elicitation", "decision"}
 """Tables a priors file may leave out (generic words are used)."""
 
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
@@ -53,4 +74,29 @@ EVIDENCE_KEYS = {"dir", "poll_reading"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
 
-LEVER_TABLE_KEYS = {"question", "levels"}
+TAILS = ("equal", "maxent")
+"""How an elicited interval becomes a distribution: ``equal`` puts ``(1 - mass) / 2`` below
+``lower`` and as much above ``upper`` (the interval is the expert's central interval);
+``maxent`` is PreliZ's maximum-entropy fit, which may split the missing mass unevenly."""
+
+DEFAULT_TAILS = "equal"
+"""The convention when neither ``[elicitation] tails`` nor the prior's own ``tails`` says."""
+
+ELICITATION_KEYS = {"tails"}
+"""Keys of the optional ``[elicitation]`` table: the file-wide convention."""
+
+LEVER_TABLE_KEYS = {"question", "levels", "owner", "choice"}
+"""Keys of ``[levers.NAME]``: ``owner`` says who sets the lever; a lever Congress sets carries
+``choice``, the probability that Congress picks each level (a mixture summing to 1)."""
+
+OWNERS = ("executive", "congress")
+"""Who sets a lever: the two executives (optimised over) or the donor's legislature (averaged
+over with its ``choice`` probabilities). Default ``executive``."""
+
+DECISION_KEYS = {"unit", "source", "weights", "value", "flip_threshold"}
+"""Keys of the optional ``[decision]`` table: what a design is worth to each side (``value``,
+per arena, per lever level, in ``unit``), how the two sides' worth is weighed (``weights``),
+and the flip-point threshold (``"best_alternative"`` or a probability)."""
+
+BEST_ALTERNATIVE = "best_alternative"
+"""``flip_threshold`` default: P(deal) of the baseline crossing that of the best alternative."""

@@ -1,4 +1,4 @@
-"""Draws from the priors alone (no PyMC): prior predictive checks and fresh-prior redraws."""
+"""Draws from the priors alone (no PyMC): prior sanity checks, predictive simulation, redraws."""
 
 from __future__ import annotations
 

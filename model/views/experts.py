@@ -14,7 +14,9 @@ def format_experts(payload: dict) -> str:
     lines = [head]
     weights = "".join(f"{e['weight']:>20.3f}" for e in payload["experts"])
     lines.append(f"{'weight':<28}{weights}{'':>20}")
-    for key, label in OUTCOMES.items():
+    labels = payload["experts"][0]["summary"]["labels"]
+    for key in OUTCOMES:
+        label = labels[key]
         cells = [e["summary"][key] for e in payload["experts"]] + [payload["pooled"][key]]
         lines.append(f"{label[:27]:<28}" + "".join(_cell(c) for c in cells))
     lines.append(

@@ -103,15 +103,17 @@ def format_comparison(table: pd.DataFrame) -> str:
 
 
 def format_ranking(fit: Fit, ranking: pd.DataFrame, *, top: int = 5) -> str:
-    """Text table of the top designs and the baseline, then the recommendation."""
+    """Text table of the top designs (by expected value) and the baseline, then the advice."""
     shown = pd.concat([ranking[~ranking["is_baseline"]].head(top), ranking[ranking["is_baseline"]]])
     cols = {
         "p_enacted": "P(enacted)",
         "p_accepted": "P(accept)",
         "p_deal": "P(deal)",
         "gain": "gain vs baseline",
+        "value": "E[value]",
     }
-    lines = ["#   " + "".join(f"{v:>24}" for v in cols.values()) + f"{'p_best':>8}{'regret':>8}"]
+    head = "".join(f"{v:>24}" for v in cols.values())
+    lines = ["#   " + head + f"{'rank':>6}{'p_best':>8}{'regret':>8}"]
     for i, (_, r) in enumerate(shown.iterrows(), start=1):
         cells = "".join(
             f"{f'{r[k + "_mean"]:+.3f} [{r[k + "_lo"]:+.3f}, {r[k + "_hi"]:+.3f}]':>24}"
@@ -120,13 +122,19 @@ def format_ranking(fit: Fit, ranking: pd.DataFrame, *, top: int = 5) -> str:
             for k in cols
         )
         tag = "B" if r["is_baseline"] else str(i)
-        lines.append(f"{tag:<4}{cells}{r['p_best']:>8.3f}{r['regret']:>8.3f}")
+        rank = "" if r["is_baseline"] else f"{r['rank_p_deal']:.0f}"
+        lines.append(f"{tag:<4}{cells}{rank:>6}{r['p_best_value']:>8.3f}{r['regret_value']:>8.3f}")
     lines.append("")
     lines += [
         f"{'B' if r['is_baseline'] else i}: {r['label']}"
         for i, (_, r) in enumerate(shown.iterrows(), start=1)
     ]
-    lines.append(f"Intervals are {CI_PCT}; the gain is paired per posterior draw.")
+    lines.append(
+        "Sorted by expected value (P(deal) x what the design is worth, [decision] in the priors "
+        "file); rank: place by P(deal) alone; p_best and regret by expected value. Levers "
+        f"Congress sets are averaged over its choice. Intervals are {CI_PCT}; the gain is paired "
+        "per posterior draw."
+    )
     return "\n".join([*lines, "", recommendation(fit, ranking)])
 
 
@@ -234,7 +242,7 @@ def format_sensitivity(payload: dict, *, min_swing: float = 0.0005) -> str:
         f"EVPI (learning everything before choosing): {payload['evpi']:.2f} points.",
         f"Best design now: {prov['best_design']} (P(deal) {prov['p_deal_best_design']:.1%}).",
         "",
-        "Flip points (P(deal) crossing 50%, or a change of best design):",
+        "Flip points (P(deal) crossing the decision's threshold, or a change of best design):",
         *(f"- {s}" for s in flips),
     ]
     if payload["psense"]:

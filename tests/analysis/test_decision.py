@@ -15,19 +15,66 @@ def no_sampling(monkeypatch):
     monkeypatch.setattr(fit_module, "sample", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
 
 
-def test_ranking_covers_the_grid_without_sampling(small_fit, no_sampling):
+def test_ranking_covers_the_executives_grid_without_sampling(small_fit, no_sampling):
     ranking = rank_designs(small_fit)
     grid = ranking[~ranking["is_baseline"]]
-    assert len(grid) == 3 * 3 * 2 * 2 * 2 * 3 * 3
+    # conditions belong to Congress: 3 x 2 x 2 x 2 x 3 x 3 executive designs, not 648
+    assert len(grid) == 3 * 2 * 2 * 2 * 3 * 3
+    assert set(grid["conditions"]) == {"none 30% / reporting 50% / certification 20%"}
     assert grid["p_best"].sum() == pytest.approx(1.0)
+    assert grid["p_best_value"].sum() == pytest.approx(1.0)
     assert ranking["is_best"].sum() == 1
     best = ranking[ranking["is_best"]].iloc[0]
-    assert best["p_deal_mean"] == grid["p_deal_mean"].max()
-    assert best["regret"] == pytest.approx(grid["regret"].min())
+    assert best["value_mean"] == grid["value_mean"].max()
+    assert best["regret_value"] == pytest.approx(grid["regret_value"].min())
+    top = grid.loc[grid["rank_p_deal"] == 1].iloc[0]
+    assert top["p_deal_mean"] == grid["p_deal_mean"].max()
+    assert top["regret"] == pytest.approx(grid["regret"].min())
+    assert sorted(grid["rank_value"].astype(int)) == list(range(1, len(grid) + 1))
     for col in ("p_deal", "p_enacted", "p_accepted"):
         assert (ranking[f"{col}_lo"] <= ranking[f"{col}_mean"]).all()
         assert (ranking[f"{col}_mean"] <= ranking[f"{col}_hi"]).all()
     assert "Ask for" in recommendation(small_fit, ranking)
+    assert "expected value" in recommendation(small_fit, ranking)
+
+
+def test_congress_levers_are_averaged_with_their_choice_probabilities(small_fit):
+    from model.analysis.outcomes import evaluate
+
+    priors = small_fit.priors
+    mats = deal_matrix(small_fit)
+    design = mats.designs[5]
+    assert design["conditions"] == {"none": 0.3, "reporting": 0.5, "certification": 0.2}
+    mixed = 0.0
+    for level, w in design["conditions"].items():
+        pure = design | {"conditions": level}
+        mixed = (
+            mixed + w * evaluate(small_fit.draws, priors, small_fit.evidence, design=pure)["p_deal"]
+        )
+    np.testing.assert_allclose(mats["p_deal"][:, 5], mixed, rtol=1e-12)
+
+
+def test_expected_value_is_p_deal_times_worth(small_fit):
+    from model.case.levers import design_value
+
+    priors = small_fit.priors
+    pure = dict(
+        military="none",
+        conditions="reporting",
+        arms="on",
+        cash="off",
+        demand="off",
+        size="usd1000m",
+        timing="early_2008",
+    )
+    mats = deal_matrix(small_fit, designs=[pure])
+    worth = design_value(pure, priors.decision, arenas=priors.vocabulary.arenas)
+    # hand-worked from priors/baseline.toml: us 8 + 0.5 - 2.3, mx 8 - 0.5 + 2 - 2.3, weights 1/2
+    assert worth == pytest.approx(0.5 * (8 + 0.5 - 2.3) + 0.5 * (8 - 0.5 + 2 - 2.3))
+    np.testing.assert_allclose(mats["value"][:, 0], worth * mats["p_deal"][:, 0], rtol=1e-12)
+    bare = type(priors)(**{**priors.__dict__, "raw": {**priors.raw, "decision": {}}})
+    plain = type(small_fit)(**{**small_fit.__dict__, "priors": bare})
+    np.testing.assert_array_equal(deal_matrix(plain, designs=[pure])["value"], mats["p_deal"])
 
 
 def test_design_mexico_must_reject_scores_zero_and_is_never_best(small_fit):
@@ -37,6 +84,7 @@ def test_design_mexico_must_reject_scores_zero_and_is_never_best(small_fit):
     mats = deal_matrix(fitted)
     designs = mats.designs
     troops = [j for j, d in enumerate(designs) if d["military"] == "troops"]
+    assert mats["value"][:, troops].max() < 1e-8
     assert mats["p_deal"][:, troops].max() < 1e-9
     alive = mats["p_deal"].max(axis=1) > 0
     assert p_best(mats["p_deal"][alive])[troops].sum() == 0

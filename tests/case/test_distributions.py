@@ -31,3 +31,39 @@ def test_elicited_distribution_holds_the_mass(dist, lower, upper):
     params = elicit(dist, lower, upper, 0.9)
     d = scipy_dist(dist, params)
     assert d.cdf(upper) - d.cdf(lower) == pytest.approx(0.9, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("dist", "lower", "upper", "mass"),
+    [
+        ("Beta", 0.45, 0.9, 0.9),
+        ("Beta", 0.05, 0.4, 0.8),
+        ("Gamma", 6.0, 13.0, 0.9),
+        ("Gamma", 1.0, 8.0, 0.5),
+        ("LogNormal", 0.5, 6.0, 0.9),
+        ("Normal", -1.5, 1.5, 0.9),
+    ],
+)
+def test_equal_tails_put_half_the_missing_mass_on_each_side(dist, lower, upper, mass):
+    d = scipy_dist(dist, elicit(dist, lower, upper, mass, tails="equal"))
+    tail = (1 - mass) / 2
+    assert d.cdf(lower) == pytest.approx(tail, abs=1e-6)
+    assert d.sf(upper) == pytest.approx(tail, abs=1e-6)
+
+
+def test_equal_tails_closed_forms():
+    # Normal: mu is the midpoint and sigma = half-width / z_0.95; LogNormal: the same on logs
+    z = 1.6448536269514722
+    got = elicit("Normal", -1.0, 3.0, 0.9, tails="equal")
+    assert got == pytest.approx({"mu": 1.0, "sigma": 2.0 / z})
+    got = elicit("LogNormal", 0.5, 6.0, 0.9, tails="equal")
+    assert got == pytest.approx({"mu": np.log(3.0) / 2, "sigma": np.log(12) / 2 / z})
+    with pytest.raises(ValueError, match="lower > 0"):
+        elicit("LogNormal", 0.0, 6.0, 0.9, tails="equal")
+
+
+def test_maxent_splits_the_missing_mass_unevenly_where_the_issue_says():
+    # PreliZ maxent on announce_months' interval: 0.4% below 0.5 and 9.6% above 6 (issue 12)
+    d = scipy_dist("LogNormal", elicit("LogNormal", 0.5, 6.0, 0.9, tails="maxent"))
+    assert d.cdf(0.5) == pytest.approx(0.004, abs=0.001)
+    assert d.sf(6.0) == pytest.approx(0.096, abs=0.002)

@@ -17,6 +17,8 @@ def test_baseline_evidence_rows_and_readings():
     item = load_evidence(DATA_DIR, as_of=date(2007, 8, 15), poll_reading="item")
     assert set(item.poll["component"]) == {"funds", "troops", "training"}
     assert item.digest() != ev.digest()
+    both = load_evidence(DATA_DIR, as_of=date(2007, 8, 15), poll_reading="both")
+    assert sorted(both.poll["reading"]) == ["article", "article", "item", "item", "item"]
 
 
 def test_rows_after_the_as_of_date_are_refused_and_listed():

@@ -139,3 +139,45 @@ def test_layers_replay_every_overlay_in_order():
     assert again.design["military"] == "advisers"
     assert again.design["conditions"] == "certification"
     assert again.params["p_agree"].interval[0] == 0.3
+
+
+def test_elicitation_convention_file_wide_and_per_prior(baseline_priors):
+    from model.case.distributions import scipy_dist
+
+    assert baseline_priors.params["announce_months"].tails == "equal"
+    maxent = load_priors(sets=['elicitation.tails="maxent"'])
+    one = load_priors(sets=['params.announce_months.tails="maxent"'])
+    for priors in (maxent, one):
+        p = priors.params["announce_months"]
+        assert p.tails == "maxent"
+        assert scipy_dist(p.dist, p.params).sf(6.0) == pytest.approx(0.096, abs=0.002)
+    assert one.params["p_agree"] == baseline_priors.params["p_agree"]
+    assert maxent.params["p_agree"] != baseline_priors.params["p_agree"]
+    assert maxent.params_hash() != baseline_priors.params_hash()
+    # judgment given as parameters is not elicited: the convention leaves it alone
+    assert maxent.params["oppose_funds"] == baseline_priors.params["oppose_funds"]
+
+
+def test_elicitation_cache_key_includes_the_convention(baseline_priors):
+    import json
+
+    from model.constants import CACHE_DIR
+
+    load_priors(sets=['elicitation.tails="maxent"'])
+    keys = json.loads((CACHE_DIR / "elicited.json").read_text())
+    assert "LogNormal|0.5|6.0|0.9|maxent" in keys
+    assert "LogNormal|0.5|6.0|0.9|equal" in keys
+    assert keys["LogNormal|0.5|6.0|0.9|maxent"] != keys["LogNormal|0.5|6.0|0.9|equal"]
+
+
+@pytest.mark.parametrize(
+    ("sets", "match"),
+    [
+        (['elicitation.tails="even"'], "elicitation.tails"),
+        (['params.announce_months.tails="odd"'], "announce_months.tails"),
+        (['params.oppose_funds.tails="equal"'], "only to an elicited interval"),
+    ],
+)
+def test_bad_elicitation_conventions_are_one_line_errors(sets, match):
+    with pytest.raises(InputError, match=match):
+        load_priors(sets=sets)

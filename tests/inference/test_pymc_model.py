@@ -5,27 +5,57 @@ import pytest
 from scipy import stats
 
 from model.inference.fit import evidence_for, fit
-from model.inference.pymc_model import build_model, data_params
+from model.inference.pymc_model import build_model, data_params, poll_rows
 
 
-def test_poll_block_matches_closed_form_beta_binomial(small_fit, baseline_priors):
-    for comp in ("funds", "troops"):
+@pytest.fixture(scope="module")
+def no_poll_error_fit(small_settings):
+    """Both readings, but an error beyond sampling of ~0: the poll block is conjugate again."""
+    from model.case.priors import load_priors
+
+    priors = load_priors(overrides={"params": {"poll_error": {"sigma": 1e-4}}})
+    return fit(priors, settings=small_settings)
+
+
+def test_poll_block_matches_closed_form_beta_binomial(no_poll_error_fit, baseline_priors):
+    # With poll_error ~ 0 each component's share is Beta(alpha + k, beta + n - k), where the k
+    # readings of one sample count n / k respondents each: the sample is counted once.
+    result = no_poll_error_fit
+    rows = poll_rows(result.evidence)
+    assert set(rows["reading"]) == {"article", "item"}
+    for comp in ("funds", "troops", "training"):
         prior = baseline_priors.params[f"oppose_{comp}"].params
-        rows = small_fit.evidence.poll[small_fit.evidence.poll["component"] == comp]
-        k, n = rows["opposed"].sum(), rows["n"].sum()
+        mine = rows[rows["component"] == comp]
+        k, n = mine["opposed_eff"].sum(), mine["n_eff"].sum()
+        assert n == 500
         exact = stats.beta(prior["alpha"] + k, prior["beta"] + n - k)
-        draws = small_fit.draws[f"oppose_{comp}"]
-        mcse = draws.std() / np.sqrt(small_fit.diagnostics["ess_bulk_min"])
+        draws = result.draws[f"oppose_{comp}"]
+        mcse = draws.std() / np.sqrt(result.diagnostics["ess_bulk_min"])
         assert draws.mean() == pytest.approx(exact.mean(), abs=4 * mcse)
         for q in (0.05, 0.95):
             assert np.quantile(draws, q) == pytest.approx(exact.ppf(q), abs=8 * mcse)
+
+
+def test_error_beyond_sampling_widens_the_poll_evidence(small_fit, no_poll_error_fit):
+    # The two readings of funds (77% and 71%) disagree: with the error term the posterior of
+    # oppose_funds lies between them and is wider than the conjugate (no-error) posterior.
+    funds = small_fit.draws["oppose_funds"]
+    assert 0.71 < funds.mean() < 0.77
+    assert funds.std() > 1.2 * no_poll_error_fit.draws["oppose_funds"].std()
 
 
 def test_judgment_parameters_keep_their_prior(small_fit, baseline_priors):
     from model.case.distributions import scipy_dist
 
     touched = data_params(baseline_priors, small_fit.evidence)
-    assert touched == {"oppose_funds", "oppose_troops", "duration_mu", "duration_sigma"}
+    assert touched == {
+        "oppose_funds",
+        "oppose_troops",
+        "oppose_training",
+        "poll_error",
+        "duration_mu",
+        "duration_sigma",
+    }
     for name in ("p_agree", "gov_will", "window_months"):
         p = baseline_priors.params[name]
         d = small_fit.draws[name]
@@ -47,4 +77,18 @@ def test_model_has_a_variable_per_prior_and_the_likelihoods(baseline_priors):
     model = build_model(baseline_priors, evidence_for(baseline_priors))
     names = {v.name for v in model.free_RVs}
     assert names == set(baseline_priors.params)
-    assert {v.name for v in model.observed_RVs} == {"poll_funds", "poll_troops", "reference_months"}
+    observed = {v.name for v in model.observed_RVs}
+    assert observed == {"poll_funds", "poll_troops", "poll_training", "reference_months"}
+
+
+def test_several_readings_need_an_error_term(baseline_priors):
+    from model.case.priors import Priors
+    from model.errors import InputError
+
+    params = {k: v for k, v in baseline_priors.params.items() if k != "poll_error"}
+    bare = Priors(**{**baseline_priors.__dict__, "params": params})
+    with pytest.raises(InputError, match="poll_error"):
+        build_model(bare, evidence_for(baseline_priors))
+    one = evidence_for(baseline_priors)
+    one.poll = one.poll[one.poll["reading"] == "item"].reset_index(drop=True)
+    assert {v.name for v in build_model(bare, one).free_RVs} == set(params)

@@ -89,3 +89,19 @@ def test_report_reads_well_in_headless_chromium(report, browser, tmp_path, capsy
     assert phone["scrollWidth"] <= phone["innerWidth"], "the page overflows a phone's width"
     for img in phone["images"]:
         assert img["shown"][0] <= phone["innerWidth"]
+
+
+def test_print_gives_a_clean_pdf(report, browser, tmp_path):
+    """The browser's print (Chromium's printToPDF) gives a PDF with every page and figure."""
+    page = browser.new_page()
+    page.goto(report.resolve().as_uri())
+    page.emulate_media(media="print")
+    hidden = page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display")
+    pdf = page.pdf(format="A4", print_background=True)
+    page.close()
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    assert pdf[:5] == b"%PDF-"
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages >= 5, pages
+    assert hidden == "none"  # the table of contents is not printed
+    assert pdf.count(b"/Subtype /Image") >= 5  # the figures are in the PDF

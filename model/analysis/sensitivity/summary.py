@@ -20,7 +20,8 @@ from model.analysis.sensitivity.psense import EXPLAINER, OUTCOME_LABELS, psense_
 from model.analysis.sensitivity.tornado import flip_point, tornado
 from model.analysis.sensitivity.variance_indices import first_order_table
 from model.analysis.sensitivity.voi import evpi, evppi_table
-from model.case.levers import describe, expand, label
+from model.case.levers import decision_form, describe, label
+from model.case.schema import BEST_ALTERNATIVE
 from model.inference.fit import Fit
 
 __all__ = ["SensitivityResult", "sensitivity"]
@@ -33,13 +34,16 @@ METHOD = {
     "first_order": "Share of the variance of P(deal) across draws that knowing the input alone "
     "would remove, Var(E[P(deal) | input]) / Var(P(deal)), from binned draws (bias-corrected); "
     "what their sum leaves of 1 comes from inputs acting together.",
-    "voi": "Decision: pick the package design (a level of every lever; full grid) with the "
+    "voi": "Decision: the executives pick the package design (a level of each lever they "
+    "own; Congress's levers are averaged over its stated choice probabilities) with the "
     "highest expected P(deal). EVPI: the gain from learning everything before choosing; EVPPI: "
     "from learning one input (binned, cross-fitted, minus a permutation null). Probability "
     "points of P(deal).",
     "flip_points": "The three inputs with the largest tornado swing are scanned over their "
-    "1st-99th posterior percentiles (set-and-recompute) for where P(deal) crosses 50% or the "
-    "best design (of those leading at the median or either end) changes, nearest the median.",
+    "1st-99th posterior percentiles (set-and-recompute) for where P(deal) of the design on the "
+    "table crosses the decision's threshold (the best alternative design's P(deal) at the same "
+    "value, or the priors file's decision.flip_threshold) or the best design (of those leading "
+    "at the median or either end) changes, nearest the median.",
 }
 
 
@@ -59,7 +63,7 @@ def _diff(new: dict, old: dict) -> str:
 def _short_list(fit, draws, designs, means, name, x, *, k=6, n_sub=1000) -> list[dict]:
     """Designs that lead at baseline, at the input's median or at either end of its range."""
     keep = {label(d): d for d in (designs[j] for j in np.argsort(-means)[:k])}
-    keep |= {label(d): d for _, d in expand(fit.priors.design)}
+    keep |= {label(d): d for d in decision_form(fit.priors.design, fit.priors.levers)}
     sub = {n: v[:: max(1, v.size // n_sub)] for n, v in draws.items()}
     for q in (0.01, 0.5, 0.99):
         setv = dict(sub, **{name: np.full(sub[name].shape, np.quantile(x, q))})
@@ -81,10 +85,26 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
         seen[float(d[name][0])] = u.mean(axis=0)  # mean P(deal) per design at this value
         return u
 
-    res = flip_point(draws, p_deal, input=name, threshold=0.5, decision=decision, n_grid=25)
+    threshold = fit.priors.decision.get("flip_threshold", BEST_ALTERNATIVE)
+    fixed = threshold != BEST_ALTERNATIVE
+    res = flip_point(
+        draws,
+        p_deal,
+        input=name,
+        threshold=threshold if fixed else 0.5,
+        decision=decision,
+        n_grid=25,
+    )
     values, means_at, best = np.asarray(res["values"]), np.asarray(res["means"]), res["best"]
     median, ref = float(np.median(x)), res["best_at_median"]
-    gap = means_at - 0.5
+    on_table = {label(d) for d in decision_form(fit.priors.design, fit.priors.levers)}
+    others = [j for j, d in enumerate(short) if label(d) not in on_table]
+    bar = (
+        np.full(values.size, float(threshold))
+        if fixed
+        else np.array([seen[float(v)][others].max() if others else np.nan for v in values])
+    )
+    gap = means_at - bar
     crossings = [
         float(values[i] - gap[i] * (values[i + 1] - values[i]) / (gap[i + 1] - gap[i]))
         for i in range(values.size - 1)
@@ -96,7 +116,12 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
     events = [(abs(c - median), c, None) for c in crossings]
     events += [(abs(v - median), v, b) for v, b in filter(None, (above, below))]
     _, value, new = min(events, key=lambda e: e[0]) if events else (None, None, None)
-    kind = "P(deal) crosses 50%" if new is None else "best design changes"
+    crossing = (
+        f"P(deal) crosses {float(threshold):.0%}"
+        if fixed
+        else ("P(deal) crosses the best alternative's")
+    )
+    kind = crossing if new is None else "best design changes"
     kind = None if value is None else kind
     plain, lo, hi = fit.priors.label(name), float(values[0]), float(values[-1])
     out = {
@@ -105,7 +130,9 @@ def _flip(fit, draws, designs, means, name: str) -> dict:
         "median": median,
         "range": [lo, hi],
         "p_deal_range": [float(means_at.min()), float(means_at.max())],
-        "crosses_50_at": crossings,
+        "threshold": float(threshold) if fixed else BEST_ALTERNATIVE,
+        "threshold_p_deal": [float(bar.min()), float(bar.max())],
+        "crosses_threshold_at": crossings,
         "best_at_median": label(short[ref]),
         "best_changes_above": above and {"value": above[0], "design": label(short[above[1]])},
         "best_changes_below": below and {"value": below[0], "design": label(short[below[1]])},

@@ -80,14 +80,14 @@ def quantile_bins(x: np.ndarray, *, n_bins: int | None = None) -> np.ndarray:
     return np.unique(raw, return_inverse=True)[1].reshape(-1)
 
 
-def _index_from_bins(labels: np.ndarray, y: np.ndarray) -> float:
+def _index_from_bins(labels: np.ndarray, y: np.ndarray, *, clip: bool = True) -> float:
     """Bias-corrected first-order index of ``y`` given bin labels (``y`` not constant).
 
     With ``K`` non-empty bins, between-bin sum of squares ``SSB``, within-bin sum of squares
     ``SSW`` and total ``SST``, the index is ``(SSB - (K - 1) * SSW / (S - K)) / SST``. The
     subtracted term is what ``SSB`` equals on average when the bin means differ only by chance
     (each bin mean has variance ``within-bin variance / bin size``): an ANOVA variance-component
-    ("epsilon squared") estimate. The result is clipped to [0, 1].
+    ("epsilon squared") estimate. The result is clipped to [0, 1] when ``clip``.
     """
     counts = np.bincount(labels)
     occupied = counts > 0
@@ -104,7 +104,7 @@ def _index_from_bins(labels: np.ndarray, y: np.ndarray) -> float:
     ssb = float(np.sum(sums**2 / counts))
     ssw = max(sst - ssb, 0.0)
     estimate = (ssb - (k - 1) * ssw / (n - k)) / sst
-    return float(np.clip(estimate, 0.0, 1.0))
+    return float(np.clip(estimate, 0.0, 1.0)) if clip else float(estimate)
 
 
 def _check_inputs(inputs: dict[str, np.ndarray], y) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -119,18 +119,19 @@ def _check_inputs(inputs: dict[str, np.ndarray], y) -> tuple[dict[str, np.ndarra
 
 
 def first_order_indices(
-    inputs: dict[str, np.ndarray], y: np.ndarray, *, n_bins: int | None = None
+    inputs: dict[str, np.ndarray], y: np.ndarray, *, n_bins: int | None = None, clip: bool = True
 ) -> dict[str, float]:
     """First-order (main-effect) sensitivity index of ``y`` to each input.
 
     ``S_i = Var(E[y | x_i]) / Var(y)``, estimated from the given draws by binning ``x_i`` into
     equal-count quantile bins (see `quantile_bins`) and subtracting the variance that bin means
     would show under no effect (mean within-bin variance / bin size). Estimates are clipped to
-    [0, 1]. A constant input, or a constant ``y``, gets index 0. Bin means miss the variation
-    of ``E[y | x_i]`` within a bin, a small downward bias that matters only where that
-    function is steep inside wide bins (long tails): about -0.005 for ``y = 2 x`` and -0.07
-    for ``y = x**2`` with ``x ~ N(0, 1)`` and 4000 draws. Monotone transforms of ``x_i`` leave
-    the index unchanged.
+    [0, 1] unless ``clip=False`` (the raw estimator, unbiased for an input with no effect and
+    then negative about half the time; tests check it). A constant input, or a constant ``y``,
+    gets index 0. Bin means miss the variation of ``E[y | x_i]`` within a bin, a small
+    downward bias that matters only where that function is steep inside wide bins (long
+    tails): about -0.005 for ``y = 2 x`` and -0.07 for ``y = x**2`` with ``x ~ N(0, 1)`` and
+    4000 draws. Monotone transforms of ``x_i`` leave the index unchanged.
 
     For independent inputs the indices sum to at most 1 (up to estimation error); with
     dependent inputs (as posterior draws often are) each index still answers "how much of
@@ -144,6 +145,8 @@ def first_order_indices(
         Draws of the output.
     n_bins : int, optional
         Largest number of bins per input; default ``default_n_bins(S)`` (sqrt(S) in [5, 50]).
+    clip : bool, default True
+        Clip each estimate to [0, 1].
 
     Returns
     -------
@@ -154,7 +157,8 @@ def first_order_indices(
     if np.ptp(y) == 0.0:
         return dict.fromkeys(inputs, 0.0)
     return {
-        name: _index_from_bins(quantile_bins(x, n_bins=n_bins), y) for name, x in inputs.items()
+        name: _index_from_bins(quantile_bins(x, n_bins=n_bins), y, clip=clip)
+        for name, x in inputs.items()
     }
 
 

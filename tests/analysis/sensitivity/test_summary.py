@@ -90,7 +90,8 @@ def test_flip_points_for_the_three_largest_swings(sensitivity_payload):
     for f in flips:
         lo, hi = f["range"]
         assert lo <= f["median"] <= hi
-        assert f["flip"] in (None, "P(deal) crosses 50%", "best design changes")
+        assert f["flip"] in (None, "P(deal) crosses the best alternative's", "best design changes")
+        assert f["threshold"] == "best_alternative"
         if f["flips_at"] is None:
             assert "does not flip" in f["sentence"]
         else:
@@ -103,7 +104,12 @@ def test_psense_rows_cover_outcomes_and_parameters(sensitivity_payload, small_fi
     assert names[:3] == ["p_deal", "p_enacted", "p_accepted"]
     assert set(names[3:]) == set(small_fit.priors.params)
     judged = [r for r in sensitivity_payload["psense"] if r["kind"] == "judgment"]
-    assert max(r["likelihood"] for r in judged) < 0.05
+    data = [r for r in sensitivity_payload["psense"] if r["kind"] == "data"]
+    # a judgment-only parameter's likelihood sensitivity is 0 up to Monte Carlo noise, which at
+    # 2 x 400 draws reaches about 0.065 (announce_months) now that the poll's log-likelihood
+    # varies with poll_error; the data-touched parameters reach 0.4 (poll_error)
+    assert max(r["likelihood"] for r in judged) < 0.1
+    assert max(r["likelihood"] for r in data) > 3 * max(r["likelihood"] for r in judged)
 
 
 def test_inputs_restrict_the_analysis_and_psense_can_be_skipped(small_fit):
