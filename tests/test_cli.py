@@ -23,7 +23,8 @@ def test_run_json_keys(small_fit, capsys):
         assert out[key]["lo"] <= out[key]["mean"] <= out[key]["hi"]
     assert out["timing"]["months"] == list(range(25))
     assert len(out["timing"]["p_enacted_by"]) == 25
-    assert {"r_hat_max", "ess_bulk_min", "divergences"} <= set(out["diagnostics"])
+    diagnostics = {"r_hat_max", "ess_bulk_min", "ess_tail_min", "divergences", "e_bfmi_min"}
+    assert diagnostics <= set(out["diagnostics"])
     prov = out["provenance"]
     assert {"priors_hash", "evidence_hash", "seed", "as_of", "versions"} <= set(prov)
     assert prov["versions"]["pymc"].startswith("6.")
