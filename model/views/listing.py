@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.analysis.sensitivity.psense import plain_name
 from model.case.distributions import ppf
 from model.case.inputs import read_toml
 from model.case.priors import Priors
@@ -27,7 +26,7 @@ def listing(priors: Priors, scenario_files: list[Path]) -> dict:
         params.append(
             {
                 "name": name,
-                "label": plain_name(name, levers=priors.levers),
+                "label": priors.label(name),
                 "prior": p.describe(),
                 "elicited": list(p.interval) if p.interval else None,
                 "lo": lo,

@@ -47,8 +47,8 @@ def test_identical_experts_pool_to_the_single_answer(small_fit, copy_of_baseline
     for key in ("p_framework", "p_enacted", "p_accepted", "p_deal"):
         assert out["pooled"][key]["mean"] == pytest.approx(single[key]["mean"], abs=1e-12)
         # the mixture of two identical sets of draws: the same interval, up to interpolation
-        assert out["pooled"][key]["lo"] == pytest.approx(single[key]["lo"], abs=2e-3)
-        assert out["pooled"][key]["hi"] == pytest.approx(single[key]["hi"], abs=2e-3)
+        assert out["pooled"][key]["lo"] == pytest.approx(single[key]["lo"], abs=5e-3)
+        assert out["pooled"][key]["hi"] == pytest.approx(single[key]["hi"], abs=5e-3)
     assert out["disagreement"] == [] and out["spread"] == 0.0
 
 
