@@ -193,9 +193,11 @@ def prior_rows(res: Results) -> list[dict]:
     for name, p in res.fit.priors.params.items():
         lower, upper, mass = p.interval or (None, None, None)
         below = above = None
+        q05 = q50 = q95 = None
         if p.interval:
             dist = scipy_dist(p.dist, p.params)
             below, above = float(dist.cdf(lower)), float(dist.sf(upper))
+            q05, q50, q95 = (float(v) for v in dist.ppf([0.05, 0.5, 0.95]))
         post = interval(res.fit.draws[name])
         rows.append(
             {
@@ -208,6 +210,10 @@ def prior_rows(res: Results) -> list[dict]:
                 "elicited_mass": mass,
                 "fitted_mass_below": below,
                 "fitted_mass_above": above,
+                "fitted_q05": q05,
+                "fitted_q50": q50,
+                "fitted_q95": q95,
+                "tails": p.tails,
                 "informed_by": "data and judgment" if name in touched else "judgment only",
                 "posterior_mean": post["mean"],
                 "posterior_lo": post["lo"],

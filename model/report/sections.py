@@ -264,8 +264,9 @@ def _priors(res: Results, pngs) -> Section:
             ""
             if r["elicited_lower"] is None
             else f"{r['elicited_mass']:.0%} in [{r['elicited_lower']:g}, {r['elicited_upper']:g}]"
-            f"; the fitted prior puts {r['fitted_mass_below']:.1%} below and "
-            f"{r['fitted_mass_above']:.1%} above"
+            f" ({r['tails']} tails); the fitted prior puts {r['fitted_mass_below']:.1%} below "
+            f"and {r['fitted_mass_above']:.1%} above, with 5%/50%/95% quantiles "
+            f"{_num(r['fitted_q05'])} / {_num(r['fitted_q50'])} / {_num(r['fitted_q95'])}"
         )
         post = {k: r[f"posterior_{k}"] for k in ("mean", "lo", "hi")}
         names[f"{r['label']} ({r['informed_by']})"] = r["name"]

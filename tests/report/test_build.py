@@ -650,3 +650,19 @@ def test_refit_problems_reach_the_caller(monkeypatch):
     assert report._scenarios(None, [], report._Steps(lines.append), problems) == "table"
     assert problems == ["refit slow: R-hat 1.3 > 1.01 for p_agree"]
     assert any("SAMPLER WARNING: refit slow" in line for line in lines)
+
+
+def test_elicited_priors_are_shown_back_in_the_report(built):
+    from model.case.distributions import scipy_dist
+    from model.report.results import prior_rows
+
+    res = built["res"]
+    html = built["path"].read_text(encoding="utf-8")
+    rows = [r for r in prior_rows(res) if r["elicited_lower"] is not None]
+    assert rows
+    for r in rows:
+        prior = res.fit.priors.params[r["name"]]
+        dist = scipy_dist(prior.dist, prior.params)
+        assert r["fitted_mass_below"] == dist.cdf(r["elicited_lower"])
+        assert r["fitted_q50"] == dist.ppf(0.5)
+        assert f"{r['fitted_mass_below']:.1%} below" in html
