@@ -28,14 +28,20 @@ def near_ties(ranking: pd.DataFrame, *, points: float = NEAR_TIE_POINTS) -> pd.D
 
 
 def edge_levers(best: pd.Series, levers: dict) -> list[str]:
-    """Levers with three or more ordered levels where the best design takes the first or last.
+    """Ordered levers (three or more levels) where the best design takes the first or last level.
 
-    A best design on the edge of a lever's range may be best only because the grid stops there.
+    A lever is ordered when its levels are a scale: their names carry a number (a size) or they
+    hold the request back by different times. A best design on the edge of such a range may be
+    best only because the grid stops there.
     """
     out = []
     for lever, table in levers.items():
         levels = list(table["levels"])
-        if len(levels) >= 3 and best[lever] in (levels[0], levels[-1]):
+        delays = {spec.get("request_not_before") for spec in table["levels"].values()}
+        ordered = all(any(c.isdigit() for c in name) for name in levels) or len(delays) == len(
+            levels
+        )
+        if len(levels) >= 3 and ordered and best[lever] in (levels[0], levels[-1]):
             out.append(lever)
     return out
 
@@ -68,7 +74,8 @@ def _why(res: Results) -> str:
 def _ask(res: Results) -> str:
     ranking, priors = res.ranking, res.fit.priors
     best = ranking[ranking["is_best"]].iloc[0]
-    changes = describe(best, priors.levers, against=priors.design)
+    mine = {k: v for k, v in priors.levers.items() if v.get("owner", "executive") == "executive"}
+    changes = describe(best, mine, against=priors.design)
     text = (
         f"Ask for: {changes}. That moves P(deal) by {100 * best['gain_mean']:+.1f} points "
         f"({CI} {100 * best['gain_lo']:+.1f} to {100 * best['gain_hi']:+.1f}); it is the best "
@@ -83,10 +90,10 @@ def _ask(res: Results) -> str:
         )
     edges = edge_levers(best, priors.levers)
     if edges:
-        text += " It sits on the edge of the range for " + ", ".join(
-            priors.levers[e].get("question", e).rstrip("?").lower() for e in edges
+        text += (
+            f" It sits on the edge of the range of {' and '.join(edges)} (the first or last "
+            "level considered): the best may lie beyond it."
         )
-        text += ": the best may lie beyond the levels considered."
     return text
 
 
