@@ -33,12 +33,36 @@ LEVER_KEYS = {"label", "us", "mx", "components", "request_not_before"}
 TOP_KEYS = {"case", "evidence", "params", "levers", "design"}
 """Tables of a priors file."""
 
-SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
+SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence", "variant"}
 """Keys a scenario file may carry at the top."""
 
 CASE_KEYS = {"name", "as_of", "components", "description", "design_label"}
-EVIDENCE_KEYS = {"dir", "poll_reading"}
+EVIDENCE_KEYS = {"dir", "poll_reading", "reference"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
 
 LEVER_TABLE_KEYS = {"question", "levels"}
+
+OPTIONAL_PARAMS: dict[str, tuple[str, str]] = {
+    "hurdle_correlation": (
+        "unit",
+        "Both arenas: correlation of the three hurdles' latent factor (variant shared_factor)",
+    ),
+}
+"""Parameters a case may give; a variant that needs one refuses a file without it."""
+
+OPTIONAL_TOP_KEYS = {"variant"}
+"""Top-level keys a priors file may carry: ``variant = ["falling_hazard", ...]``."""
+
+PARAM_EXTRA_KEYS = {"from", "adjust"}
+"""Keys of a ``[params.NAME]`` table beyond its distribution: ``from = "library"`` takes the
+prior from the pooled posterior predictive; ``adjust`` adds sourced Normal case adjustments."""
+
+POOLED_FROM = "library"
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "window": ("hard_window", "falling_hazard"),
+    "acceptance": ("most_opposed", "weighted_opposition"),
+    "hurdles": ("independent", "shared_factor"),
+}
+"""Structural choices and their named options; the first of each is the default."""
