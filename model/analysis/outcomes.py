@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, ndtr
 
+from model.analysis import variants
 from model.case.evidence import Evidence
 from model.case.levers import Effects, effects, expand
 from model.case.priors import Priors
@@ -39,11 +40,12 @@ def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
     return expit(logit)
 
 
-def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
-    """Probability that Mexico accepts this design, driven by its most opposed component."""
-    opp = np.max(
+def p_accept(draws: Draws, eff: Effects, *, variant=variants.DEFAULT) -> np.ndarray:
+    """Probability that Mexico accepts this design, driven by its most opposed component
+    (or, under the ``weighted_opposition`` variant, the opposition-weighted mean)."""
+    opp = variants.opposition(
         [np.clip(draws[OPPOSE_PREFIX + c] + draws["opinion_shift"], 0, 1) for c in eff.components],
-        axis=0,
+        variant,
     )
     logit = draws["gov_will"] - draws["opinion_weight"] * (opp - 0.5)
     for param, scale in eff.mx.items():
@@ -51,12 +53,19 @@ def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
     return expit(logit)
 
 
-def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck_end: float):
+def enacted_by(
+    draws: Draws, eff: Effects, months, *, election: float, lame_duck_end: float, variant=None
+):
     """P(Congress enacts by month t | framework), per draw and month: shape (S, len(months)).
 
     Enactment counts inside the window; after the election a lame-duck session enacts, with
     probability ``p_lame_duck``, what would have finished between the window and its end.
     """
+    if (variant or variants.DEFAULT)["window"] == "falling_hazard":
+        by = variants.falling_hazard_by(
+            draws, _start(draws, eff), months, lame_duck_end=lame_duck_end
+        )
+        return p_willing(draws, eff)[:, None] * by
     t = np.asarray(months, dtype=float)[None, :]
     s = _start(draws, eff)[:, None]
     w = draws["window_months"][:, None]
@@ -69,13 +78,18 @@ def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck
     return p_willing(draws, eff)[:, None] * (in_window + draws["p_lame_duck"][:, None] * late)
 
 
-def _pure(draws: Draws, eff: Effects, *, lame_duck_end: float) -> tuple[np.ndarray, np.ndarray]:
+def _pure(draws: Draws, eff: Effects, *, lame_duck_end: float, variant=variants.DEFAULT):
+    if variant["window"] == "falling_hazard":
+        by = variants.falling_hazard_by(
+            draws, _start(draws, eff), [lame_duck_end], lame_duck_end=lame_duck_end
+        )
+        return p_willing(draws, eff) * by[:, 0], p_accept(draws, eff, variant=variant)
     s = _start(draws, eff)
     mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], draws["window_months"]
     f_window = lognormal_cdf(w - s, mu, sigma)
     f_late = np.clip(lognormal_cdf(lame_duck_end - s, mu, sigma) - f_window, 0, 1)
     p_time = f_window + draws["p_lame_duck"] * f_late
-    return p_willing(draws, eff) * p_time, p_accept(draws, eff)
+    return p_willing(draws, eff) * p_time, p_accept(draws, eff, variant=variant)
 
 
 def evaluate(
@@ -97,15 +111,17 @@ def evaluate(
     out["months_to_enactment"] = np.zeros(n)
     for weight, pure in expand(design):
         eff = effects(pure, priors.levers, base_components=priors.case["components"])
-        p_enacted, p_acc = _pure(draws, eff, lame_duck_end=lame_duck_end)
+        p_enacted, p_acc = _pure(draws, eff, lame_duck_end=lame_duck_end, variant=priors.variant)
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
         out["p_accepted"] += weight * p_acc
-        out["both"] += weight * p_enacted * p_acc
+        out["both"] += weight * variants.joint(
+            draws["p_agree"], p_enacted, p_acc, draws, priors.variant
+        )
         out["months_to_enactment"] += weight * (_start(draws, eff) + np.exp(draws["duration_mu"]))
     both = out.pop("both")
     out["p_framework"] = draws["p_agree"].copy()
-    out["p_deal"] = draws["p_agree"] * both
+    out["p_deal"] = both
     return out
 
 
@@ -115,6 +131,7 @@ def timing(draws: Draws, priors: Priors, evidence: Evidence, months, *, design=N
     kwargs = {
         "election": evidence.months("election"),
         "lame_duck_end": evidence.months("lame_duck_end"),
+        "variant": priors.variant,
     }
     total = 0.0
     for weight, pure in expand(design):

@@ -366,3 +366,8 @@ def case_rows(cases: pd.DataFrame) -> pd.DataFrame:
     """Every case's ``id, domain, window_months`` and ``COVARIATES`` (what a model is built on)."""
     keep = cases[["id", "domain", "window_months"]].reset_index(drop=True)
     return pd.concat([keep, covariates(cases).reset_index(drop=True)], axis=1)
+
+
+def training_digest(train: pd.DataFrame) -> str:
+    """Hash of the training rows a pooled fit sees (``known_at`` on one day)."""
+    return hashlib.sha256(train.to_csv(index=False).encode()).hexdigest()[:16]

@@ -19,12 +19,16 @@ from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS, el
 from model.case.inputs import is_number, read_toml, require_table, unknown_key
 from model.case.levers import validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
+from model.case.pooled_prior import PooledPart, pooled_prior, validate_variant
 from model.case.schema import (
     CASE_KEYS,
     CORE_PARAMS,
     EVIDENCE_KEYS,
     INTERVAL_KEYS,
     OPPOSE_PREFIX,
+    OPTIONAL_PARAMS,
+    OPTIONAL_TOP_KEYS,
+    PARAM_EXTRA_KEYS,
     TOP_KEYS,
 )
 from model.constants import AS_OF, CACHE_DIR, PRIORS_FILE
@@ -40,6 +44,8 @@ class Prior:
     params: dict[str, float]
     source: str
     interval: tuple[float, float, float] | None = None
+    pooled: PooledPart | None = None
+    """Set when the prior is the library's pooled prediction plus sourced adjustments."""
 
     def describe(self) -> str:
         """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
@@ -83,6 +89,11 @@ class Priors:
         return self.case.get("design_label", "the baseline design")
 
     @property
+    def variant(self) -> dict[str, str]:
+        """The structural variant: each choice's option (``model.case.schema.VARIANTS``)."""
+        return validate_variant(self.path, self.raw.get("variant", []))
+
+    @property
     def as_of(self) -> date:
         return self.case["as_of"]
 
@@ -96,6 +107,8 @@ class Priors:
     def params_hash(self) -> str:
         """Hash of the resolved priors only (what the posterior depends on)."""
         blob = {n: [p.dist, p.params] for n, p in sorted(self.params.items())}
+        if not self.evidence.get("reference", True):
+            blob["(reference class)"] = "not used"
         return _digest(blob)
 
     def full_hash(self) -> str:
@@ -169,19 +182,31 @@ def load_priors(
         if kind == "scenario":
             over = read_toml(value)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
+            _overlay_variant(priors_raw, over, where=value)
             overlays.append(str(value))
             questions.append(over.get("question", ""))
         elif kind == "as_of":
             priors_raw["case"]["as_of"] = value
         elif kind == "overrides":
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
+            _overlay_variant(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
             changes_evidence |= apply_overlay(priors_raw, parse_sets(value), where="--set")
+            _overlay_variant(priors_raw, parse_sets(value), where="--set")
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
-    params = {name: resolve_prior(where, name, spec) for name, spec in priors_raw["params"].items()}
+    pooled = (path.parent, priors_raw["evidence"], priors_raw["case"]["as_of"])
+    params = {
+        name: resolve_prior(where, name, spec, pooled=pooled)
+        for name, spec in priors_raw["params"].items()
+    }
+    variant = validate_variant(where, priors_raw.get("variant", []))
+    if variant["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
+        raise InputError(
+            where, "params.hurdle_correlation", "missing", "the shared_factor variant needs it"
+        )
     validate_levers(where, priors_raw["levers"], params)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo)
@@ -192,7 +217,7 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for key in raw:
         if key not in TOP_KEYS:
             raise unknown_key(where, key, TOP_KEYS)
-    for key in TOP_KEYS:
+    for key in TOP_KEYS - OPTIONAL_TOP_KEYS:
         if key not in raw:
             raise InputError(where, key, "missing table", f"add a [{key}] table (see README)")
         require_table(where, key, raw[key])
@@ -208,7 +233,8 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
-        if name not in CORE_PARAMS and not name.startswith(("us_", "mx_", OPPOSE_PREFIX)):
+        known = name in CORE_PARAMS or name in OPTIONAL_PARAMS
+        if not known and not name.startswith(("us_", "mx_", OPPOSE_PREFIX)):
             raise InputError(
                 where,
                 f"params.{name}",
@@ -220,14 +246,32 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
 
 
-def resolve_prior(where, name: str, spec: dict[str, Any]) -> Prior:
-    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`."""
+def _overlay_variant(raw: dict[str, Any], over: dict[str, Any], *, where) -> None:
+    if "variant" in over:
+        value = over["variant"]
+        raw["variant"] = [value] if isinstance(value, str) else value
+        validate_variant(where, raw["variant"])
+
+
+def resolve_prior(where, name: str, spec: dict[str, Any], *, pooled=None) -> Prior:
+    """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`.
+
+    ``pooled`` is ``(folder, evidence table, as_of)``, used by ``from = "library"`` tables.
+    """
     key = f"params.{name}"
+    if "from" in spec or "adjust" in spec:
+        if pooled is None:
+            raise InputError(where, f"{key}.from", "needs the case library", "give the priors")
+        dist, params, part = pooled_prior(where, name, spec, *pooled)
+        support = parameter_support(name)
+        if FAMILIES[dist].support not in SUPPORT_FITS[support]:
+            raise InputError(where, key, f"pooled {dist} does not fit {support}", "fix [pooled]")
+        return Prior(name, dist, params, spec.get("source", "").strip(), None, part)
     dist = spec.get("dist")
     if not isinstance(dist, str) or dist not in FAMILIES:
         raise unknown_key(where, f"{key}.dist", FAMILIES, value=dist)
     family = FAMILIES[dist]
-    allowed = {"dist", "source", *family.params, *INTERVAL_KEYS}
+    allowed = {"dist", "source", *family.params, *INTERVAL_KEYS, *PARAM_EXTRA_KEYS}
     for k in spec:
         if k not in allowed:
             raise unknown_key(where, f"{key}.{k}", allowed)
@@ -274,6 +318,8 @@ def parameter_support(name: str) -> str:
     """Support the model needs for a parameter, from its name."""
     if name in CORE_PARAMS:
         return CORE_PARAMS[name][0]
+    if name in OPTIONAL_PARAMS:
+        return OPTIONAL_PARAMS[name][0]
     if name.startswith(OPPOSE_PREFIX):
         return "unit"
     return "real"

@@ -30,14 +30,14 @@ when the poll has a row for that component."""
 LEVER_KEYS = {"label", "us", "mx", "components", "request_not_before"}
 """Keys a lever level may carry: effects on each arena, components it adds, timing."""
 
-TOP_KEYS = {"case", "evidence", "params", "levers", "design"}
-"""Tables of a priors file."""
+TOP_KEYS = {"case", "evidence", "params", "levers", "design", "variant"}
+"""Top-level keys of a priors file (every one a table but ``variant``, which is optional)."""
 
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence", "variant"}
 """Keys a scenario file may carry at the top."""
 
 CASE_KEYS = {"name", "as_of", "components", "description", "design_label"}
-EVIDENCE_KEYS = {"dir", "poll_reading", "reference"}
+EVIDENCE_KEYS = {"dir", "poll_reading", "reference", "pooled"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
 
