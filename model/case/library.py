@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,7 +48,7 @@ DATES = ("as_of", "request_date", "enacted_date", "us_end_date", "accepted_date"
 DATES += ("next_election", "partner_poll_date")
 FLAGS = ("us_needed", "enacted", "partner_needed", "accepted", "divided_gov", "conditions")
 REQUIRED = ("as_of", "request_date", "us_needed", "partner_needed", "divided_gov")
-REQUIRED += ("next_election", "conditions")
+REQUIRED += ("next_election",)
 COVARIATES = (
     "divided_gov",
     "election_years",
@@ -62,6 +63,8 @@ COVARIATES = (
 a missing size or poll is 0 in its column and 1 in its ``_missing`` indicator)."""
 SOURCE_COLUMNS = ("key", "citation", "date", "url")
 UNVERIFIED = "UNVERIFIED:"
+_NOTE = re.compile(r"\(([^)]*)\)")
+"""A note in brackets after a source key, such as ``(day unverified)``; keys split on ``;``."""
 
 
 @dataclass
@@ -138,10 +141,9 @@ class _Row:
         if cell.startswith(UNVERIFIED):
             self.unverified += 1
             return
-        if "(day unverified)" in cell:
-            self.unverified += 1
-            cell = cell.replace("(day unverified)", "")
-        for key in (k.strip() for k in cell.split(";")):
+        notes = _NOTE.findall(cell)
+        self.unverified += any("unverified" in n.lower() for n in notes)
+        for key in (k.strip() for k in _NOTE.sub("", cell).split(";")):
             if key not in self.keys:
                 fix = "add it to the sources file or fix the key"
                 raise self.fail(f"{column}_src", f"source key {key!r} not found", fix)
