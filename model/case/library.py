@@ -293,7 +293,8 @@ def covariates(cases: pd.DataFrame) -> pd.DataFrame:
     """The pooled model's covariates of each case (columns ``COVARIATES``), centred and scaled.
 
     Log nominal size is centred on ``SIZE_REF_MUSD``; the year (of the size, else of the as-of
-    date) enters as decades from ``YEAR_REF``; opposition as the share minus one half.
+    date) enters as decades from ``YEAR_REF``; opposition as the share minus one half. An
+    empty ``conditions`` (trade deals, or none documented) counts as no conditions.
     """
     size = cases["size_musd"].astype(float)
     years = cases["size_year"].astype(float).fillna(cases["as_of"].map(lambda d: d.year))
@@ -305,7 +306,7 @@ def covariates(cases: pd.DataFrame) -> pd.DataFrame:
             "log_size": np.log(size / SIZE_REF_MUSD).fillna(0.0),
             "size_missing": size.isna().astype(float),
             "year": (years - YEAR_REF) / 10,
-            "conditions": cases["conditions"].astype(float),
+            "conditions": cases["conditions"].astype(float).fillna(0.0),
             "opposition": (opp - 0.5).fillna(0.0),
             "opposition_missing": opp.isna().astype(float),
         },
