@@ -1,4 +1,4 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|report`, or `python -m model`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|report|backtest|pooled`.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail.
@@ -51,6 +51,13 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="refit, do not read or write the cache")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--strict", action="store_true", help="exit 3 when diagnostics fail")
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="structural variant option, e.g. hard_window or shared_factor (repeatable)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -77,6 +84,22 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
     _common(report)
+    back = sub.add_parser("backtest", help="rolling-origin backtest of the case library")
+    back.add_argument("--cases", type=Path, default=None, help="case file (library format)")
+    back.add_argument(
+        "--variant", action="append", default=None, metavar="NAME", help="variant to score"
+    )
+    back.add_argument("--workers", type=int, default=1, help="joblib worker processes")
+    back.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    back.add_argument("--no-cache", action="store_true", help="refit every training set")
+    back.add_argument("--json", action="store_true", help="print one JSON object")
+    pooled = sub.add_parser("pooled", help="write the library-based priors of the target case")
+    pooled.add_argument("--cases", type=Path, default=None, help="case file (library format)")
+    pooled.add_argument("--target", type=Path, default=None, help="the case to forecast")
+    pooled.add_argument("--variant", default="falling_hazard", help="variant label to fit")
+    pooled.add_argument("--out", type=Path, default=None, help="output JSON file")
+    pooled.add_argument("--as-of", type=_as_of, default=None, help="fit on cases known then")
+    pooled.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     return top
 
 
@@ -84,7 +107,10 @@ def _load(args):
     from model.case.priors import load_priors
 
     scenarios = [_scenario_path(s) for s in args.scenario]
-    return load_priors(args.priors, scenarios=scenarios, sets=args.sets, as_of=args.as_of)
+    over = {"variant": args.variant} if args.variant else None
+    return load_priors(
+        args.priors, scenarios=scenarios, sets=args.sets, as_of=args.as_of, overrides=over
+    )
 
 
 def _scenario_path(name: str) -> Path:
@@ -145,7 +171,10 @@ def cmd_whatif(args) -> int:
     from model.views.tables import format_comparison
 
     base = load_priors(
-        args.priors, scenarios=[_scenario_path(s) for s in args.scenario], as_of=args.as_of
+        args.priors,
+        scenarios=[_scenario_path(s) for s in args.scenario],
+        as_of=args.as_of,
+        overrides={"variant": args.variant} if args.variant else None,
     )
     paths = [_scenario_path(n) for n in args.scenarios]
     if not paths and not args.sets:
@@ -202,6 +231,63 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _labels(names):
+    from model.analysis.variants import from_label, label
+
+    out = []
+    for name in names:
+        try:
+            out.append(label(from_label(name)))
+        except ValueError as exc:
+            raise InputError(
+                "--variant", str(exc), "unknown variant option", "see README"
+            ) from None
+    return out
+
+
+def cmd_backtest(args) -> int:
+    from model.analysis.backtest import VARIANT_LABELS, backtest_settings, run_backtest
+    from model.case.library import load_cases
+    from model.constants import CASES_FILE
+    from model.views.backtest import backtest_payload, format_backtest
+
+    if args.workers < 1:
+        raise InputError("--workers", str(args.workers), "must be >= 1", "use e.g. 2")
+    library = load_cases(args.cases or CASES_FILE)
+    variants = _labels(args.variant) if args.variant else list(VARIANT_LABELS)
+    result = run_backtest(
+        library,
+        variants=variants,
+        settings=backtest_settings(args.seed),
+        workers=args.workers,
+        cache=not args.no_cache,
+    )
+    _emit(args, backtest_payload(result), format_backtest(result))
+    return 0
+
+
+def cmd_pooled(args) -> int:
+    from model.analysis.library_prior import pooled_prior_blob
+    from model.case.library import load_cases
+    from model.constants import AS_OF, CASES_FILE, POOLED_FILE, TARGET_CASE_FILE
+    from model.inference.settings import Settings
+
+    out = args.out or POOLED_FILE
+    blob = pooled_prior_blob(
+        load_cases(args.cases or CASES_FILE),
+        load_cases(args.target or TARGET_CASE_FILE, pending=True),
+        as_of=args.as_of or AS_OF,
+        variant=_labels([args.variant])[0],
+        settings=Settings(seed=args.seed),
+        folder=out.parent,
+    )
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(json.dumps(blob, indent=1) + "\n")
+    tmp.replace(out)
+    print(f"wrote {out} ({blob['n_training']} cases known on {blob['as_of']})")
+    return 0
+
+
 def _strict(args, diagnostics: dict) -> int:
     if diagnostics["problems"]:
         for problem in diagnostics["problems"]:
@@ -218,6 +304,8 @@ COMMANDS = {
     "timing": cmd_timing,
     "sensitivity": cmd_sensitivity,
     "report": cmd_report,
+    "backtest": cmd_backtest,
+    "pooled": cmd_pooled,
 }
 
 
