@@ -59,10 +59,11 @@ def opposition(shares: list[np.ndarray], variant: dict[str, str]) -> np.ndarray:
 def falling_hazard_by(draws, start, months, *, lame_duck_end: float) -> np.ndarray:
     """P(enacted by each month | willing) under ``falling_hazard``: shape (S, len(months))."""
     o = ops("np")
-    mu, sigma, w = draws["duration_mu"], draws["duration_sigma"], draws["window_months"]
+    mu, sigma = draws["duration_mu"], draws["duration_sigma"]
+    w = np.minimum(draws["window_months"], lame_duck_end)  # the Congress ends at lame_duck_end
     end = np.full_like(w, lame_duck_end)
     cols = [
-        hazard_by(mu, sigma, start, w, np.maximum(end, w), np.full_like(w, t), o)
+        hazard_by(mu, sigma, start, w, end, np.full_like(w, t), o)
         for t in np.atleast_1d(np.asarray(months, dtype=float))
     ]
     return np.stack(cols, axis=1)
