@@ -85,6 +85,7 @@ def run(*, out: Path = REPORTS_DIR / "bench.txt", refits: int = 3) -> list[str]:
     _say(lines, "whatif_peak_mib", peak / 2**20, "tracemalloc peak of one reweighted answer")
 
     lines += _sensitivity_and_report(base, fit_cold)
+    lines += backtest_bench()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text("\n".join(lines) + "\n")
@@ -119,6 +120,31 @@ def _sensitivity_and_report(base, fit_cold: float) -> list[str]:
             fit_module.CACHE_DIR = cache
     _say(lines, "report_seconds", seconds, "empty posterior cache, notebooks not executed")
     _say(lines, "report_over_fit", seconds / fit_cold, "target <= 4")
+    return lines
+
+
+def backtest_bench(*, workers: int = 2) -> list[str]:
+    """``backtest_seconds``: the whole library, every default variant, an empty refit cache."""
+    import model.inference.pooled as pooled
+    from model.analysis.backtest import VARIANT_LABELS, run_backtest
+    from model.case.library import load_cases
+
+    lines: list[str] = []
+    cache = pooled.CACHE_DIR
+    with tempfile.TemporaryDirectory() as folder:
+        pooled.CACHE_DIR = Path(folder)
+        try:
+            start = time.perf_counter()
+            result = run_backtest(load_cases(), variants=VARIANT_LABELS, workers=workers)
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            run_backtest(load_cases(), variants=VARIANT_LABELS, workers=workers)
+            warm = time.perf_counter() - start
+        finally:
+            pooled.CACHE_DIR = cache
+    note = f"{result.fits} refits (2 chains x 500), {workers} workers, target <= 240"
+    _say(lines, "backtest_seconds", cold, note)
+    _say(lines, "backtest_cached_seconds", warm, "same run again, every refit from the cache")
     return lines
 
 

@@ -65,6 +65,9 @@ BACKTEST_CHAINS = 2
 """Small sampler settings for backtest refits (2 chains x 500 draws, 500 tuning steps)."""
 MIN_TRAINING_OUTCOMES = 4
 """A rolling-origin forecast needs at least this many resolved outcomes in its training set."""
+REFIT_EVERY = 3
+"""Backtest refit schedule: refit once this many new outcomes have resolved since the last fit
+(earlier forecasts reuse the latest fit, itself trained on the past only)."""
 RELIABILITY_BINS = 5
 MIN_BIN_CASES = 5
 """Reliability bins with fewer cases than this are flagged as too small to read."""

@@ -9,6 +9,9 @@ scores for two baselines (the running base rate of the library, and 50%).
 
 Refits are independent, so joblib runs them in processes (``workers``); a fit of the same
 training set under the same settings is read from the on-disk cache of ``pooled.fit_pooled``.
+Refit schedule: a forecast reuses the latest fit until ``REFIT_EVERY`` new outcomes (yes/no or
+observed months) have resolved since it; every fit still sees only cases resolved before the
+forecast's as-of date.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from model.constants import (
     CI_MASS,
     MIN_BIN_CASES,
     MIN_TRAINING_OUTCOMES,
+    REFIT_EVERY,
     RELIABILITY_BINS,
 )
 from model.inference.pooled import fit_pooled, library_p_time, linear_predictors, ops
@@ -65,12 +69,28 @@ def _fit_job(train, rows, window, hurdles, settings, cache):
     )
 
 
-def _origins(cases: pd.DataFrame) -> list[tuple[dict, pd.DataFrame]]:
-    out = []
+def _information(train: pd.DataFrame) -> int:
+    if not len(train):
+        return 0
+    seen = (~train["censored"].astype(bool) & train["months"].notna()).sum()
+    return int(train[["enacted", "accepted"]].notna().to_numpy().sum() + seen)
+
+
+def _origins(cases: pd.DataFrame, since=None, refit_every: int = REFIT_EVERY):
+    """Each case with its training rows (None: not forecast), on the refit schedule."""
+    out, last, last_info = [], None, -(10**9)
     for case in cases.to_dict(orient="records"):
+        if since is not None and case["as_of"] < since:
+            out.append((case, None))
+            continue
         train = known_at(cases, case["as_of"])
         known = 0 if not len(train) else train[["enacted", "accepted"]].notna().to_numpy().sum()
-        out.append((case, train if known >= MIN_TRAINING_OUTCOMES else None))
+        if known < MIN_TRAINING_OUTCOMES:
+            out.append((case, None))
+            continue
+        if last is None or _information(train) - last_info >= refit_every:
+            last, last_info = train, _information(train)
+        out.append((case, last))
     return out
 
 
@@ -150,6 +170,7 @@ def run_backtest(
     settings: Settings | None = None,
     workers: int = 1,
     cache: bool = True,
+    since=None,
 ) -> Backtest:
     """Rolling-origin backtest of every case in ``library`` under each named variant.
 
@@ -165,6 +186,8 @@ def run_backtest(
         joblib worker processes for the refits (1: in this process).
     cache : bool
         Reuse and store refits on disk.
+    since : date, optional
+        Forecast only the cases decided on or after this date (earlier ones still train).
 
     Returns
     -------
@@ -176,7 +199,7 @@ def run_backtest(
     chosen = {lab: from_label(lab) for lab in variants}
     cases = library.cases
     rows = case_rows(cases)
-    origins = _origins(cases)
+    origins = _origins(cases, since)
     jobs = {}
     for case, train in origins:
         if train is None:
@@ -196,7 +219,7 @@ def run_backtest(
     table = []
     notes = [
         f"{sum(t is None for _, t in origins)} earliest cases not forecast: fewer than "
-        f"{MIN_TRAINING_OUTCOMES} resolved outcomes before their as-of date"
+        f"{MIN_TRAINING_OUTCOMES} resolved outcomes before their as-of date (or before `since`)"
     ]
     for case, train in origins:
         out = _outcome(case)

@@ -71,14 +71,19 @@ def load_cases_frame():
     import pandas as pd
 
     return pd.DataFrame(
-        {"enacted": [1.0, 0.0, 1.0], "accepted": [1.0, np.nan, 0.0],
-         "months": [4.0, 2.0, 6.0], "censored": [False, True, False]}
+        {
+            "enacted": [1.0, 0.0, 1.0],
+            "accepted": [1.0, np.nan, 0.0],
+            "months": [4.0, 2.0, 6.0],
+            "censored": [False, True, False],
+        }
     )
 
 
 def test_running_base_rate_is_laplace_smoothed():
-    s = bt._baseline_scores(load_cases_frame(), {"enacted": 1.0, "accepted": None,
-                                                  "months": None})["base_rate"]
+    s = bt._baseline_scores(load_cases_frame(), {"enacted": 1.0, "accepted": None, "months": None})[
+        "base_rate"
+    ]
     assert s["log_score"] == pytest.approx(np.log(3 / 5))
 
 
@@ -88,7 +93,8 @@ def test_reliability_flags_small_bins(planted, monkeypatch):
     table = bt.reliability(result)
     assert table["n"].sum() == sum(
         (o["enacted"] is not None) + (o["accepted"] is not None)
-        for o, p in zip(result.cases["outcome"], result.cases["predictions"], strict=True) if p
+        for o, p in zip(result.cases["outcome"], result.cases["predictions"], strict=True)
+        if p
     )
     assert (table["too_small"] == (table["n"] < 5)).all()
     assert set(result.scores) == {"baseline", "shared_factor"}
@@ -101,7 +107,9 @@ def test_true_variant_beats_a_wrong_one_on_simulated_cases(tmp_path):
     frame = simulate_cases(40, window="hard_window", seed=21, truth={"dur_mu": 2.3})
     lib = load_cases(write_case_file(frame, tmp_path / "cases.csv"))
     result = bt.run_backtest(
-        lib, variants=["baseline", "falling_hazard"], workers=2,
+        lib,
+        variants=["baseline", "falling_hazard"],
+        workers=2,
         settings=Settings(draws=300, tune=300, chains=2),
     )
     assert result.scores["baseline"]["log_score"] > result.scores["falling_hazard"]["log_score"]

@@ -30,11 +30,16 @@ def sim_library(tmp_path_factory):
 def test_numpy_and_pytensor_formulas_agree():
     import pytensor.tensor as pt
 
-    mu, sigma, window = np.array([1.5, 2.0, 1.0]), np.array([0.4, 0.7, 0.3]), np.array([3., 9., 20.])
+    mu, sigma, window = (
+        np.array([1.5, 2.0, 1.0]),
+        np.array([0.4, 0.7, 0.3]),
+        np.array([3.0, 9.0, 20.0]),
+    )
     for variant in ("hard_window", "falling_hazard"):
         want = library_p_time(mu, sigma, window, variant, ops("np"))
-        got = library_p_time(pt.as_tensor(mu), pt.as_tensor(sigma), pt.as_tensor(window),
-                             variant, ops("pt")).eval()
+        got = library_p_time(
+            pt.as_tensor(mu), pt.as_tensor(sigma), pt.as_tensor(window), variant, ops("pt")
+        ).eval()
         np.testing.assert_allclose(got, want, rtol=1e-10)
     np.testing.assert_allclose(
         lognormal_cdf(window, mu, sigma, ops("np")),
@@ -60,8 +65,12 @@ def test_copula_keeps_marginals_and_is_the_product_without_correlation():
     o = ops("np")
     np.testing.assert_allclose(copula_all([p, q], np.full(2, 1e-9), o), p * q, atol=1e-6)
     both = copula_all([p, q], np.full(2, 0.6), o)
-    want = [stats.multivariate_normal([0, 0], [[1, .6], [.6, 1]]).cdf(
-        [stats.norm.ppf(a), stats.norm.ppf(b)]) for a, b in zip(p, q, strict=True)]
+    want = [
+        stats.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]]).cdf(
+            [stats.norm.ppf(a), stats.norm.ppf(b)]
+        )
+        for a, b in zip(p, q, strict=True)
+    ]
     np.testing.assert_allclose(both, want, atol=2e-3)
     assert np.all(both > p * q)
 
@@ -104,8 +113,13 @@ def test_refit_of_the_same_training_set_is_cached(sim_library):
 def test_pooled_model_recovers_known_coefficients(tmp_path):
     lib = load_cases(write_case_file(simulate_cases(400, seed=11), tmp_path / "cases.csv"))
     train = known_at(lib.cases, date(2030, 1, 1))
-    draws = fit_pooled(train, window="hard_window", hurdles="independent",
-                       settings=Settings(draws=500, tune=500, chains=2), cache=False)
+    draws = fit_pooled(
+        train,
+        window="hard_window",
+        hurdles="independent",
+        settings=Settings(draws=500, tune=500, chains=2),
+        cache=False,
+    )
     for name, k in (("b_acc", 0), ("b_us", 0)):
         d = draws[name][:, k]
         lo, hi = np.quantile(d, [0.01, 0.99])

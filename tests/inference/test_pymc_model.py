@@ -25,14 +25,17 @@ def test_judgment_parameters_keep_their_prior(small_fit, baseline_priors):
     from model.case.distributions import scipy_dist
 
     touched = data_params(baseline_priors, small_fit.evidence)
-    assert touched == {"oppose_funds", "oppose_troops", "duration_mu", "duration_sigma"}
+    assert touched == {"oppose_funds", "oppose_troops"}  # the library replaces the reference
     for name in ("p_agree", "gov_will", "window_months"):
         p = baseline_priors.params[name]
         d = small_fit.draws[name]
         assert stats.kstest(d[::4], scipy_dist(p.dist, p.params).cdf).pvalue > 1e-3
 
 
-def test_censored_row_moves_duration_upwards(baseline_priors, small_settings):
+def test_censored_row_moves_duration_upwards(small_settings):
+    from model.case.priors import load_priors
+
+    baseline_priors = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
     evidence = evidence_for(baseline_priors)
     as_event = evidence_for(baseline_priors)
     as_event.reference = as_event.reference.assign(censored=False)
@@ -47,4 +50,9 @@ def test_model_has_a_variable_per_prior_and_the_likelihoods(baseline_priors):
     model = build_model(baseline_priors, evidence_for(baseline_priors))
     names = {v.name for v in model.free_RVs}
     assert names == set(baseline_priors.params)
+    assert {v.name for v in model.observed_RVs} == {"poll_funds", "poll_troops"}
+    from model.case.priors import load_priors
+
+    old = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
+    model = build_model(old, evidence_for(old))
     assert {v.name for v in model.observed_RVs} == {"poll_funds", "poll_troops", "reference_months"}
