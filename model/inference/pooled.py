@@ -71,20 +71,24 @@ def hazard_by(mu, sigma, start, w, end, t, o, *, fade: float = FADE_MONTHS):
 
     A package that would be finished at month ``u`` (duration from ``start``) counts fully
     when ``u <= w`` and with weight ``exp(-(u - w) / fade)`` for ``w < u <= end``; nothing
-    counts after ``end``. The tail is a midpoint rule over ``QUAD_NODES`` x 2 points. Inputs are
+    counts after ``end``. The tail is a midpoint rule over ``QUAD_NODES`` x 2 cells of
+    [w, end], each counted in the share of it before ``t``. Inputs are
     1-D arrays of one length (or scalars broadcast to it).
     """
     first = lognormal_cdf(o.clip(t, -1e9, w) - start, mu, sigma, o)
-    top = o.clip(o.clip(t, -1e9, end), w, 1e9)
     n = 2 * QUAD_NODES
     u = (np.arange(n) + 0.5) / n
-    grid = w[:, None] + u[None, :] * (top - w)[:, None]
+    step = (end - w) / n
+    grid = w[:, None] + u[None, :] * (end - w)[:, None]
     d = grid - start[:, None]
     safe = o.where(d > 0, d, 1.0)
     z = (o.log(safe) - mu[:, None]) / sigma[:, None]
     pdf = o.where(d > 0, o.exp(-0.5 * z**2) / (safe * sigma[:, None] * np.sqrt(2 * np.pi)), 0.0)
-    weight = o.exp(-(grid - w[:, None]) / fade)
-    return first + ((top - w) / n) * (pdf * weight).sum(axis=1)
+    cell = step[:, None] * pdf * o.exp(-(grid - w[:, None]) / fade)
+    # the share of each cell before month t: a fixed grid keeps P(by t) non-decreasing in t
+    width = o.clip(step, 1e-12, 1e12)[:, None]  # w == end: an empty tail, not 0/0
+    share = o.clip((t[:, None] - (grid - 0.5 * step[:, None])) / width, 0.0, 1.0)
+    return first + (cell * share).sum(axis=1)
 
 
 def library_p_time(mu, sigma, window, variant: str, o):

@@ -33,7 +33,10 @@ def test_timing_curve_is_non_decreasing_and_ends_at_p_enacted(prior_world, basel
     np.testing.assert_allclose(curve[:, -1], final, atol=1e-12)
 
 
-def test_timing_flat_between_window_and_election_without_lame_duck(prior_world, baseline_priors):
+def test_timing_flat_between_window_and_election_without_lame_duck(prior_world):
+    from model.case.priors import load_priors
+
+    baseline_priors = load_priors(overrides={"variant": ["hard_window"]})  # a hard cut-off
     draws, evidence = prior_world
     draws = dict(draws, p_lame_duck=np.zeros_like(draws["p_lame_duck"]))
     months = np.linspace(0, 30, 301)
