@@ -179,6 +179,11 @@ def load_priors(
     todo += [("as_of", as_of)] if as_of is not None else []
     overlays, questions, changes_evidence = [], [], False
     for kind, value in todo:
+        if kind != "as_of":
+            over = read_toml(value) if kind == "scenario" else value
+            over = parse_sets(value) if kind == "sets" else over
+            where_over = value if kind == "scenario" else kind
+            _materialize(priors_raw, over, where=where_over, folder=path.parent)
         if kind == "scenario":
             over = read_toml(value)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
@@ -231,6 +236,10 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for key in raw["evidence"]:
         if key not in EVIDENCE_KEYS:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
+    if not isinstance(raw["evidence"].get("reference", True), bool):
+        raise InputError(where, "evidence.reference", "must be true or false", "fix it")
+    if not isinstance(raw["evidence"].get("pooled", ""), str):
+        raise InputError(where, "evidence.pooled", "must be a path", 'write "../data/..."')
     for name, spec in raw["params"].items():
         require_table(where, f"params.{name}", spec)
         known = name in CORE_PARAMS or name in OPTIONAL_PARAMS
@@ -244,6 +253,23 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for name in CORE_PARAMS:
         if name not in raw["params"]:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
+
+
+def _materialize(raw: dict[str, Any], over: dict[str, Any], *, where, folder: Path) -> None:
+    """Write out a library-based prior that an overlay re-parametrises, so that the overlay
+    changes the pooled numbers it names and keeps the others (as with any other prior)."""
+    params = over.get("params") if isinstance(over, dict) else None
+    if not isinstance(params, dict):
+        return
+    keys = {"dist", *INTERVAL_KEYS, *(k for f in FAMILIES.values() for k in f.params)}
+    for name, spec in params.items():
+        base = raw["params"].get(name)
+        if not (isinstance(spec, dict) and isinstance(base, dict) and "from" in base):
+            continue
+        if set(spec) & keys:
+            pooled = (folder, raw["evidence"], raw["case"]["as_of"])
+            dist, values, _ = pooled_prior(where, name, base, *pooled)
+            raw["params"][name] = {"dist": dist, **values, "source": base.get("source", "")}
 
 
 def _overlay_variant(raw: dict[str, Any], over: dict[str, Any], *, where) -> None:

@@ -76,13 +76,14 @@ def test_redrawn_parameter_follows_its_new_prior(small_fit, no_sampling):
 
 
 def test_data_touched_prior_reweights_with_pareto_k(small_fit, no_sampling):
-    case = answer(small_fit, scenario=SCENARIO_DIR / "slow_appropriations.toml")
+    # the poll touches oppose_funds (the library now informs the duration as a prior)
+    case = answer(small_fit, sets=["params.oppose_funds.alpha=3.0"])
     assert case.method == "reweight"
-    assert case.reweighted == ["duration_mu"]
+    assert case.reweighted == ["oppose_funds"]
     assert case.pareto_k is not None and case.pareto_k < 0.7
     assert case.weights.sum() == pytest.approx(1.0)
-    weighted = np.sum(case.weights * small_fit.draws["duration_mu"])
-    assert weighted > small_fit.draws["duration_mu"].mean()
+    weighted = np.sum(case.weights * small_fit.draws["oppose_funds"])
+    assert weighted > small_fit.draws["oppose_funds"].mean()
 
 
 def test_evidence_change_goes_to_refit(small_fit):
@@ -96,7 +97,7 @@ def test_far_prior_move_falls_back_to_refit(small_fit, monkeypatch):
     calls = []
     real = fit_module.sample
     monkeypatch.setattr(fit_module, "sample", lambda *a, **k: calls.append(1) or real(*a, **k))
-    case = answer(small_fit, sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
+    case = answer(small_fit, sets=["params.oppose_funds.alpha=2", "params.oppose_funds.beta=300"])
     assert case.method == "refit"
     assert case.pareto_k > 0.7 and "Pareto k" in case.reason
     assert calls, "a refit must sample"
