@@ -159,9 +159,21 @@ def cmd_run(args) -> int:
     from model.analysis.baseline import run_summary
     from model.views.tables import format_table
 
+    from model.analysis.library_prior import adjustment_effect
+
     result = _fit(args)
     summary = run_summary(result)
-    _emit(args, summary, format_table(summary))
+    text = format_table(summary)
+    effect = adjustment_effect(result)
+    if effect["adjustments"]:
+        summary["library_adjustments"] = effect
+        names = ", ".join(f"{a['param']}.{a['name']} ({a['mu']:+g})" for a in effect["adjustments"])
+        text += (
+            f"\nCase adjustments to the library's pooled prediction ({names}) moved P(deal) "
+            f"from {effect['without']['mean']:.1%} to {effect['with']['mean']:.1%} "
+            f"({effect['change']:+.1%})."
+        )
+    _emit(args, summary, text)
     return _strict(args, result.diagnostics)
 
 
