@@ -157,9 +157,8 @@ def _emit(args, payload: dict, text: str) -> None:
 
 def cmd_run(args) -> int:
     from model.analysis.baseline import run_summary
-    from model.views.tables import format_table
-
     from model.analysis.library_prior import adjustment_effect
+    from model.views.tables import format_table
 
     result = _fit(args)
     summary = run_summary(result)
