@@ -86,6 +86,7 @@ def run(*, out: Path = REPORTS_DIR / "bench.txt", refits: int = 3) -> list[str]:
 
     lines += panel_benchmarks(base)
     lines += _sensitivity_and_report(base, fit_cold)
+    lines += backtest_bench()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text("\n".join(lines) + "\n")
@@ -193,6 +194,29 @@ def panel_benchmarks(base, *, moves: int = 11) -> list[str]:
     note = f"slider release to new P(deal), headless Chromium, median of {moves}; <= 150"
     _say(lines, "panel_roundtrip_ms", roundtrip, note)
     _say(lines, "panel_server_ms", 1000 * app.panels[0].seconds, "last update() in the server")
+
+
+def backtest_bench(*, workers: int = 2) -> list[str]:
+    """``backtest_seconds``: the whole library, every default variant, no cached refit.
+
+    The cold run refits everything (``cache=False``: joblib's worker processes would not see a
+    patched cache folder); a second run fills the cache and a third reads every refit from it.
+    """
+    from model.analysis.backtest import VARIANT_LABELS, run_backtest
+    from model.case.library import load_cases
+
+    lines: list[str] = []
+    start = time.perf_counter()
+    result = run_backtest(load_cases(), variants=VARIANT_LABELS, workers=workers, cache=False)
+    cold = time.perf_counter() - start
+    run_backtest(load_cases(), variants=VARIANT_LABELS, workers=workers)
+    start = time.perf_counter()
+    run_backtest(load_cases(), variants=VARIANT_LABELS, workers=workers)
+    warm = time.perf_counter() - start
+    note = f"{result.fits} refits (2 chains x 500), {workers} workers, target <= 240"
+    _say(lines, "backtest_seconds", cold, note)
+    _say(lines, "backtest_cached_seconds", warm, "same run again, every refit from the cache")
+    _say(lines, "backtest_cache_speedup", cold / warm, "cold / cached, measured in this run")
     return lines
 
 

@@ -49,6 +49,16 @@ EXPORTS = {
     "plots": "model.views.figures",
     "scenario_changes": "model.views.changes",
     "build_report": "model.report.build",
+    "load_cases": "model.case.library",
+    "run_backtest": "model.analysis.backtest",
+    "backtest_settings": "model.analysis.backtest",
+    "reliability": "model.analysis.backtest",
+    "pit_histogram": "model.analysis.backtest",
+    "adjustment_effect": "model.analysis.library_prior",
+    "backtest_table": "model.views.backtest",
+    "format_backtest": "model.views.backtest",
+    "calibration_words": "model.views.backtest",
+    "reliability_figure": "model.views.backtest",
 }
 """Public name -> the module that defines it (``plots`` is the figures module itself)."""
 

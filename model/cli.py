@@ -1,6 +1,6 @@
-"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report|app|list|diff`.
+"""Command line: `feasibility run|whatif|design|timing|sensitivity|priors|report|app|...`.
 
-Also ``python -m model``.
+Also ``list``, ``diff``, ``backtest`` and ``pooled``; and ``python -m model``.
 
 Bad input exits with code 2 and one line naming the file, the key and the fix.
 ``--strict`` exits with code 3 when the sampler diagnostics fail (for ``report``: of the baseline
@@ -11,6 +11,7 @@ the traceback). Paths to write are checked before any fitting.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -29,6 +30,7 @@ from model.commands import (
     cmd_timing,
     cmd_whatif,
 )
+from model.commands_library import cmd_backtest, cmd_pooled
 from model.constants import (
     CHAINS,
     CI_PCT,
@@ -84,6 +86,13 @@ def _common(
     p.add_argument(
         "--verbose", action="store_true", help="show PyMC's own messages (sampled variables, ...)"
     )
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="structural variant option, e.g. hard_window or shared_factor (repeatable)",
+    )
 
 
 EXAMPLES = {
@@ -98,6 +107,9 @@ EXAMPLES = {
     "app": "feasibility app\n  feasibility app --port 0",
     "list": "feasibility list\n  feasibility list --json",
     "diff": "feasibility diff old-reports/ reports/\n  feasibility diff old.json new.json",
+    "backtest": "feasibility backtest --workers 2\n"
+    "  feasibility backtest --cases my_cases.csv --variant falling_hazard --json",
+    "pooled": "feasibility pooled\n  feasibility pooled --as-of 2007-06-01 --out /tmp/pooled.json",
 }
 """One or two example calls per command, shown at the end of its --help."""
 
@@ -146,6 +158,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=REPORTS_DIR, help="output folder")
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
     report.add_argument(
+        "--skip-backtest", action="store_true", help="leave out the backtest of the case library"
+    )
+    report.add_argument("--workers", type=int, default=2, help="joblib processes for the backtest")
+    report.add_argument(
         "--scenario-dir", type=Path, default=None, help="scenario folder (default priors/scenarios)"
     )
     _common(report, scenario_help="your own scenario file, added to the report (repeatable)")
@@ -166,6 +182,26 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="report folder, its tables/ or a run --json file")
     diff.add_argument("new", type=Path, help="the same, for the newer run")
     diff.add_argument("--json", action="store_true", help="print one JSON object")
+    back = _sub(sub, "backtest", "rolling-origin backtest of the case library, per variant")
+    back.add_argument("--cases", type=Path, default=None, help="case file (library format)")
+    back.add_argument(
+        "--variant",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="variant to score, e.g. falling_hazard or baseline (repeatable; default: all)",
+    )
+    back.add_argument("--workers", type=int, default=1, help="joblib worker processes")
+    back.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    back.add_argument("--no-cache", action="store_true", help="refit every training set")
+    back.add_argument("--json", action="store_true", help="print one JSON object")
+    pooled = _sub(sub, "pooled", "refit the library; write the target case's pooled priors")
+    pooled.add_argument("--cases", type=Path, default=None, help="case file (library format)")
+    pooled.add_argument("--target", type=Path, default=None, help="the case to forecast")
+    pooled.add_argument("--variant", default="falling_hazard", help="variant label to fit")
+    pooled.add_argument("--out", type=Path, default=None, help="output JSON file")
+    pooled.add_argument("--as-of", type=_as_of, default=None, help="fit on the cases known then")
+    pooled.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     return top
 
 
@@ -180,12 +216,16 @@ COMMANDS = {
     "app": cmd_app,
     "list": cmd_list,
     "diff": cmd_diff,
+    "backtest": cmd_backtest,
+    "pooled": cmd_pooled,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.command not in ("backtest", "pooled") and getattr(args, "variant", None):
+        args.sets = [*args.sets, f"variant={json.dumps(args.variant)}"]
     if not logging.root.handlers:  # PyMC then leaves its own logger to the root's level
         logging.basicConfig(format="%(message)s")
     logging.root.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)

@@ -127,7 +127,9 @@ def _emit(args, payload: dict, text: str) -> None:
 def cmd_run(args) -> int:
     """``feasibility run``: P(deal) and its parts."""
     from model.analysis.baseline import run_summary
+    from model.analysis.library_prior import adjustment_effect
     from model.inference.stamps import git_commit
+    from model.views.backtest import format_adjustments
     from model.views.tables import format_table
 
     if (args.priors and len(args.priors) > 1) or args.weights is not None:
@@ -136,7 +138,12 @@ def cmd_run(args) -> int:
     summary = run_summary(result)
     summary["provenance"]["git_commit"] = git_commit()
     summary["priors"] = {n: p.describe() for n, p in result.priors.params.items()}
-    _emit(args, summary, format_table(summary))
+    text = format_table(summary)
+    effect = adjustment_effect(result)
+    if effect["adjustments"]:
+        summary["library_adjustments"] = effect
+        text += "\n" + format_adjustments(effect)
+    _emit(args, summary, text)
     return _strict(args, result.diagnostics)
 
 
@@ -253,6 +260,8 @@ def cmd_report(args) -> int:
     from model.report.publish import check_out
 
     settings = _settings(args)
+    if args.workers < 1:
+        raise InputError("--workers", str(args.workers), "must be >= 1", "use e.g. 2")
     check_out(args.out)
     priors = load_priors(
         _priors_path(args),
@@ -270,6 +279,8 @@ def cmd_report(args) -> int:
         notebooks=not args.skip_notebooks,
         scenarios=files,
         problems=problems,
+        backtest=None if args.skip_backtest else True,
+        workers=args.workers,
     )
     print(f"wrote {path}")
     return _strict(args, {"problems": problems}, show=False)

@@ -96,3 +96,33 @@ MAX_DELAY_MONTHS = 120
 
 CI_PCT = f"{CI_MASS:.0%}"
 """The interval mass as people read it (``90%``): the one label every interval carries."""
+CASES_FILE = DATA_DIR / "cases.csv"
+"""The case library: one past request or agreement a row, a source key per cell."""
+TARGET_CASE_FILE = DATA_DIR / "case_2007.csv"
+"""The case being forecast, in the library's format with its outcomes empty."""
+POOLED_FILE = DATA_DIR / "pooled_prior.json"
+"""Pooled posterior predictive for the target case, written by ``feasibility pooled``."""
+FADE_MONTHS = 6.0
+"""Variant ``falling_hazard``: Congress's enactment hazard starts falling this many months
+before the election and decays with this time scale (a structural assumption, scored by the
+backtest against ``hard_window``)."""
+POST_ELECTION_FADES = 4
+"""The falling hazard is integrated up to FADE_MONTHS x this after its start (e^-4 left)."""
+QUAD_NODES = 12
+"""Gauss-Hermite nodes for the shared hurdle factor; midpoint-rule nodes for the hazard."""
+BACKTEST_DRAWS = 500
+BACKTEST_TUNE = 500
+BACKTEST_CHAINS = 2
+"""Small sampler settings for backtest refits (2 chains x 500 draws, 500 tuning steps)."""
+MIN_TRAINING_OUTCOMES = 4
+"""A rolling-origin forecast needs at least this many resolved outcomes in its training set."""
+REFIT_EVERY = 3
+"""Backtest refit schedule: refit once this many new outcomes have resolved since the last fit
+(earlier forecasts reuse the latest fit, itself trained on the past only)."""
+RELIABILITY_BINS = 5
+MIN_BIN_CASES = 5
+"""Reliability bins with fewer cases than this are flagged as too small to read."""
+SIZE_REF_MUSD = 100.0
+YEAR_REF = 2000
+"""Centring of the pooled covariates (log nominal size around USD 100M; the year around 2000):
+scalings, not data."""

@@ -158,7 +158,7 @@ def test_report_out_is_checked_before_fitting(kind, tmp_path, monkeypatch, capsy
     else:
         out.mkdir()
         (out / "thesis.tex").write_text("precious")
-    code = main(["report", "--out", str(out), "--skip-notebooks", *SMALL])
+    code = main(["report", "--out", str(out), "--skip-notebooks", "--skip-backtest", *SMALL])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
     assert expect in err
@@ -171,15 +171,15 @@ def test_report_strict_exits_3_when_a_refit_fails_diagnostics(
 
     problems_seen = []
 
-    def fake_build(priors, *, settings, out, notebooks, problems, scenarios=None):
+    def fake_build(priors, *, settings, out, notebooks, problems, scenarios=None, **kwargs):
         problems.append("refit slow_appropriations: R-hat 1.2 > 1.01 for p_agree")
         problems_seen.append(problems)
         return out / "feasibility.html"
 
     monkeypatch.setattr(build, "build_report", fake_build)
     out = tmp_path / "r"
-    assert main(["report", "--out", str(out), *SMALL]) == 0
-    assert main(["report", "--out", str(out), *SMALL, "--strict"]) == 3
+    assert main(["report", "--out", str(out), "--skip-backtest", *SMALL]) == 0
+    assert main(["report", "--out", str(out), "--skip-backtest", *SMALL, "--strict"]) == 3
     assert len(problems_seen) == 2
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, ndtr
 
+from model.analysis import variants
 from model.case.evidence import Evidence
 from model.case.levers import Effects, effects, expand
 from model.case.priors import Priors
@@ -47,11 +48,15 @@ def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
     return expit(logit)
 
 
-def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
-    """Probability that Mexico accepts this design, driven by its most opposed component."""
-    opp = np.max(
+def p_accept(draws: Draws, eff: Effects, *, variant=variants.DEFAULT) -> np.ndarray:
+    """Probability that the partner accepts this design, driven by its opposition.
+
+    The most opposed component drives it, or, under the ``weighted_opposition`` variant, the
+    opposition-weighted mean of the components.
+    """
+    opp = variants.opposition(
         [np.clip(draws[OPPOSE_PREFIX + c] + draws["opinion_shift"], 0, 1) for c in eff.components],
-        axis=0,
+        variant,
     )
     logit = draws["gov_will"] - draws["opinion_weight"] * (opp - 0.5)
     for param, scale in eff.partner.items():
@@ -59,12 +64,19 @@ def p_accept(draws: Draws, eff: Effects) -> np.ndarray:
     return expit(logit)
 
 
-def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck_end: float):
+def enacted_by(
+    draws: Draws, eff: Effects, months, *, election: float, lame_duck_end: float, variant=None
+):
     """P(Congress enacts by month t | framework), per draw and month: shape (S, len(months)).
 
     Enactment counts inside the window; after the election a lame-duck session enacts, with
     probability ``p_lame_duck``, what would have finished between the window and its end.
     """
+    if (variant or variants.DEFAULT)["window"] == "falling_hazard":
+        by = variants.falling_hazard_by(
+            draws, _start(draws, eff), months, election=election, lame_duck_end=lame_duck_end
+        )
+        return p_willing(draws, eff)[:, None] * by
     t = np.asarray(months, dtype=float)[None, :]
     s = _start(draws, eff)[:, None]
     w = window(draws, election=election)[:, None]
@@ -77,10 +89,11 @@ def enacted_by(draws: Draws, eff: Effects, months, *, election: float, lame_duck
     return p_willing(draws, eff)[:, None] * (in_window + draws["p_lame_duck"][:, None] * late)
 
 
-def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float):
+def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float, variant):
     """P(enacted in time) and P(accept) of one pure design: enactment by the lame duck's end."""
-    kwargs = {"election": election, "lame_duck_end": lame_duck_end}
-    return enacted_by(draws, eff, [lame_duck_end], **kwargs)[:, 0], p_accept(draws, eff)
+    kwargs = {"election": election, "lame_duck_end": lame_duck_end, "variant": variant}
+    p_enacted = enacted_by(draws, eff, [lame_duck_end], **kwargs)[:, 0]
+    return p_enacted, p_accept(draws, eff, variant=variant)
 
 
 def pure_designs(priors: Priors, design: dict[str, Any]):
@@ -116,15 +129,17 @@ def evaluate(
     out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
     out["months_to_enactment"] = np.zeros(n)
     for weight, eff in pure_designs(priors, design):
-        p_enacted, p_acc = _pure(draws, eff, **calendar)
+        p_enacted, p_acc = _pure(draws, eff, **calendar, variant=priors.variant)
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
         out["p_accepted"] += weight * p_acc
-        out["both"] += weight * p_enacted * p_acc
+        out["both"] += weight * variants.joint(
+            draws["p_agree"], p_enacted, p_acc, draws, priors.variant
+        )
         out["months_to_enactment"] += weight * (_start(draws, eff) + np.exp(draws["duration_mu"]))
     both = out.pop("both")
     out["p_framework"] = draws["p_agree"].copy()
-    out["p_deal"] = draws["p_agree"] * both
+    out["p_deal"] = both
     return out
 
 
@@ -134,6 +149,7 @@ def timing(draws: Draws, priors: Priors, evidence: Evidence, months, *, design=N
     kwargs = {
         "election": evidence.months("election"),
         "lame_duck_end": evidence.months("lame_duck_end"),
+        "variant": priors.variant,
     }
     total = 0.0
     for weight, eff in pure_designs(priors, design):

@@ -8,7 +8,7 @@ from typing import Any
 
 from model.case.distributions import FAMILIES
 from model.case.inputs import check_values, require_table, unknown_key
-from model.case.schema import INTERVAL_KEYS, OPPOSE_PREFIX, SCENARIO_KEYS, TOP_KEYS
+from model.case.schema import INTERVAL_KEYS, OPPOSE_PREFIX, SCENARIO_KEYS, TOP_KEYS, VARIANTS
 from model.case.vocabulary import DEFAULT_ARENAS
 from model.errors import InputError
 
@@ -62,6 +62,20 @@ def parse_sets(sets: list[str]) -> dict[str, Any]:
     return out
 
 
+def merge_variant(old, new):
+    """The variant list after an overlay: each option named replaces its choice's option.
+
+    ``variant = ["hard_window"]`` in a scenario changes the window and keeps the other choices;
+    anything but a list of names is returned as given, for the loader to refuse.
+    """
+    new = [new] if isinstance(new, str) else new
+    if not (isinstance(new, list) and isinstance(old, list)):
+        return new
+    choice = {o: c for c, options in VARIANTS.items() for o in options}
+    named = {choice.get(n, n) for n in new if isinstance(n, str)}
+    return [o for o in old if choice.get(o, o) not in named] + list(new)
+
+
 def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario: bool = False):
     """Apply ``over`` to ``base`` in place; return True when it changes the evidence.
 
@@ -92,6 +106,8 @@ def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario
         if table in over:
             base.setdefault(table, {})
             _merge(base, table, over[table], where=where, prefix=table)
+    if "variant" in over:
+        base["variant"] = merge_variant(base.get("variant", []), over["variant"])
     for name, spec in require_table(where, "params", over.get("params", {})).items():
         key = f"params.{name}"
         if not isinstance(spec, dict):

@@ -13,12 +13,14 @@ from typing import Any
 from model.case.distributions import FAMILIES, POSITIVE_PARAMS, SUPPORT_FITS
 from model.case.elicitation import cached_elicit
 from model.case.inputs import is_number, unknown_key
+from model.case.pooled_prior import PooledPart, pooled_prior
 from model.case.schema import (
     CORE_PARAMS,
     DEFAULT_TAILS,
     INTERVAL_KEYS,
     OPPOSE_PREFIX,
     OPTIONAL_PARAMS,
+    PARAM_EXTRA_KEYS,
     TAILS,
 )
 from model.constants import INTERVAL_MIN_WIDTH, PARAM_BOUNDS
@@ -36,6 +38,8 @@ class Prior:
     interval: tuple[float, float, float] | None = None
     tails: str | None = None
     """The elicitation convention (``equal`` or ``maxent``) of an elicited prior."""
+    pooled: PooledPart | None = None
+    """Set when the prior is the library's pooled prediction plus sourced adjustments."""
 
     def describe(self) -> str:
         """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
@@ -59,17 +63,29 @@ def check_bounds(where, key: str, params: dict[str, float], *, elicited: bool = 
             raise InputError(where, f"{key}.{k}" if not elicited else key, problem, fix)
 
 
-def resolve_prior(where, name: str, spec: dict[str, Any], *, tails: str = DEFAULT_TAILS) -> Prior:
+def resolve_prior(
+    where, name: str, spec: dict[str, Any], *, tails: str = DEFAULT_TAILS, pooled=None
+) -> Prior:
     """Validate one ``[params.NAME]`` table and turn it into a :class:`Prior`.
 
     ``tails`` is the file's elicitation convention; the table's own ``tails`` key overrides it.
+    ``pooled`` is ``(folder, evidence table, as_of)``, used by ``from = "library"`` tables.
     """
     key = f"params.{name}"
+    if "from" in spec or "adjust" in spec:
+        if pooled is None:
+            raise InputError(where, f"{key}.from", "needs the case library", "give the priors")
+        dist, params, part = pooled_prior(where, name, spec, *pooled)
+        support = parameter_support(name)
+        if FAMILIES[dist].support not in SUPPORT_FITS[support]:
+            raise InputError(where, key, f"pooled {dist} does not fit {support}", "refit it")
+        check_bounds(where, key, params)
+        return Prior(name, dist, params, spec.get("source", "").strip(), pooled=part)
     dist = spec.get("dist")
     if not isinstance(dist, str) or dist not in FAMILIES:
         raise unknown_key(where, f"{key}.dist", FAMILIES, value=dist)
     family = FAMILIES[dist]
-    allowed = {"dist", "source", "tails", *family.params, *INTERVAL_KEYS}
+    allowed = {"dist", "source", "tails", *family.params, *INTERVAL_KEYS, *PARAM_EXTRA_KEYS}
     for k in spec:
         if k not in allowed:
             raise unknown_key(where, f"{key}.{k}", allowed)

@@ -24,6 +24,7 @@ from model.case.inputs import (
 )
 from model.case.levers import validate_decision, validate_design, validate_levers
 from model.case.overlay import apply_overlay, parse_sets
+from model.case.pooled_prior import materialize, validate_variant
 from model.case.prior import Prior, resolve_prior
 from model.case.schema import (
     CASE_KEYS,
@@ -95,6 +96,11 @@ class Priors:
     def design_label(self) -> str:
         """How reports name the design on the table (``case.design_label``)."""
         return self.case.get("design_label", "the baseline design")
+
+    @property
+    def variant(self) -> dict[str, str]:
+        """The structural variant: each choice's option (``model.case.schema.VARIANTS``)."""
+        return validate_variant(self.path, self.raw.get("variant", []))
 
     @property
     def as_of(self) -> date:
@@ -200,6 +206,12 @@ def load_priors(
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
     for kind, value in todo:
+        if kind in ("scenario", "overrides", "sets"):
+            over = read_toml(value) if kind == "scenario" else value
+            over = parse_sets(value) if kind == "sets" else over
+            materialize(
+                priors_raw, over, where=value if kind == "scenario" else kind, folder=path.parent
+            )
         if kind == "scenario":
             over = read_toml(value)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
@@ -221,10 +233,12 @@ def load_priors(
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
     tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
+    pooled = (path.parent, priors_raw["evidence"], priors_raw["case"]["as_of"])
     params = {
-        name: resolve_prior(where, name, spec, tails=tails)
+        name: resolve_prior(where, name, spec, tails=tails, pooled=pooled)
         for name, spec in priors_raw["params"].items()
     }
+    _check_variant(where, priors_raw, params)
     vocabulary = read_vocabulary(where, priors_raw)
     validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, priors_raw["design"], priors_raw["levers"])
@@ -261,15 +275,18 @@ def overlay_priors(
         k: dict(v) if k == "params" else copy.deepcopy(v) if k in overlay or k == "case" else v
         for k, v in base.raw.items()
     }
+    materialize(raw, overlay, where=where, folder=base.path.parent)
     changes_evidence = apply_overlay(raw, overlay, where=where)
     validate_base(where, raw)
     tails = raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
+    pooled = (base.path.parent, raw["evidence"], raw["case"]["as_of"])
     params = {
         name: base.params[name]
         if name in base.params and spec is base.raw["params"].get(name)
-        else resolve_prior(where, name, spec, tails=tails)
+        else resolve_prior(where, name, spec, tails=tails, pooled=pooled)
         for name, spec in raw["params"].items()
     }
+    _check_variant(where, raw, params)
     vocabulary = read_vocabulary(where, raw)
     validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
     validate_design(where, raw["design"], raw["levers"])
@@ -314,7 +331,11 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for key, value in raw["evidence"].items():
         if key not in EVIDENCE_KEYS:
             raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
-        require_text(where, f"evidence.{key}", value)
+        if key == "reference":
+            if not isinstance(value, bool):
+                raise InputError(where, "evidence.reference", "must be true or false", "fix it")
+        else:
+            require_text(where, f"evidence.{key}", value)
     for key, value in require_table(where, "elicitation", raw.get("elicitation", {})).items():
         if key not in ELICITATION_KEYS:
             raise unknown_key(where, f"elicitation.{key}", ELICITATION_KEYS)
@@ -334,6 +355,14 @@ def validate_base(where, raw: dict[str, Any]) -> None:
     for name in CORE_PARAMS:
         if name not in raw["params"]:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
+
+
+def _check_variant(where, raw: dict[str, Any], params: dict[str, Prior]) -> None:
+    variant = validate_variant(where, raw.get("variant", []))
+    if variant["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
+        raise InputError(
+            where, "params.hurdle_correlation", "missing", "the shared_factor variant needs it"
+        )
 
 
 def _check_components(where, case: dict[str, Any], params: dict[str, Any]) -> None:

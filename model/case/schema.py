@@ -25,9 +25,14 @@ OPTIONAL_PARAMS: dict[str, tuple[str, str]] = {
         "positive",
         "Partner: sd (logit scale) of a poll reading's error beyond sampling (source, wording)",
     ),
+    "hurdle_correlation": (
+        "unit",
+        "Both arenas: correlation of the three hurdles' latent factor (variant shared_factor)",
+    ),
 }
 """Parameters a case may give: name -> (support, meaning). ``poll_error`` is required when
-the poll has more than one reading of a component (``evidence.poll_reading = "both"``)."""
+the poll has more than one reading of a component (``evidence.poll_reading = "both"``);
+``hurdle_correlation`` when the variant is ``shared_factor``."""
 
 OPPOSE_PREFIX = "oppose_"
 """``oppose_<component>``: share of the Mexican public opposed to that package component."""
@@ -44,6 +49,7 @@ LEVER_KEYS = {"label", "components", "request_not_before"}
 components it adds, timing."""
 
 TOP_KEYS = {
+    "variant",
     "case",
     "evidence",
     "params",
@@ -55,8 +61,9 @@ TOP_KEYS = {
 }
 """Tables of a priors file."""
 
-OPTIONAL_TOP_KEYS = {"vocabulary", "elicitation", "decision"}
-"""Tables a priors file may leave out (generic words are used)."""
+OPTIONAL_TOP_KEYS = {"vocabulary", "elicitation", "decision", "variant"}
+"""Keys a priors file may leave out (generic words are used; ``variant`` is a list of names,
+``variant = ["falling_hazard", ...]``, the others tables)."""
 
 SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
 """Keys a scenario file may carry at the top."""
@@ -70,7 +77,7 @@ CASE_KEYS = {
     "arenas",
     "expert_weight",
 }
-EVIDENCE_KEYS = {"dir", "poll_reading"}
+EVIDENCE_KEYS = {"dir", "poll_reading", "reference", "pooled"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""
 
@@ -100,3 +107,16 @@ and the flip-point threshold (``"best_alternative"`` or a probability)."""
 
 BEST_ALTERNATIVE = "best_alternative"
 """``flip_threshold`` default: P(deal) of the baseline crossing that of the best alternative."""
+
+PARAM_EXTRA_KEYS = {"from", "adjust"}
+"""Keys of a ``[params.NAME]`` table beyond its distribution: ``from = "library"`` takes the
+prior from the pooled posterior predictive; ``adjust`` adds sourced Normal case adjustments."""
+
+POOLED_FROM = "library"
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "window": ("hard_window", "falling_hazard"),
+    "acceptance": ("most_opposed", "weighted_opposition"),
+    "hurdles": ("independent", "shared_factor"),
+}
+"""Structural choices and their named options; the first of each is the default."""

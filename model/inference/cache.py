@@ -35,6 +35,7 @@ def cache_key(priors: Priors, evidence: Evidence, settings: Settings) -> str:
         [
             priors.params_hash(),
             evidence.digest(),
+            priors.evidence.get("reference", True),
             MODEL_VERSION,
             code.hexdigest(),
             settings.__dict__,

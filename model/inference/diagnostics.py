@@ -34,13 +34,20 @@ def diagnose(tree, names) -> dict:
         "ess_tail_min": float(table["ess_tail"].min()),
         "divergences": divergences,
         "e_bfmi_min": e_bfmi_min(tree),
-        "worst_r_hat": str(table["r_hat"].idxmax()),
-        "worst_ess": str(table["ess_bulk"].idxmin()),
-        "worst_ess_tail": str(table["ess_tail"].idxmin()),
+        "worst_r_hat": _worst(table["r_hat"], largest=True),
+        "worst_ess": _worst(table["ess_bulk"]),
+        "worst_ess_tail": _worst(table["ess_tail"]),
     }
     out["problems"] = problems(out)
     out["ok"] = not out["problems"]
     return out
+
+
+def _worst(column, *, largest: bool = False) -> str:
+    """The variable with the worst value; ``(undefined)`` when every value is NaN (one chain)."""
+    if not column.notna().any():
+        return "(undefined)"
+    return str(column.idxmax() if largest else column.idxmin())
 
 
 def e_bfmi_min(tree) -> float:

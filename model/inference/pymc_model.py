@@ -22,21 +22,26 @@ import numpy as np
 from model.case.distributions import to_pymc
 from model.case.evidence import Evidence
 from model.case.priors import Priors
-from model.case.schema import LIKELIHOOD_PARAMS, OPPOSE_PREFIX
+from model.case.schema import OPPOSE_PREFIX
 from model.errors import InputError
+from model.inference.pooled import touched_params
+
+_TOUCHED: dict[tuple[str, str, bool], frozenset[str]] = {}
 
 POLL_ERROR = "poll_error"
 """The optional parameter: sd (logit scale) of a poll row's error beyond sampling."""
 
 
 def data_params(priors: Priors, evidence: Evidence) -> set[str]:
-    """Names of the parameters a likelihood touches (the rest are judgment only)."""
-    touched = {OPPOSE_PREFIX + c for c in evidence.poll_components()}
-    if len(evidence.poll):
-        touched.add(POLL_ERROR)
-    if len(evidence.reference):
-        touched |= LIKELIHOOD_PARAMS
-    return touched & set(priors.params)
+    """Names of the parameters a likelihood touches (the rest are judgment only).
+
+    Derived from the PyMC graph (``pooled.touched_params``: the ancestors of every observed
+    variable), not from a list, and remembered per priors and evidence.
+    """
+    key = (priors.params_hash(), evidence.digest(), priors.evidence.get("reference", True))
+    if key not in _TOUCHED:
+        _TOUCHED[key] = frozenset(touched_params(build_model(priors, evidence)))
+    return set(_TOUCHED[key]) & set(priors.params)
 
 
 def poll_rows(evidence: Evidence):
@@ -103,7 +108,7 @@ def build_model(priors: Priors, evidence: Evidence):
             else:
                 pm.Binomial(f"poll_{comp}", n=n, p=share, observed=observed)
         ref = evidence.reference
-        if len(ref):
+        if len(ref) and priors.evidence.get("reference", True):
             months = ref["months"].to_numpy(dtype=float)
             upper = np.where(ref["censored"].to_numpy(dtype=bool), months, np.inf)
             pm.Censored(

@@ -22,11 +22,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from model.analysis.backtest import run_backtest
 from model.analysis.baseline import run_summary
 from model.analysis.decision import deal_matrix, rank_designs
+from model.analysis.library_prior import adjustment_effect
 from model.analysis.sensitivity.summary import sensitivity
 from model.analysis.timing import timing_payload
 from model.analysis.whatif import check_overlays, compare
+from model.case.library import load_cases
 from model.case.priors import Priors
 from model.constants import SCENARIO_DIR
 from model.inference.fit import evidence_for, fit
@@ -45,6 +48,7 @@ from model.report.results import (
     write_workbook,
 )
 from model.report.sections import document
+from model.report.trust import problems_line
 from model.views.figures import to_png_bytes
 from model.views.words import recommendation
 
@@ -139,7 +143,17 @@ def _notebooks(dest: Path, settings, steps: _Steps) -> list[Path]:
     return written
 
 
-def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, problems=None):
+def compute(
+    priors: Priors,
+    *,
+    settings,
+    evidence=None,
+    files=(),
+    steps=None,
+    problems=None,
+    backtest=None,
+    workers: int = 1,
+):
     """Fit once and compute every number of the report (steps 1-4).
 
     Parameters
@@ -156,6 +170,11 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, pr
         Progress reporter.
     problems : list, optional
         Receives the sampler problems of the baseline fit and of every refit.
+    backtest : bool or Backtest, optional
+        ``True`` runs the rolling-origin backtest of the case library (refits cached under
+        ``.cache/pooled``); a computed `Backtest` is used as given; ``None`` leaves it out.
+    workers : int
+        joblib processes for the backtest's refits.
 
     Returns
     -------
@@ -186,6 +205,14 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, pr
 
     sens = sensitivity(base, matrix=matrix)
     steps.say(f"sensitivity: done in {steps.elapsed():.1f} s")
+    if backtest is True:
+        steps.say("backtest: rolling-origin refits of the case library (cached when seen)...")
+        backtest = run_backtest(load_cases(), workers=workers)
+        steps.say(f"backtest: {backtest.fits} refits ({backtest.cached_fits} from the cache)")
+    if backtest:
+        problems.extend(backtest.problems)
+        for line in problems_line(backtest):
+            steps.say(f"SAMPLER WARNING: {line}")
     size = len(next(iter(base.draws.values())))
     prior = prior_draws(priors, size=size, rng=np.random.default_rng(settings.seed))
     res = Results(
@@ -200,6 +227,8 @@ def compute(priors: Priors, *, settings, evidence=None, files=(), steps=None, pr
         scenario_files=list(files),
         seconds=steps.seconds,
         started=started,
+        backtest=backtest or None,
+        adjustments=adjustment_effect(base),
     )
     return res
 
@@ -241,6 +270,8 @@ def build_report(
     progress: Progress | None = None,
     scenarios: list[Path] | None = None,
     problems: list[str] | None = None,
+    backtest=None,
+    workers: int = 1,
 ) -> Path:
     """Fit the baseline once, compute everything and write the report into ``out``.
 
@@ -260,6 +291,11 @@ def build_report(
         Scenario files; default every file in ``priors/scenarios``, sorted.
     problems : list, optional
         Receives the sampler problems of the baseline and of every refit (for ``--strict``).
+    backtest : bool or Backtest, optional
+        The section "How far to trust this number": ``True`` runs the backtest, a `Backtest`
+        is used as given, ``None`` says it was not run.
+    workers : int
+        joblib processes for the backtest's refits.
 
     Returns
     -------
@@ -298,6 +334,8 @@ def build_report(
                     files=files,
                     steps=steps,
                     problems=problems,
+                    backtest=backtest,
+                    workers=workers,
                 )
                 if notebooks:
                     steps.start("notebooks", "notebooks: executing notebooks/*.ipynb into HTML...")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.analysis.backtest import reliability
 from model.analysis.baseline import OUTCOMES, decomposition_table
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
@@ -22,6 +23,7 @@ from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
 from model.views import figures as plots
+from model.views.backtest import backtest_table, reliability_figure
 from model.views.changes import scenario_changes
 from model.views.charts import timing_figure
 from model.views.sensitivity import sensitivity_figures
@@ -49,6 +51,10 @@ class Results:
     notebooks: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     started: str = ""
+    backtest: object | None = None
+    """The rolling-origin backtest (`model.analysis.backtest.Backtest`), when it was run."""
+    adjustments: dict | None = None
+    """How far the case adjustments moved P(deal) (`analysis.library_prior.adjustment_effect`)."""
 
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""
@@ -183,6 +189,8 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
     )
     if tables["psense"].empty:
         tables["psense"] = pd.DataFrame(columns=["quantity", "kind", "prior", "likelihood"])
+    if res.backtest is not None:
+        tables["backtest"] = backtest_table(res.backtest)
     return tables
 
 
@@ -289,4 +297,10 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
         "prior (dashed) and posterior (solid). Every other parameter is judgment only: its "
         "posterior is its prior.",
     )
+    if res.backtest is not None:
+        out["reliability"] = (
+            reliability_figure(reliability(res.backtest)),
+            f"Reliability diagram of {res.backtest.chosen_variant}: observed frequency against "
+            "forecast probability per bin of past cases, with the diagonal of perfect calibration.",
+        )
     return out

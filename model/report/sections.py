@@ -14,11 +14,12 @@ from model.inference.stamps import git_commit
 from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
+from model.report.trust import problems_line, trust_section
 from model.views.charts import timing_label
 from model.views.words import pct
 
 SECTION_IDS = (
-    "summary", "decomposition", "timing", "designs", "scenarios", "sensitivity",
+    "summary", "trust", "decomposition", "timing", "designs", "scenarios", "sensitivity",
     "prior-sensitivity", "priors", "evidence", "provenance", "notebooks",
 )  # fmt: skip
 """Section anchors in the order the report shows them."""
@@ -362,6 +363,7 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     deco += "is computed per draw and per design, so it is not the product of the parts."
     sections = [
         _summary(res),
+        trust_section(res, pngs),
         Section(
             "decomposition",
             "Decomposition: the three hurdles",
@@ -383,7 +385,7 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     return Document(
         title=f"Feasibility report: {case.get('name', 'the deal')}",
         subtitle=subtitle.strip(),
-        problems=list(d["problems"]),
+        problems=list(d["problems"]) + (problems_line(res.backtest) if res.backtest else []),
         diagnostics_ok=ok,
         sections=sections,
         generated=(

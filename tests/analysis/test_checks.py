@@ -8,7 +8,7 @@ from model.analysis.checks import loo_pit_values, pit, predictive_checks, simula
 
 def test_prior_pit_of_the_prior_median_is_one_half(baseline_priors):
     # log(months) = duration_mu + duration_sigma z is symmetric about the prior mean of
-    # duration_mu (1.8), so the prior predictive puts exactly half its mass below exp(1.8)
+    # duration_mu (a Normal), so the prior predictive puts exactly half its mass below exp(mean)
     from model.inference.prior_draws import prior_draws
 
     rng = np.random.default_rng(1)
@@ -16,7 +16,8 @@ def test_prior_pit_of_the_prior_median_is_one_half(baseline_priors):
         baseline_priors, size=40000, rng=rng, names=["duration_mu", "duration_sigma"]
     )
     sim = simulate_months(draws, 1, rng)
-    assert pit(sim, np.array([np.exp(1.8)]))[0] == pytest.approx(0.5, abs=0.01)
+    mean = baseline_priors.params["duration_mu"].params["mu"]
+    assert pit(sim, np.array([np.exp(mean)]))[0] == pytest.approx(0.5, abs=0.01)
     assert pit(sim, np.array([1e4]))[0] == 1.0
 
 

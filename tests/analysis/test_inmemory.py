@@ -29,7 +29,8 @@ def no_files_no_sampling(monkeypatch):
     ("overlay", "sets", "method"),
     [
         ({"params": {"opinion_shift": {"mu": 0.1}}}, ["params.opinion_shift.mu=0.1"], "recompute"),
-        ({"params": {"duration_mu": {"mu": 2.0}}}, ["params.duration_mu.mu=2.0"], "reweight"),
+        ({"params": {"duration_mu": {"mu": 2.0}}}, ["params.duration_mu.mu=2.0"], "recompute"),
+        ({"params": {"oppose_funds": {"alpha": 9.0}}}, ["params.oppose_funds.alpha=9"], "reweight"),
         ({"design": {"military": "advisers"}}, ["design.military=advisers"], "recompute"),
     ],
 )

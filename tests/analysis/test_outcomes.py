@@ -12,6 +12,14 @@ from model.inference.prior_draws import prior_draws
 
 
 @pytest.fixture(scope="module")
+def hard_priors():
+    """The baseline with a hard election window: the formulas worked by hand below."""
+    from model.case.priors import load_priors
+
+    return load_priors(sets=["variant=hard_window"])
+
+
+@pytest.fixture(scope="module")
 def prior_world(baseline_priors):
     draws = prior_draws(baseline_priors, size=4000, rng=np.random.default_rng(1))
     return draws, evidence_for(baseline_priors)
@@ -36,7 +44,10 @@ def test_timing_curve_is_non_decreasing_and_ends_at_p_enacted(prior_world, basel
     np.testing.assert_allclose(curve[:, -1], final, atol=1e-12)
 
 
-def test_timing_flat_between_window_and_election_without_lame_duck(prior_world, baseline_priors):
+def test_timing_flat_between_window_and_election_without_lame_duck(prior_world):
+    from model.case.priors import load_priors
+
+    baseline_priors = load_priors(overrides={"variant": ["hard_window"]})  # a hard cut-off
     draws, evidence = prior_world
     draws = dict(draws, p_lame_duck=np.zeros_like(draws["p_lame_duck"]))
     months = np.linspace(0, 30, 301)
@@ -106,10 +117,10 @@ PURE = {
 }
 
 
-def test_outcomes_by_hand(hand_draw, baseline_priors):
+def test_outcomes_by_hand(hand_draw, hard_priors):
     """Every outcome of one draw against numbers worked by hand (as of 15 Aug 2007)."""
-    evidence = evidence_for(baseline_priors)
-    out = evaluate(hand_draw, baseline_priors, evidence, design=PURE)
+    evidence = evidence_for(hard_priors)
+    out = evaluate(hand_draw, hard_priors, evidence, design=PURE)
     lame_duck_end = (date(2009, 1, 3) - date(2007, 8, 15)).days / (365.25 / 12)  # 16.6 months
     in_window = _phi(math.log((10.0 - 1.0) / 4.0) / 0.5)  # duration <= window - start
     by_end = _phi(math.log((lame_duck_end - 1.0) / 4.0) / 0.5)
@@ -136,28 +147,28 @@ def test_most_opposed_component_decides_and_opposition_is_clipped(hand_draw, bas
     assert again["p_accepted"][0] == pytest.approx(expected, rel=1e-12)
 
 
-def test_lame_duck_enactment_counts_only_after_the_election(hand_draw, baseline_priors):
-    evidence = evidence_for(baseline_priors)
+def test_lame_duck_enactment_counts_only_after_the_election(hand_draw, hard_priors):
+    evidence = evidence_for(hard_priors)
     election = evidence.months("election")
     months = [9.9, election - 0.01, election + 0.01]
-    curve = timing(hand_draw, baseline_priors, evidence, months, design=PURE)[0]
+    curve = timing(hand_draw, hard_priors, evidence, months, design=PURE)[0]
     in_window = 0.5 * _phi(math.log((10.0 - 1.0) / 4.0) / 0.5)
     assert curve[1] == pytest.approx(in_window, rel=1e-12)  # flat between window and election
     assert curve[2] > curve[1]  # the lame-duck session adds after the election
     assert curve[0] == pytest.approx(0.5 * _phi(math.log(8.9 / 4.0) / 0.5), rel=1e-12)
 
 
-def test_window_is_capped_at_the_election(prior_world, baseline_priors):
+def test_window_is_capped_at_the_election(prior_world, hard_priors):
     """A window drawn past election day counts only up to the election; the rest is lame duck."""
     from scipy.special import expit
 
     draws, evidence = prior_world
-    design = {**baseline_priors.design, "conditions": "none"}
+    design = {**hard_priors.design, "conditions": "none"}
     election, end = evidence.months("election"), evidence.months("lame_duck_end")
     late = dict(draws, window_months=np.full_like(draws["window_months"], end + 5.0))
     at_election = dict(draws, window_months=np.full_like(draws["window_months"], election))
-    got = evaluate(late, baseline_priors, evidence, design=design)["p_enacted"]
-    want = evaluate(at_election, baseline_priors, evidence, design=design)["p_enacted"]
+    got = evaluate(late, hard_priors, evidence, design=design)["p_enacted"]
+    want = evaluate(at_election, hard_priors, evidence, design=design)["p_enacted"]
     np.testing.assert_allclose(got, want, atol=1e-12)
     # The closed form with the window at the election (none of the design's effects apply).
     start = np.maximum(draws["announce_months"], 0.0)
@@ -166,9 +177,9 @@ def test_window_is_capped_at_the_election(prior_world, baseline_priors):
     p_time = f_e + draws["p_lame_duck"] * (f_end - f_e)
     assert np.any(draws["window_months"] > election)  # the prior does reach past election day
     np.testing.assert_allclose(
-        want, expit(draws["us_support"] + _us_effects(late, baseline_priors, design)) * p_time
+        want, expit(draws["us_support"] + _us_effects(late, hard_priors, design)) * p_time
     )
-    curve = timing(late, baseline_priors, evidence, [election, end, end + 5], design=design)
+    curve = timing(late, hard_priors, evidence, [election, end, end + 5], design=design)
     np.testing.assert_allclose(curve[:, -1], got, atol=1e-12)
 
 
@@ -183,3 +194,15 @@ def _us_effects(draws, priors, design):
     )
     assert eff.request_not_before == 0
     return sum(scale * draws[param] for param, scale in eff.donor.items())
+
+
+def test_falling_hazard_window_is_capped_at_the_election_too(prior_world, baseline_priors):
+    """Under the falling hazard too, a window drawn past election day fades from the election."""
+    draws, evidence = prior_world
+    assert baseline_priors.variant["window"] == "falling_hazard"
+    election, end = evidence.months("election"), evidence.months("lame_duck_end")
+    late = dict(draws, window_months=np.full_like(draws["window_months"], end + 5.0))
+    at_election = dict(draws, window_months=np.full_like(draws["window_months"], election))
+    got = evaluate(late, baseline_priors, evidence)["p_enacted"]
+    want = evaluate(at_election, baseline_priors, evidence)["p_enacted"]
+    np.testing.assert_allclose(got, want, atol=1e-12)

@@ -121,15 +121,16 @@ def test_k_threshold_is_min_of_0_7_and_the_sample_size_bound():
 
 
 def test_data_touched_prior_reweights_with_pareto_k(small_fit, no_sampling):
-    case = answer(small_fit, scenario=SCENARIO_DIR / "slow_appropriations.toml")
+    # the poll touches oppose_funds (the library now informs the duration as a prior)
+    case = answer(small_fit, sets=["params.oppose_funds.alpha=3.0"])
     assert case.method == "reweight"
-    assert case.reweighted == ["duration_mu"]
+    assert case.reweighted == ["oppose_funds"]
     assert case.pareto_k is not None and case.pareto_k < k_threshold(case.weights.size)
     assert case.ess == pytest.approx(1 / np.sum(case.weights**2))
     assert 1 < case.ess < case.weights.size
     assert case.weights.sum() == pytest.approx(1.0)
-    weighted = np.sum(case.weights * small_fit.draws["duration_mu"])
-    assert weighted > small_fit.draws["duration_mu"].mean()
+    weighted = np.sum(case.weights * small_fit.draws["oppose_funds"])
+    assert weighted > small_fit.draws["oppose_funds"].mean()
 
 
 def test_evidence_change_goes_to_refit(small_fit):
@@ -143,7 +144,7 @@ def test_far_prior_move_falls_back_to_refit(small_fit, monkeypatch):
     calls = []
     real = fit_module.sample
     monkeypatch.setattr(fit_module, "sample", lambda *a, **k: calls.append(1) or real(*a, **k))
-    case = answer(small_fit, sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
+    case = answer(small_fit, sets=["params.oppose_funds.alpha=2", "params.oppose_funds.beta=300"])
     assert case.method == "refit"
     assert case.pareto_k > k_threshold(case.outcomes["p_deal"].size) and "Pareto k" in case.reason
     assert calls, "a refit must sample"
@@ -153,8 +154,8 @@ def test_far_prior_move_falls_back_to_refit(small_fit, monkeypatch):
 def test_existing_posterior_says_refit_needed_with_a_typed_result(small_fit, no_sampling):
     from model.case.priors import load_priors
 
-    new = load_priors(sets=["params.duration_mu.mu=4.0", "params.duration_mu.sigma=0.05"])
-    result = _from_posterior(small_fit, new, {"duration_mu"}, "far", "what if far?")
+    new = load_priors(sets=["params.oppose_funds.alpha=2", "params.oppose_funds.beta=300"])
+    result = _from_posterior(small_fit, new, {"oppose_funds"}, "far", "what if far?")
     assert isinstance(result, RefitNeeded)
     assert result.pareto_k > k_threshold(small_fit.draws["p_agree"].size)
     assert result.reason == f"Pareto k {result.pareto_k:.2f} > {k_threshold(800):.2f}"
@@ -186,15 +187,23 @@ def test_compare_table_has_paired_changes(small_fit, no_sampling):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["congress_hostile", "slow_appropriations", "sceptical_poll"])
-def test_reweighted_answer_agrees_with_a_refit(name):
+@pytest.mark.parametrize(
+    "overlay",
+    [
+        {"scenario": SCENARIO_DIR / "sceptical_poll.toml"},
+        {"sets": ["params.poll_error.sigma=0.13"]},
+        {"sets": ["params.oppose_training.lower=0.3"]},
+    ],
+    ids=["sceptical_poll", "poll_error", "oppose_training"],
+)
+def test_reweighted_answer_agrees_with_a_refit(overlay):
     from model.case.priors import load_priors
     from model.inference.fit import fit
     from model.inference.settings import Settings
 
     base = fit(load_priors(), settings=Settings(draws=1000, tune=1000, chains=4))
-    quick = answer(base, scenario=SCENARIO_DIR / f"{name}.toml")
-    slow = answer(base, scenario=SCENARIO_DIR / f"{name}.toml", force_refit=True)
+    quick = answer(base, **overlay)
+    slow = answer(base, **overlay, force_refit=True)
     assert quick.method == "reweight" and slow.method == "refit"
     a, b = quick.summary("p_deal")["mean"], slow.summary("p_deal")["mean"]
     sd = slow.outcomes["p_deal"].std()
@@ -216,9 +225,9 @@ def test_scenario_applies_on_top_of_the_baselines_own_overlays(small_fit, no_sam
 
 
 def test_reweight_change_is_the_change_in_the_mean_with_its_mcse(small_fit, no_sampling):
-    table = compare(small_fit, scenarios=[SCENARIO_DIR / "slow_appropriations.toml"])
+    table = compare(small_fit, scenarios=[SCENARIO_DIR / "sceptical_poll.toml"])
     base, slow = table.iloc[0], table.iloc[1]
-    case = answer(small_fit, scenario=SCENARIO_DIR / "slow_appropriations.toml")
+    case = answer(small_fit, scenario=SCENARIO_DIR / "sceptical_poll.toml")
     expected = np.sum(case.weights * case.outcomes["p_deal"]) - base["p_deal_mean"]
     assert slow["delta_p_deal_mean"] == pytest.approx(expected)
     assert not slow["delta_paired"] and slow["delta_interval"] == IN_MEAN
@@ -262,12 +271,12 @@ def test_change_mcse_matches_the_spread_over_replicates():
 def test_table_says_what_each_change_interval_is(small_fit, no_sampling):
     table = compare(
         small_fit,
-        scenarios=[SCENARIO_DIR / "certification.toml", SCENARIO_DIR / "slow_appropriations.toml"],
+        scenarios=[SCENARIO_DIR / "certification.toml", SCENARIO_DIR / "sceptical_poll.toml"],
     )
     assert list(table["delta_interval"][1:]) == [PAIRED, IN_MEAN]
     text = format_comparison(table)
     assert PAIRED in text and IN_MEAN in text and "ESS" in text
-    slow_line = next(line for line in text.splitlines() if line.startswith("slow_appropriations"))
+    slow_line = next(line for line in text.splitlines() if line.startswith("sceptical_poll"))
     assert f"{table.iloc[2]['ess_weighted']:.0f}" in slow_line and "]*" in slow_line
 
 

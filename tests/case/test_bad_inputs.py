@@ -151,11 +151,14 @@ PRIORS_CASES = {
         ),
         "must be a finite number, got nan",
     ),
-    "mu_nan": (_setp("params", "duration_mu", "mu", value=float("nan")), "finite number, got nan"),
-    "sigma_inf": (_setp("params", "duration_mu", "sigma", value=float("inf")), "got inf"),
+    "mu_nan": (
+        _setp("params", "opinion_shift", "mu", value=float("nan")),
+        "finite number, got nan",
+    ),
+    "sigma_inf": (_setp("params", "opinion_shift", "sigma", value=float("inf")), "got inf"),
     "mu_sigma_huge": (
-        lambda raw: raw["params"]["duration_mu"].update(mu=1e308, sigma=1e308),
-        "params.duration_mu.mu: mu = 1e+308 lies outside [-100, 100]",
+        lambda raw: raw["params"]["opinion_shift"].update(mu=1e308, sigma=1e308),
+        "params.opinion_shift.mu: mu = 1e+308 lies outside [-100, 100]",
     ),
     "degenerate_interval": (
         lambda raw: raw["params"]["p_agree"].update(lower=0.45, upper=0.45000000001),
@@ -213,7 +216,9 @@ def test_deep_array_and_dev_zero(tmp_path, capsys):
     ],
 )
 def test_bad_set_values(item, expect, capsys):
-    assert expect in _one_line(capsys, ["run", "--set", item])
+    # judgment priors: the library-based ones would first refuse a pooled fit of another date
+    argv = ["run", "--scenario", "judgment_priors", "--set", item]
+    assert expect in _one_line(capsys, argv)
 
 
 @pytest.mark.parametrize(
@@ -222,7 +227,10 @@ def test_bad_set_values(item, expect, capsys):
         (["--seed", "-1"], "--seed: -1: must be in [0, 4294967295]"),
         (["--chains", "1"], "R-hat needs at least 2 chains"),
         (["--draws", "1"], "too few for intervals"),
-        (["--as-of", "2099-01-01"], "after the calendar's lame-duck end (2009-01-03"),
+        (
+            ["--as-of", "2099-01-01", "--scenario", "judgment_priors"],
+            "after the calendar's lame-duck end (2009-01-03",
+        ),
     ],
 )
 def test_bad_options_one_line(argv, expect, capsys):

@@ -129,8 +129,10 @@ def test_layers_replay_every_overlay_in_order():
 
     from model.constants import SCENARIO_DIR
 
+    # another as-of date needs its own pooled fit (`feasibility pooled --as-of`), or the
+    # judgment priors, which do not depend on the library
     first = load_priors(
-        scenarios=[SCENARIO_DIR / "military_advisers.toml"],
+        scenarios=[SCENARIO_DIR / "judgment_priors.toml", SCENARIO_DIR / "military_advisers.toml"],
         sets=["params.p_agree.lower=0.3"],
         as_of=date(2007, 7, 1),
     )

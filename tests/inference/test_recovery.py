@@ -74,7 +74,9 @@ def test_ninety_percent_intervals_cover_the_truth_ninety_percent_of_the_time():
 
     from model.case.priors import load_priors
 
-    full = load_priors()  # once, here: the workers share no elicitation cache file
+    # once, here (the workers share no elicitation cache file); the judgment priors keep the
+    # reference-class likelihood that the duration parameters are checked against
+    full = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
 
     results = Parallel(n_jobs=min(2, os.cpu_count() or 1))(
         delayed(replicate)(r, full) for r in range(N_REP)

@@ -91,7 +91,9 @@ def test_ranks_of_the_data_touched_parameters_are_uniform():
 
     from model.case.priors import load_priors
 
-    full = load_priors()  # once, here: the workers share no elicitation cache file
+    # once, here (the workers share no elicitation cache file); the judgment priors keep the
+    # reference-class likelihood that the duration parameters are checked against
+    full = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
 
     jobs = min(2, os.cpu_count() or 1)
     results = Parallel(n_jobs=jobs)(delayed(replicate)(r, full) for r in range(N_REP))

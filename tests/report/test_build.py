@@ -16,6 +16,7 @@ from model.constants import ROOT
 BAD = ROOT / "tests" / "fixtures" / "bad"
 TITLES = (
     "Headline",
+    "How far to trust this number",
     "Decomposition",
     "Timing",
     "Win-set map and design ranking",
@@ -43,8 +44,10 @@ TABLES = {
     "evidence_reference",
     "evidence_calendar",
     "provenance",
+    "backtest",
 }
 FIGURES_BY_SECTION = {
+    "trust": ["reliability"],
     "decomposition": ["decomposition"],
     "timing": ["timing"],
     "designs": ["winset"],
@@ -65,7 +68,7 @@ def _build(priors, settings, out: Path, **kwargs) -> tuple[Path, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, baseline_priors, small_settings):
+def built(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
     """One report, plus the Results it was written from (captured from `compute`)."""
     import model.report.build as report
 
@@ -79,8 +82,23 @@ def built(tmp_path_factory, baseline_priors, small_settings):
     out = tmp_path_factory.mktemp("report") / "reports"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "compute", spy)
-        path, lines = _build(baseline_priors, small_settings, out)
+        path, lines = _build(baseline_priors, small_settings, out, backtest=fake_backtest)
     return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
+
+
+@pytest.fixture(scope="module")
+def fake_backtest(tmp_path_factory):
+    """A backtest of a simulated library with stand-in posterior draws (seconds, not minutes)."""
+    import model.analysis.backtest as bt
+    from model.analysis.simulate import simulate_cases, write_case_file
+    from model.case.library import load_cases
+    from tests.analysis.test_backtest import _fake_draws
+
+    folder = tmp_path_factory.mktemp("cases")
+    lib = load_cases(write_case_file(simulate_cases(14, seed=8), folder / "cases.csv"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bt, "fit_pooled", lambda train, **kw: _fake_draws())
+        return bt.run_backtest(lib, variants=["baseline", "falling_hazard"], workers=1)
 
 
 class _Page(HTMLParser):
@@ -162,7 +180,7 @@ def test_markdown_links_existing_figures_and_tables(built):
     md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
     figures = re.findall(r"\]\((figures/[^)]+\.png)\)", md)
     tables = re.findall(r"\]\((tables/[^)]+\.csv)\)", md)
-    assert len(figures) == 8 and tables
+    assert len(figures) == 9 and tables
     for rel in figures + tables:
         assert (built["out"] / rel).is_file(), rel
     assert "data:image" not in md
@@ -324,8 +342,10 @@ def test_progress_lines_are_numbered_and_plain(built):
     assert lines[-1].startswith("report ready:")
 
 
-def test_same_seed_writes_identical_csv_tables(built, baseline_priors, small_settings, tmp_path):
-    _build(baseline_priors, small_settings, tmp_path / "again")
+def test_same_seed_writes_identical_csv_tables(
+    built, baseline_priors, small_settings, tmp_path, fake_backtest
+):
+    _build(baseline_priors, small_settings, tmp_path / "again", backtest=fake_backtest)
     first = sorted((built["out"] / "tables").glob("*.csv"))
     second = sorted((tmp_path / "again" / "tables").glob("*.csv"))
     assert [p.name for p in first] == [p.name for p in second]
@@ -374,7 +394,17 @@ def test_bad_priors_file_exits_2_and_writes_nothing(tmp_path, capsys):
 
     out = tmp_path / "out"
     scenario = BAD / "misspelled_param.toml"
-    code = main(["report", "--out", str(out), "--scenario", str(scenario), "--skip-notebooks"])
+    code = main(
+        [
+            "report",
+            "--out",
+            str(out),
+            "--scenario",
+            str(scenario),
+            "--skip-notebooks",
+            "--skip-backtest",
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1 and err.startswith("error:")
@@ -538,7 +568,16 @@ def test_a_second_run_on_the_same_folder_waits_then_exits_2_with_one_line(tmp_pa
     _wait_for(marker, holder)
     env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT="1")
     loser = subprocess.run(
-        [sys.executable, "-m", "model", "report", "--out", str(out), "--skip-notebooks"],
+        [
+            sys.executable,
+            "-m",
+            "model",
+            "report",
+            "--out",
+            str(out),
+            "--skip-notebooks",
+            "--skip-backtest",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -666,3 +705,27 @@ def test_elicited_priors_are_shown_back_in_the_report(built):
         assert r["fitted_mass_below"] == dist.cdf(r["elicited_lower"])
         assert r["fitted_q50"] == dist.ppf(0.5)
         assert f"{r['fitted_mass_below']:.1%} below" in html
+
+
+def test_trust_section_says_the_backtest_in_computed_numbers(built, fake_backtest):
+    from model.report.trust import verdict
+
+    md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    section = md.split("## How far to trust this number", 1)[1].split("\n## ", 1)[0]
+    best = fake_backtest.scores[fake_backtest.chosen_variant]
+    base = fake_backtest.baselines["base_rate"]
+    assert f"{best['log_score']:.3f}" in section and f"{base['log_score']:.3f}" in section
+    beats = best["log_score"] > base["log_score"]
+    assert ("does NOT beat" in verdict(fake_backtest)) is not beats
+    assert "judgment_priors" in section  # the forecast before the library, refitted
+    assert (built["out"] / "tables" / "backtest.csv").exists()
+
+
+def test_trust_section_says_when_the_backtest_was_not_run(built):
+    from model.report.render import Para
+    from model.report.trust import trust_section
+
+    res = copy.copy(built["res"])
+    res.backtest = None
+    section = trust_section(res, {})
+    assert "not run" in section.blocks[0].text and isinstance(section.blocks[0], Para)

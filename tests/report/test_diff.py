@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from model.case.priors import load_priors
 from model.cli import main
 from model.report.diff import diff, load_run
 from tests.conftest import SMALL
@@ -26,8 +27,10 @@ def test_diff_of_two_runs(small_fit, tmp_path, capsys):
     assert main(["diff", str(base), str(slow), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["inputs"]) == {"priors"}
+    prior = load_priors().params["duration_mu"]  # the library's pooled prediction
+    sigma = f"sigma={prior.params['sigma']:.3g}"
     assert out["params"] == {
-        "duration_mu": {"old": "Normal(mu=1.8, sigma=0.5)", "new": "Normal(mu=2.2, sigma=0.5)"}
+        "duration_mu": {"old": prior.describe(), "new": f"Normal(mu=2.2, {sigma})"}
     }
     old, new = json.loads(base.read_text()), json.loads(slow.read_text())
     row = out["outputs"]["p_enacted"]

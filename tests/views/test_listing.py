@@ -16,8 +16,9 @@ def test_list_gives_every_parameter_with_its_implied_interval(capsys, baseline_p
     out = _list(capsys)
     rows = {r["name"]: r for r in out["params"]}
     assert set(rows) == set(baseline_priors.params)
-    mu = rows["duration_mu"]  # Normal(1.8, 0.5): 1.8 -+ 1.6449 x 0.5
-    assert (mu["lo"], mu["hi"]) == pytest.approx((1.8 - 0.822427, 1.8 + 0.822427), abs=1e-5)
+    mu = rows["duration_mu"]  # Normal(m, s) from the library: m -+ 1.6449 x s
+    m, sd = baseline_priors.params["duration_mu"].params.values()
+    assert (mu["lo"], mu["hi"]) == pytest.approx((m - 1.644854 * sd, m + 1.644854 * sd), abs=1e-5)
     # an elicited prior implies (close to) its own elicited 90% interval
     agree = rows["p_agree"]
     assert agree["elicited"][:2] == [0.45, 0.9]

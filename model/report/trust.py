@@ -1,0 +1,144 @@
+"""The report's section "How far to trust this number": the rolling-origin backtest.
+
+Every sentence is built from the computed backtest (`model.analysis.backtest`): its scores per
+structural variant and per baseline, its calibration, and what the case library did to this
+case's forecast against the judgment priors of the first version.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.constants import CI_PCT
+from model.report.render import Bullets, Fig, Para, Section, Table
+from model.views.backtest import NAMES, backtest_table, calibration_words
+from model.views.words import pct
+
+JUDGMENT_SCENARIO = "judgment_priors"
+"""The scenario that keeps the first version's judgment priors (no case library)."""
+
+
+def _ci(d: dict) -> str:
+    return f"{pct(d['mean'])} [{pct(d['lo'])}, {pct(d['hi'])}]"
+
+
+def verdict(backtest) -> str:
+    """The backtest's scores in words: the chosen variant against the two baselines."""
+    best = backtest.scores[backtest.chosen_variant]
+    base, fifty = backtest.baselines["base_rate"], backtest.baselines["fifty_fifty"]
+    text = (
+        f"Over {best['n']} past deals forecast in date order, each from a fit on only the cases "
+        f"resolved before its own decision date, the chosen structure ({backtest.chosen_variant}, "
+        f"the best of {len(backtest.scores)} variants) scored a mean log score of "
+        f"{best['log_score']:.3f} (higher is better; 0 is a perfect forecast), against "
+        f"{base['log_score']:.3f} for the running base rate of the library and "
+        f"{fifty['log_score']:.3f} for 50% on everything; its mean Brier score was "
+        f"{best['brier']:.3f} against {base['brier']:.3f} and {fifty['brier']:.3f} (lower is "
+        "better). "
+    )
+    if best["log_score"] > base["log_score"]:
+        text += "It beats the running base rate on mean log score. "
+    else:
+        text += (
+            "Said plainly: it does NOT beat the running base rate "
+            f"({best['log_score'] - base['log_score']:+.3f} in mean log score), so on the "
+            "library's evidence this model's probabilities are less reliable than the share of "
+            "past deals that went through; read the number above as a judgment-laden estimate, "
+            "not a calibrated one. "
+        )
+    cover = best.get("coverage_90")
+    if cover is not None and cover == cover:
+        text += (
+            f"Its 90% intervals for the months to enactment held {cover:.0%} of the time "
+            "(90% if calibrated)."
+        )
+    return text
+
+
+def _then_and_now(res) -> str:
+    table = res.scenarios
+    old = table[table["scenario"] == JUDGMENT_SCENARIO] if len(table) else table
+    now = res.summary["p_deal"]
+    text = f"With the case library, P(deal) is {_ci(now)} ({CI_PCT} interval)"
+    if len(old):
+        r = old.iloc[0]
+        then = {k: r[f"p_deal_{k}"] for k in ("mean", "lo", "hi")}
+        text += (
+            f"; with the first version's judgment priors, the 4-row reference class and a hard "
+            f"window (scenario {JUDGMENT_SCENARIO}, refitted) it is {_ci(then)}"
+        )
+    text += "."
+    effect = res.adjustments or {}
+    if effect.get("adjustments"):
+        names = ", ".join(
+            f"{res.label(a['param'])} {a['mu']:+g} on the log-odds ({a['name'].replace('_', ' ')})"
+            for a in effect["adjustments"]
+        )
+        text += (
+            f" The sourced case adjustments to the pooled prediction ({names}) moved it from "
+            f"{_ci(effect['without'])} to {_ci(effect['with'])}."
+        )
+    return text
+
+
+def problems_line(backtest) -> list[str]:
+    """The backtest's sampler problems for the top of the report: one summary line, if any.
+
+    Each refit's failed checks are listed in full in the section itself.
+    """
+    if not backtest.problems:
+        return []
+    refits = {p.split(":", 1)[0] for p in backtest.problems}
+    return [
+        f"{len(refits)} of {backtest.fits} backtest refits failed a sampler check "
+        f"({len(backtest.problems)} problems: R-hat, ESS or divergences; listed in 'How far to "
+        "trust this number'): their forecasts carry more Monte Carlo error than the interval shows"
+    ]
+
+
+def trust_section(res, pngs: dict) -> Section:
+    """The section: verdict, variant table, reliability diagram, calibration, 2007 then/now."""
+    title = "How far to trust this number"
+    backtest = res.backtest
+    if backtest is None:
+        note = (
+            "The backtest was not run for this report (`feasibility report --skip-backtest`, "
+            "or the Python API without `backtest=True`); `feasibility backtest` runs it."
+        )
+        return Section("trust", title, [Para(note), Para(_then_and_now(res))])
+    table = backtest_table(backtest)
+    shown = pd.DataFrame(
+        {
+            "Forecaster": [
+                NAMES.get(n, n) + (" (chosen)" if c else "")
+                for n, c in zip(table["name"], table["chosen"], strict=True)
+            ],
+            "Kind": table["kind"],
+            "Mean log score": table["log_score"].round(3),
+            "Mean Brier": table["brier"].round(3),
+            "90% coverage (months)": [
+                "-" if v != v else f"{v:.0%}" for v in table["coverage_90"].astype(float)
+            ],
+            "Cases": table["n"],
+        }
+    )
+    blocks = [
+        Para(verdict(backtest)),
+        Table(shown, "Rolling-origin scores per structural variant and baseline", "backtest.csv"),
+    ]
+    if "reliability" in pngs:
+        png, alt = pngs["reliability"]
+        blocks.append(
+            Fig("reliability", "Reliability of the chosen variant's forecasts.", alt, png)
+        )
+    blocks += [
+        Para(calibration_words(backtest) + "."),
+        Para(_then_and_now(res)),
+        Para("Notes: " + "; ".join(backtest.notes) + "."),
+    ]
+    if backtest.problems:
+        blocks += [
+            Para("Sampler problems of the backtest's refits (2 chains x 500 draws each):"),
+            Bullets(list(backtest.problems)),
+        ]
+    return Section("trust", title, blocks)

@@ -1,0 +1,159 @@
+"""The backtest in words, tables, JSON and a reliability diagram (pure: data in, figure out)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from model.analysis.backtest import Backtest, pit_histogram, reliability
+
+NAMES = {"base_rate": "running base rate", "fifty_fifty": "50% for everything"}
+
+
+def backtest_table(result: Backtest) -> pd.DataFrame:
+    """One row per variant and baseline: mean log score, Brier, 90% coverage, n, chosen."""
+    rows = []
+    for kind, table in (("variant", result.scores), ("baseline", result.baselines)):
+        for name, s in table.items():
+            rows.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "log_score": s["log_score"],
+                    "brier": s["brier"],
+                    "coverage_90": s["coverage_90"],
+                    "n": s["n"],
+                    "chosen": name == result.chosen_variant,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def backtest_payload(result: Backtest) -> dict:
+    """The JSON of ``feasibility backtest --json``.
+
+    Exactly ``cases``, ``scores``, ``baselines`` and ``chosen_variant``.
+    """
+    cases = result.cases[["id", "as_of", "predictions", "outcome", "scores"]]
+    return {
+        "cases": cases.to_dict(orient="records"),
+        "scores": result.scores,
+        "baselines": result.baselines,
+        "chosen_variant": result.chosen_variant,
+    }
+
+
+def _num(x, fmt="{:.3f}") -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt.format(x)
+
+
+def calibration_words(result: Backtest) -> str:
+    """The reliability table and the PIT histogram of the chosen variant, in sentences."""
+    table = reliability(result)
+    readable = table[~table["too_small"]]
+    small = table[table["too_small"] & (table["n"] > 0)]
+    parts = []
+    for r in readable.itertuples():
+        parts.append(
+            f"forecasts of {r.lo:.0%}-{r.hi:.0%} (n = {r.n}, mean {r.predicted:.0%}) came true "
+            f"{r.observed:.0%} of the time"
+        )
+    text = "Calibration of " + result.chosen_variant + ": " + ("; ".join(parts) or "no bin")
+    if len(small):
+        bins = ", ".join(f"{r.lo:.0%}-{r.hi:.0%} (n = {r.n})" for r in small.itertuples())
+        text += f". Too few cases to read in {bins}"
+    pit = pit_histogram(result)
+    text += (
+        f". Months to enactment: PIT counts {pit['counts']} over {pit['n']} enacted cases "
+        "(flat if calibrated; piled at the right when enactment took longer than forecast)."
+    )
+    return text
+
+
+def format_backtest(result: Backtest) -> str:
+    """The text of ``feasibility backtest``: the table, the choice, calibration and notes."""
+    table = backtest_table(result)
+    lines = [f"{'':24} {'log score':>10} {'Brier':>7} {'cover90':>8} {'n':>4}"]
+    for r in table.itertuples():
+        mark = " <- chosen" if r.chosen else ""
+        name = NAMES.get(r.name, r.name)
+        cov = _num(r.coverage_90, "{:.0%}")
+        lines.append(
+            f"{name:24} {_num(r.log_score):>10} {_num(r.brier):>7} {cov:>8} {r.n:>4}{mark}"
+        )
+    best = result.scores[result.chosen_variant]["log_score"]
+    base = result.baselines["base_rate"]["log_score"]
+    verdict = "beats" if best > base else "does NOT beat"
+    lines += [
+        "",
+        f"Chosen variant (highest mean log score): {result.chosen_variant}. It {verdict} the "
+        f"running base rate on mean log score ({best:.3f} vs {base:.3f}; higher is better).",
+        calibration_words(result),
+        f"Refits: {result.fits} ({result.cached_fits} from the cache).",
+    ]
+    lines += [f"note: {n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def reliability_figure(table: pd.DataFrame, *, title: str = "Reliability of the backtest"):
+    """Reliability diagram: observed frequency against forecast, bins sized by their count.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``analysis.backtest.reliability`` output (``lo, hi, n, predicted, observed,
+        too_small``).
+    title : str
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
+    shown = table[table["n"] > 0]
+    for small, style in ((False, "o"), (True, "x")):
+        part = shown[shown["too_small"] == small]
+        if len(part):
+            label = "too few cases to read" if small else "bins with enough cases"
+            ax.scatter(
+                part["predicted"],
+                part["observed"],
+                s=20 + 15 * part["n"],
+                marker=style,
+                label=label,
+            )
+            for r in part.itertuples():
+                ax.annotate(
+                    f"n={r.n}",
+                    (r.predicted, r.observed),
+                    fontsize=8,
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1.05),
+        xlabel="forecast probability",
+        ylabel="observed frequency",
+        title=title,
+    )
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def format_adjustments(effect: dict) -> str:
+    """One sentence: how far the case adjustments moved P(deal) from the pooled prediction."""
+    names = ", ".join(f"{a['param']}.{a['name']} ({a['mu']:+g})" for a in effect["adjustments"])
+    before, after = effect["without"], effect["with"]
+    return (
+        f"Case adjustments to the library's pooled prediction ({names}) moved P(deal) "
+        f"from {before['mean']:.1%} [{before['lo']:.1%}, {before['hi']:.1%}] "
+        f"to {after['mean']:.1%} [{after['lo']:.1%}, {after['hi']:.1%}] "
+        f"({100 * effect['change']:+.1f} points, by {effect.get('method', 'recompute')})."
+    )

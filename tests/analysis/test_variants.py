@@ -1,0 +1,65 @@
+"""Structural variants: closed forms, and the default reproduces the first version."""
+
+import numpy as np
+import pytest
+
+from model.analysis.outcomes import evaluate, timing
+from model.analysis.variants import DEFAULT, from_label, joint, label, opposition
+from model.case.priors import load_priors
+from model.errors import InputError
+from model.inference.fit import evidence_for
+from model.inference.prior_draws import prior_draws
+
+
+@pytest.fixture(scope="module")
+def world():
+    priors = load_priors(overrides={"variant": []})
+    draws = prior_draws(priors, size=2000, rng=np.random.default_rng(4))
+    return priors, draws, evidence_for(priors)
+
+
+def test_labels_round_trip():
+    assert label(DEFAULT) == "baseline"
+    v = from_label("falling_hazard+shared_factor")
+    assert v["window"] == "falling_hazard" and v["hurdles"] == "shared_factor"
+    assert label(v) == "falling_hazard+shared_factor"
+    with pytest.raises(ValueError):
+        from_label("soft_window")
+
+
+def test_opposition_weighted_mean_closed_form():
+    a, b = np.array([0.8, 0.2]), np.array([0.2, 0.2])
+    assert opposition([a, b], DEFAULT).tolist() == [0.8, 0.2]
+    got = opposition([a, b], from_label("weighted_opposition"))
+    np.testing.assert_allclose(got, [(0.64 + 0.04) / 1.0, 0.2])
+
+
+def test_shared_factor_raises_p_deal_and_keeps_each_hurdle(world):
+    priors, draws, evidence = world
+    shared = load_priors(overrides={"variant": ["shared_factor"]})
+    base, corr = evaluate(draws, priors, evidence), evaluate(draws, shared, evidence)
+    for key in ("p_framework", "p_enacted", "p_accepted"):
+        np.testing.assert_allclose(base[key], corr[key])
+    assert np.mean(corr["p_deal"] > base["p_deal"]) > 0.99
+    pure = evaluate(draws, priors, evidence, design={**priors.design, "conditions": "none"})
+    ind = joint(draws["p_agree"], pure["p_enacted"], pure["p_accepted"], draws, DEFAULT)
+    np.testing.assert_allclose(pure["p_deal"], ind, rtol=1e-12)
+
+
+def test_falling_hazard_timing_ends_at_p_enacted_and_allows_late_enactment(world):
+    priors, draws, evidence = world
+    hazard = load_priors(overrides={"variant": ["falling_hazard"]})
+    months = np.linspace(0, 30, 61)
+    curve = timing(draws, hazard, evidence, months)
+    assert np.all(np.diff(curve, axis=1) >= -1e-9)
+    out = evaluate(draws, hazard, evidence)
+    np.testing.assert_allclose(curve[:, -1], out["p_enacted"], atol=1e-9)
+    hard = evaluate(dict(draws, p_lame_duck=np.zeros(2000)), priors, evidence)
+    assert np.mean(out["p_enacted"] >= hard["p_enacted"] - 1e-9) > 0.99
+
+
+def test_variant_names_are_checked():
+    with pytest.raises(InputError, match="variant"):
+        load_priors(overrides={"variant": ["soft_window"]})
+    with pytest.raises(InputError, match="two options"):
+        load_priors(overrides={"variant": ["hard_window", "falling_hazard"]})
