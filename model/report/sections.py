@@ -340,6 +340,18 @@ def _notebooks(res: Results) -> Section:
     return Section("notebooks", "Notebooks", [Para("The notebooks were not executed in this run.")])
 
 
+def _refit_problems(table: pd.DataFrame) -> list[str]:
+    """Each scenario refit's failed sampler checks, named by scenario."""
+    if "diagnostics_problems" not in table:
+        return []
+    return [
+        f"refit {r.scenario}: {problem}"
+        for r in table.itertuples()
+        if isinstance(r.diagnostics_problems, str) and r.diagnostics_problems
+        for problem in r.diagnostics_problems.split("; ")
+    ]
+
+
 def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     """The report document, sections in `SECTION_IDS` order.
 
@@ -385,7 +397,9 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     return Document(
         title=f"Feasibility report: {case.get('name', 'the deal')}",
         subtitle=subtitle.strip(),
-        problems=list(d["problems"]) + (problems_line(res.backtest) if res.backtest else []),
+        problems=list(d["problems"])
+        + _refit_problems(res.scenarios)
+        + (problems_line(res.backtest) if res.backtest else []),
         diagnostics_ok=ok,
         sections=sections,
         generated=(

@@ -132,7 +132,7 @@ def trust_section(res, pngs: dict) -> Section:
             Fig("reliability", "Reliability of the chosen variant's forecasts.", alt, png)
         )
     blocks += [
-        Para(calibration_words(backtest) + "."),
+        Para(calibration_words(backtest)),
         Para(_then_and_now(res)),
         Para("Notes: " + "; ".join(backtest.notes) + "."),
     ]

@@ -729,3 +729,17 @@ def test_trust_section_says_when_the_backtest_was_not_run(built):
     res.backtest = None
     section = trust_section(res, {})
     assert "not run" in section.blocks[0].text and isinstance(section.blocks[0], Para)
+
+
+def test_scenario_refit_problems_are_shown_at_the_top(built):
+    import pandas as pd
+
+    from model.report.sections import _refit_problems
+
+    table = pd.DataFrame(
+        {"scenario": ["a", "b"], "diagnostics_problems": ["", "R-hat 1.2 > 1.01; 3 divergent"]}
+    )
+    assert _refit_problems(table) == ["refit b: R-hat 1.2 > 1.01", "refit b: 3 divergent"]
+    page = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    for line in _refit_problems(built["res"].scenarios):
+        assert line.split(":")[0] in page
