@@ -299,7 +299,9 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
     )
     if res.backtest is not None:
         out["reliability"] = (
-            reliability_figure(reliability(res.backtest)),
+            reliability_figure(
+                reliability(res.backtest), title=f"Reliability: {res.backtest.chosen_variant}"
+            ),
             f"Reliability diagram of {res.backtest.chosen_variant}: observed frequency against "
             "forecast probability per bin of past cases, with the diagonal of perfect calibration.",
         )

@@ -142,7 +142,7 @@ def reliability_figure(table: pd.DataFrame, *, title: str = "Reliability of the 
         ylabel="observed frequency",
         title=title,
     )
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
 
