@@ -142,7 +142,7 @@ def origin_data(rows: pd.DataFrame, train: pd.DataFrame, *, hurdles: str) -> dic
         "acc_mask": (~np.isnan(acc) & ~both).astype(float),
         "both_mask": both.astype(float),
         "months": np.where(np.isnan(months), 1.0, months),
-        "dur_mask": (~np.isnan(months)).astype(float),
+        "dur_mask": (~np.isnan(months) & (en != 0)).astype(float),
         "censored": known["censored"].fillna(False).to_numpy(float),
     }
 
@@ -193,8 +193,14 @@ def build_pooled(rows: pd.DataFrame, *, window: str, hurdles: str):
             cell = e * a * c + e * (1 - a) * (p_en - c) + (1 - e) * a * (p_acc - c)
             cell = cell + (1 - e) * (1 - a) * (1 - p_en - p_acc + c)
             pm.Potential("joint_lik", pt.sum(d["both_mask"] * pt.log(pt.clip(cell, EPS, 1.0))))
+        # The months of an enacted request are drawn given that it was enacted in time: their
+        # density is the LogNormal's divided by P(in time | willing) (the weight of a late
+        # enactment under the falling hazard depends on the data only). A failure says
+        # nothing about the months beyond its yes/no term: it may have been unwilling. A
+        # request still pending at the origin is censored there.
         dist = pm.LogNormal.dist(mu=mu, sigma=sigma)
-        dur = pt.where(d["censored"] > 0, pm.logccdf(dist, d["months"]), pm.logp(dist, d["months"]))
+        given = pm.logp(dist, d["months"]) - pt.log(pt.clip(p_time, EPS, 1.0))
+        dur = pt.where(d["censored"] > 0, pm.logccdf(dist, d["months"]), given)
         pm.Potential("months_lik", pt.sum(d["dur_mask"] * dur))
     return model
 

@@ -46,9 +46,10 @@ def test_identical_experts_pool_to_the_single_answer(small_fit, copy_of_baseline
     assert [e["weight"] for e in out["experts"]] == [0.5, 0.5]
     for key in ("p_framework", "p_enacted", "p_accepted", "p_deal"):
         assert out["pooled"][key]["mean"] == pytest.approx(single[key]["mean"], abs=1e-12)
-        # the mixture of two identical sets of draws: the same interval, up to interpolation
-        assert out["pooled"][key]["lo"] == pytest.approx(single[key]["lo"], abs=5e-3)
-        assert out["pooled"][key]["hi"] == pytest.approx(single[key]["hi"], abs=5e-3)
+        # two identical sets of draws: the same interval, up to interpolation between neighbouring
+        # draws (a wide tail at 2 x 400 draws)
+        assert out["pooled"][key]["lo"] == pytest.approx(single[key]["lo"], abs=1e-2)
+        assert out["pooled"][key]["hi"] == pytest.approx(single[key]["hi"], abs=1e-2)
     assert out["disagreement"] == [] and out["spread"] == 0.0
 
 
