@@ -448,6 +448,8 @@ def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
     res = copy.copy(built["res"])
     res.fit = copy.copy(res.fit)
     res.fit.diagnostics = dict(res.fit.diagnostics, problems=[], ok=True)
+    res.scenarios = res.scenarios.assign(diagnostics_problems="")  # no refit problem either
+    res.backtest = None
     text = _html_for(res)
     assert 'id="diagnostics-banner"' not in text
     assert "Sampler diagnostics: OK (max R-hat" in text
