@@ -22,15 +22,16 @@ def _run(capsys, tmp_path, name, *extra):
 
 
 def test_diff_of_two_runs(small_fit, tmp_path, capsys):
+    prior = load_priors().params["duration_mu"]  # the library's pooled prediction
+    slower = round(prior.params["mu"] + 0.4, 2)  # about 50% longer than the library's median
     base = _run(capsys, tmp_path, "base")
-    slow = _run(capsys, tmp_path, "slow", "--set", "params.duration_mu.mu=2.2")
+    slow = _run(capsys, tmp_path, "slow", "--set", f"params.duration_mu.mu={slower}")
     assert main(["diff", str(base), str(slow), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["inputs"]) == {"priors"}
-    prior = load_priors().params["duration_mu"]  # the library's pooled prediction
     sigma = f"sigma={prior.params['sigma']:.3g}"
     assert out["params"] == {
-        "duration_mu": {"old": prior.describe(), "new": f"Normal(mu=2.2, {sigma})"}
+        "duration_mu": {"old": prior.describe(), "new": f"Normal(mu={slower:.3g}, {sigma})"}
     }
     old, new = json.loads(base.read_text()), json.loads(slow.read_text())
     row = out["outputs"]["p_enacted"]
