@@ -206,14 +206,9 @@ def load_priors(
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
     for kind, value in todo:
-        if kind in ("scenario", "overrides", "sets"):
-            over = read_toml(value) if kind == "scenario" else value
-            over = parse_sets(value) if kind == "sets" else over
-            materialize(
-                priors_raw, over, where=value if kind == "scenario" else kind, folder=path.parent
-            )
         if kind == "scenario":
             over = read_toml(value)
+            materialize(priors_raw, over, where=value, folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
             overlays.append(str(value))
             questions.append(over.get("question", ""))
@@ -225,10 +220,13 @@ def load_priors(
             continue
         elif kind == "overrides":
             check_values("overrides", value)
+            materialize(priors_raw, value, where="overrides", folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
-            changes_evidence |= apply_overlay(priors_raw, parse_sets(value), where="--set")
+            over = parse_sets(value)
+            materialize(priors_raw, over, where="--set", folder=path.parent)
+            changes_evidence |= apply_overlay(priors_raw, over, where="--set")
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
@@ -238,12 +236,7 @@ def load_priors(
         name: resolve_prior(where, name, spec, tails=tails, pooled=pooled)
         for name, spec in priors_raw["params"].items()
     }
-    _check_variant(where, priors_raw, params)
-    vocabulary = read_vocabulary(where, priors_raw)
-    validate_levers(where, priors_raw["levers"], params, arenas=vocabulary.arenas)
-    validate_design(where, priors_raw["design"], priors_raw["levers"])
-    decision = require_table(where, "decision", priors_raw.get("decision", {}))
-    validate_decision(where, decision, priors_raw["levers"], arenas=vocabulary.arenas)
+    vocabulary = _validate_resolved(where, priors_raw, params)
     return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
 
 
@@ -286,12 +279,7 @@ def overlay_priors(
         else resolve_prior(where, name, spec, tails=tails, pooled=pooled)
         for name, spec in raw["params"].items()
     }
-    _check_variant(where, raw, params)
-    vocabulary = read_vocabulary(where, raw)
-    validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
-    validate_design(where, raw["design"], raw["levers"])
-    decision = require_table(where, "decision", raw.get("decision", {}))
-    validate_decision(where, decision, raw["levers"], arenas=vocabulary.arenas)
+    vocabulary = _validate_resolved(where, raw, params)
     return Priors(
         base.path,
         raw,
@@ -357,12 +345,19 @@ def validate_base(where, raw: dict[str, Any]) -> None:
             raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
 
 
-def _check_variant(where, raw: dict[str, Any], params: dict[str, Prior]) -> None:
+def _validate_resolved(where, raw: dict[str, Any], params: dict[str, Prior]) -> Vocabulary:
+    """Checks that need the resolved priors: variant, levers, design, decision; the words."""
     variant = validate_variant(where, raw.get("variant", []))
     if variant["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
         raise InputError(
             where, "params.hurdle_correlation", "missing", "the shared_factor variant needs it"
         )
+    vocabulary = read_vocabulary(where, raw)
+    validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
+    validate_design(where, raw["design"], raw["levers"])
+    decision = require_table(where, "decision", raw.get("decision", {}))
+    validate_decision(where, decision, raw["levers"], arenas=vocabulary.arenas)
+    return vocabulary
 
 
 def _check_components(where, case: dict[str, Any], params: dict[str, Any]) -> None:
