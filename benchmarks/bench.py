@@ -158,6 +158,17 @@ def panel_benchmarks(base, *, moves: int = 11) -> list[str]:
         lambda: answer(base, sets=["params.opinion_shift.mu=0.02"]), repeat=21
     )
     _say(lines, "whatif_inmemory_ms", ms, "recompute + row + decomposition, median of 51; <= 5")
+    mu = base.priors.params["duration_mu"].params["mu"]
+    timing_values = iter([mu - 0.05, mu + 0.05] * 50)
+
+    def timing_slider():
+        overlay = {"params": {"duration_mu": {"mu": next(timing_values)}}}
+        return live(base, answer_in_memory(base, overlay), base_out)
+
+    timing_slider()
+    slow_ms = 1000 * _median_seconds(timing_slider, repeat=51)
+    note = "a Congress-timing slider (duration_mu): the falling-hazard integral is recomputed"
+    _say(lines, "whatif_inmemory_timing_ms", slow_ms, note)
     _say(lines, "whatif_file_ms", by_file, "the same answer through files (answer --set)")
     try:
         from playwright.sync_api import sync_playwright
@@ -194,6 +205,7 @@ def panel_benchmarks(base, *, moves: int = 11) -> list[str]:
     note = f"slider release to new P(deal), headless Chromium, median of {moves}; <= 150"
     _say(lines, "panel_roundtrip_ms", roundtrip, note)
     _say(lines, "panel_server_ms", 1000 * app.panels[0].seconds, "last update() in the server")
+    return lines
 
 
 def backtest_bench(*, workers: int = 2) -> list[str]:

@@ -165,6 +165,16 @@ def parser() -> argparse.ArgumentParser:
         "--scenario-dir", type=Path, default=None, help="scenario folder (default priors/scenarios)"
     )
     _common(report, scenario_help="your own scenario file, added to the report (repeatable)")
+    for sub_parser, default in ((run, "none"), (report, "priors/experts/*.toml")):
+        sub_parser.add_argument(
+            "--expert",
+            action="append",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help=f"an expert's overlay on --priors, pooled with the others (repeatable; "
+            f"default {default})",
+        )
     run.add_argument(
         "--weights",
         default=None,

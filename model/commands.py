@@ -13,6 +13,7 @@ from pathlib import Path
 
 from model.constants import (
     EXIT_DIAGNOSTICS,
+    EXPERT_DIR,
     MAX_CHAINS,
     MAX_DRAWS,
     MAX_SEED,
@@ -54,19 +55,20 @@ def _load(args):
     )
 
 
-def _scenario_path(name: str) -> Path:
+def _scenario_path(name: str, *, folder: Path | None = None, kind: str = "scenario") -> Path:
     from model.constants import SCENARIO_DIR
 
+    folder = SCENARIO_DIR if folder is None else folder
     path = Path(name)
     if path.is_dir():
-        raise InputError(name, "(scenario)", "is a folder, not a scenario file", "give a .toml")
+        raise InputError(name, f"({kind})", f"is a folder, not a {kind} file", "give a .toml")
     if path.exists():
         return path
-    named = SCENARIO_DIR / f"{name.removesuffix('.toml')}.toml"
+    named = folder / f"{str(name).removesuffix('.toml')}.toml"
     if named.exists():
         return named
-    known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
-    raise InputError(name, "(scenario)", "no such scenario file", f"use a path or one of: {known}")
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    raise InputError(name, f"({kind})", f"no such {kind} file", f"use a path or one of: {known}")
 
 
 def _settings(args):
@@ -132,12 +134,17 @@ def cmd_run(args) -> int:
     from model.views.backtest import format_adjustments
     from model.views.tables import format_table
 
+    if args.expert:
+        return _run_expert_overlays(args)
     if (args.priors and len(args.priors) > 1) or args.weights is not None:
         return _run_experts(args)
     result = _fit(args)
     summary = run_summary(result)
     summary["provenance"]["git_commit"] = git_commit()
     summary["priors"] = {n: p.describe() for n, p in result.priors.params.items()}
+    summary["prior_specs"] = {
+        n: {"dist": p.dist, "params": dict(p.params)} for n, p in result.priors.params.items()
+    }
     text = format_table(summary)
     effect = adjustment_effect(result)
     if effect["adjustments"]:
@@ -148,10 +155,8 @@ def cmd_run(args) -> int:
 
 
 def _run_experts(args) -> int:
-    from model.analysis.baseline import run_summary
-    from model.analysis.pool import Expert, disagreement, pool_weights, pooled, spread
+    from model.analysis.pool import Expert, experts_payload, pool_weights
     from model.case.priors import load_priors
-    from model.views.experts import format_experts
 
     paths = args.priors or [PRIORS_FILE]
     scenarios = [_scenario_path(s) for s in args.scenario]
@@ -159,20 +164,39 @@ def _run_experts(args) -> int:
     weights = pool_weights(experts, _weights(args.weights))
     names = [p.stem if [q.stem for q in paths].count(p.stem) == 1 else str(p) for p in paths]
     fits = [
-        Expert(n, float(w), _fit(args, e)) for n, w, e in zip(names, weights, experts, strict=True)
+        Expert(n, float(w), _fit(args, e), file=str(p))
+        for n, w, e, p in zip(names, weights, experts, paths, strict=True)
     ]
-    payload = {
-        "experts": [
-            {"name": e.name, "file": str(p), "weight": e.weight, "summary": run_summary(e.fit)}
-            for e, p in zip(fits, paths, strict=True)
-        ],
-        "pooled": pooled(fits),
-        "spread": spread(fits),
-        "disagreement": disagreement(fits),
-    }
+    return _emit_experts(args, experts_payload(fits), fits[0].fit)
+
+
+def _run_expert_overlays(args) -> int:
+    """``run --expert FILE ...``: each file an overlay on the baseline, answered in memory."""
+    from model.analysis.pool import expert_priors, experts_payload, load_experts
+
+    if args.priors and len(args.priors) > 1:
+        raise InputError(
+            "--expert", "--priors", "given with several --priors", "use one or the other"
+        )
+    priors = _load(args)
+    paths = [_scenario_path(p, folder=EXPERT_DIR, kind="expert") for p in args.expert]
+    expert_priors(priors, paths, weights=_weights(args.weights))  # refuse bad files before fitting
+    base = _fit(args, priors)
+    experts = load_experts(base, paths, weights=_weights(args.weights))
+    return _emit_experts(
+        args, experts_payload(experts), base, baseline_problems=base.diagnostics["problems"]
+    )
+
+
+def _emit_experts(args, payload: dict, first, *, baseline_problems=()) -> int:
+    from model.views.experts import format_experts
+
+    payload["labels"] = first.priors.vocabulary.outcome_labels()
+    payload["problems"] = [f"baseline: {p}" for p in baseline_problems] + payload["problems"]
     _emit(args, payload, format_experts(payload))
-    problems = [e.fit.diagnostics for e in fits if e.fit.diagnostics["problems"]]
-    return _strict(args, problems[0]) if problems else 0
+    for line in payload["problems"]:
+        print(f"SAMPLER WARNING: {line}", file=sys.stderr)
+    return EXIT_DIAGNOSTICS if args.strict and payload["problems"] else 0
 
 
 def cmd_whatif(args) -> int:
@@ -281,6 +305,9 @@ def cmd_report(args) -> int:
         problems=problems,
         backtest=None if args.skip_backtest else True,
         workers=args.workers,
+        experts=None
+        if args.expert is None
+        else [_scenario_path(p, folder=EXPERT_DIR, kind="expert") for p in args.expert],
     )
     print(f"wrote {path}")
     return _strict(args, {"problems": problems}, show=False)
@@ -308,7 +335,7 @@ def cmd_list(args) -> int:
 
     priors = _load(args)
     files = sorted(SCENARIO_DIR.glob("*.toml"))
-    data = listing(priors, files)
+    data = listing(priors, files, sorted(EXPERT_DIR.glob("*.toml")))
     _emit(args, data, format_listing(data))
     return 0
 

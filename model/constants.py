@@ -43,6 +43,8 @@ TIMING_MONTHS = 24
 ROOT = Path(__file__).resolve().parent.parent
 PRIORS_FILE = ROOT / "priors" / "baseline.toml"
 SCENARIO_DIR = ROOT / "priors" / "scenarios"
+EXPERT_DIR = ROOT / "priors" / "experts"
+"""Expert overlays on the baseline priors: the report and the panel pool and compare them."""
 DATA_DIR = ROOT / "data"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", ROOT / ".cache"))

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from model.analysis.intervals import interval, weighted_quantile
+from model.analysis.intervals import intervals, weighted_quantile
 from model.analysis.outcomes import evaluate, timing
 from model.analysis.whatif import RefitNeeded, WhatIf, _changed, _from_posterior, row
 from model.case.priors import Priors, overlay_priors
@@ -121,10 +121,12 @@ def live(base: Fit, case: WhatIf, base_outcomes: dict[str, np.ndarray]) -> Live:
         diagnostics=base.diagnostics,
     )
     line = row(case, baseline)
-    parts = {
-        "p_framework": interval(out["p_framework"], weights=w),
-        "p_willing": interval(out["p_congress"], weights=w),
-        "p_in_time": interval(in_time, weights=w),
+    shares = {
+        "p_framework": out["p_framework"],
+        "p_willing": out["p_congress"],
+        "p_in_time": in_time,
+    }
+    parts = intervals(shares, weights=w) | {
         "p_accepted": {k: line[f"p_accepted_{k}"] for k in ("mean", "lo", "hi")},
         "p_deal": {k: line[f"p_deal_{k}"] for k in ("mean", "lo", "hi")},
     }

@@ -20,12 +20,19 @@ hurdles
 
 from __future__ import annotations
 
+import hashlib
+from collections import deque
+
 import numpy as np
 
 from model.case.schema import VARIANTS
-from model.inference.pooled import copula_all, hazard_by, ops
+from model.inference.pooled import copula_all, hazard_at, hazard_tail, ops
 
 DEFAULT = {choice: options[0] for choice, options in VARIANTS.items()}
+
+HAZARD_MEMO_SIZE = 8
+"""Falling-hazard answers kept in memory (each is draws x months floats)."""
+_HAZARD_MEMO: deque[tuple[tuple, bytes, np.ndarray]] = deque(maxlen=HAZARD_MEMO_SIZE)
 
 
 def label(variant: dict[str, str]) -> str:
@@ -60,17 +67,30 @@ def falling_hazard_by(draws, start, months, *, election: float, lame_duck_end: f
     """P(enacted by each month | willing) under ``falling_hazard``: shape (S, len(months)).
 
     The hazard starts falling when the window closes (``window_months``, capped at the
-    election, as under ``hard_window``) and the Congress ends at ``lame_duck_end``.
+    election, as under ``hard_window``) and the Congress ends at ``lame_duck_end``. The last
+    few answers are kept, keyed by the timing draws themselves (the same arrays, held) and the
+    bytes of the start months: a what-if that leaves the timing draws alone (a lever, Mexico's
+    opinion) reuses them.
     """
-    o = ops("np")
     mu, sigma = draws["duration_mu"], draws["duration_sigma"]
     w = np.minimum(draws["window_months"], election)
+    start = np.broadcast_to(np.asarray(start, dtype=float), w.shape)
+    months = np.atleast_1d(np.asarray(months, dtype=float))
+    held = (draws["duration_mu"], draws["duration_sigma"], draws["window_months"])
+    h = hashlib.blake2b(digest_size=16)
+    for part in (start, months, np.array([election, lame_duck_end])):
+        h.update(np.ascontiguousarray(part, dtype=float).tobytes())
+    key = h.digest()
+    for memo_held, memo_key, memo_out in _HAZARD_MEMO:
+        if memo_key == key and all(a is b for a, b in zip(memo_held, held, strict=True)):
+            return memo_out.copy()
+    o = ops("np")
     end = np.full_like(w, lame_duck_end)
-    cols = [
-        hazard_by(mu, sigma, start, w, end, np.full_like(w, t), o)
-        for t in np.atleast_1d(np.asarray(months, dtype=float))
-    ]
-    return np.stack(cols, axis=1)
+    tail = hazard_tail(mu, sigma, start, w, end, o)
+    cols = [hazard_at(tail, mu, sigma, start, w, np.full_like(w, t), o) for t in months]
+    out = np.stack(cols, axis=1)
+    _HAZARD_MEMO.appendleft((held, key, out))
+    return out.copy()
 
 
 def joint(p_agree, p_enacted, p_accepted, draws, variant: dict[str, str]) -> np.ndarray:

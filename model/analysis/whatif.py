@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.analysis.intervals import interval, mcse_mean, z_score
+from model.analysis.intervals import interval, intervals, mcse_mean, z_score
 from model.analysis.outcomes import evaluate
-from model.case.distributions import logpdf, scipy_dist
+from model.case.distributions import logpdf, ppf, sample, unfrozen
 from model.case.priors import Priors, load_priors
 from model.constants import CI_MASS, PARETO_K_MAX
 from model.inference.fit import Fit, evidence_for, fit
@@ -136,15 +136,28 @@ def couple(old, new, x: np.ndarray) -> np.ndarray:
     x_new = F_new^-1(F_old(x)): when ``x`` follows ``old``, the result follows ``new`` exactly,
     and each new draw stays paired with the rest of its posterior draw.
     """
-    u = scipy_dist(old.dist, old.params).cdf(x)
+    if old.dist == new.dist and old.dist in ("Normal", "LogNormal", "HalfNormal"):
+        return _same_scale_family(old, new, x)
+    old_rv, old_args = unfrozen(old.dist, old.params)
+    u = old_rv.cdf(x, *old_args)
     tiny = np.finfo(float).eps
-    return scipy_dist(new.dist, new.params).ppf(np.clip(u, tiny, 1 - tiny))
+    return ppf(new.dist, new.params, np.clip(u, tiny, 1 - tiny))
+
+
+def _same_scale_family(old, new, x: np.ndarray) -> np.ndarray:
+    """The inverse-CDF map within a location-scale family, in closed form (exact, no tails)."""
+    a, b = old.params, new.params
+    if old.dist == "Normal":
+        return b["mu"] + b["sigma"] * (x - a["mu"]) / a["sigma"]
+    if old.dist == "LogNormal":
+        return np.exp(b["mu"] + b["sigma"] * (np.log(x) - a["mu"]) / a["sigma"])
+    return x * (b["sigma"] / a["sigma"])
 
 
 def fresh(prior, *, size: int, seed: int) -> np.ndarray:
     """``size`` draws of a prior a scenario adds, from a generator seeded by the seed and name."""
     rng = np.random.default_rng([seed, zlib.crc32(prior.name.encode())])
-    return np.asarray(scipy_dist(prior.dist, prior.params).rvs(size=size, random_state=rng))
+    return np.asarray(sample(prior.dist, prior.params, rng=rng, size=size))
 
 
 def _psis(log_w: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, float]:
@@ -314,8 +327,9 @@ def row(case: WhatIf, base: WhatIf) -> dict:
         "reweighted": ", ".join(case.reweighted),
         "reason": case.reason,
     }
+    summaries = intervals({k: case.outcomes[k] for k in REPORTED}, weights=case.weights)
     for key in REPORTED:
-        for part, value in case.summary(key).items():
+        for part, value in summaries[key].items():
             out[f"{key}_{part}"] = value
     out["p_deal_mcse"] = case.mcse("p_deal")
     delta = change(base, case)

@@ -69,15 +69,25 @@ def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
     )
 
 
-def changes_html(sets: list[str], *, scenario: str | None) -> str:
-    """What differs from the baseline, in the ``--set`` grammar of ``feasibility whatif``."""
+def changes_html(sets: list[str], *, scenario: str | None, moved=()) -> str:
+    """What differs from the baseline, in the ``--set`` grammar of ``feasibility whatif``.
+
+    ``moved`` holds ``(label, old interval, new interval)`` of each prior a slider moved: the
+    implied central interval before and after, as an expert would state it.
+    """
     start = f"scenario <code>{escape(scenario)}</code>" if scenario else "the baseline"
     if not sets:
         return f"<p id='changes' data-sets=''>Nothing moved from {start}.</p>"
     items = " ".join(f"--set {s}" for s in sets)
+    rows = "".join(
+        f"<li>{escape(label)}: {CI_MASS:.0%} interval {old[0]:.3g} to {old[1]:.3g} &rarr; "
+        f"<b>{new[0]:.3g} to {new[1]:.3g}</b></li>"
+        for label, old, new in moved
+    )
     return (
-        f"<p id='changes' data-sets='{escape(items)}'>Moved from {start}; the same question on"
-        f" the command line: <code>feasibility whatif {escape(items)}</code></p>"
+        f"<div id='changes' data-sets='{escape(items)}'><p>Moved from {start}; the same question"
+        f" on the command line: <code>feasibility whatif {escape(items)}</code></p>"
+        f"<ul class='moved'>{rows}</ul></div>"
     )
 
 
@@ -119,4 +129,37 @@ def curve_svg(now: dict, baseline: dict, *, width: int = 520, height: int = 240)
         f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' y2='{height - bottom}'"
         f" stroke='#333'/>{ticks}{y_ticks}"
         f"<text x='{left}' y='{height}' font-size='11'>months after the as-of date</text></svg>"
+    )
+
+
+def experts_html(payload: dict | None, *, label) -> str:
+    """Each expert's P(deal), the pool, and the parameters the experts disagree on most."""
+    if not payload or not payload["experts"]:
+        return "<p id='experts' data-n='0'>No expert files in priors/experts.</p>"
+    rows = "".join(
+        f"<tr data-expert='{escape(e['name'])}'><td>{escape(e['name'])}</td>"
+        f"<td>{e['weight']:.2f}</td><td>{_pct(p['mean'])}</td>"
+        f"<td>{_pct(p['lo'])} to {_pct(p['hi'])}</td></tr>"
+        for e in payload["experts"]
+        for p in [e["summary"]["p_deal"]]
+    )
+    pool = payload["pooled"]["p_deal"]
+    rows += (
+        f"<tr data-expert='pooled'><td><b>pooled</b></td><td>1.00</td><td><b>{_pct(pool['mean'])}"
+        f"</b></td><td>{_pct(pool['lo'])} to {_pct(pool['hi'])}</td></tr>"
+    )
+    spread = "".join(
+        f"<tr data-param='{escape(r['param'])}'><td>{escape(label(r['param']))}</td>"
+        f"<td>{r['share']:.0%}</td></tr>"
+        for r in payload["disagreement"][:5]
+        if r["share"] == r["share"]
+    )
+    return (
+        f"<div id='experts' data-n='{len(payload['experts'])}'>"
+        "<table class='experts'><caption>Experts' P(deal) and the linear opinion pool"
+        f"</caption><tr><th>expert</th><th>weight</th><th>P(deal)</th><th>{CI_MASS:.0%}"
+        f" interval</th></tr>{rows}</table>"
+        "<table class='disagreement'><caption>Where they disagree most: each prior's share of"
+        " the spread in P(deal)</caption><tr><th>prior</th><th>share</th></tr>"
+        f"{spread}</table></div>"
     )

@@ -27,12 +27,19 @@ from model.analysis.inmemory import (
     refit_answer,
 )
 from model.analysis.outcomes import evaluate
+from model.analysis.pool import expert_files, experts_payload, load_experts
 from model.analysis.whatif import WhatIf
-from model.app.render import changes_html, curve_svg, headline_html, parts_html
+from model.app.render import changes_html, curve_svg, experts_html, headline_html, parts_html
 from model.app.scenario_file import merge, save_scenario
-from model.case.distributions import FAMILIES
+from model.app.sliders import (
+    SLIDER_KEYS,
+    implied_interval,
+    slider_range,
+    slider_values,
+    to_params,
+)
 from model.case.priors import Priors, overlay_priors
-from model.constants import PARETO_K_MAX, SCENARIO_DIR
+from model.constants import CI_PCT, EXPERT_DIR, PARETO_K_MAX, SCENARIO_DIR
 from model.errors import InputError
 from model.inference.fit import Fit
 
@@ -44,13 +51,6 @@ STEPS = 200
 """Positions on each prior slider."""
 
 
-def slider_range(key: str, value: float, prior: dict[str, float]) -> tuple[float, float]:
-    """Range of a prior slider: location +- 3 scales, or a scale between a quarter and 3 times."""
-    if key == "mu":
-        return value - 3 * prior["sigma"], value + 3 * prior["sigma"]
-    return value / 4, value * 3
-
-
 class WhatIfPanel:
     """A what-if panel on one baseline posterior.
 
@@ -60,17 +60,23 @@ class WhatIfPanel:
         The baseline posterior; every answer reuses its draws and evidence.
     scenario_dir : Path
         Where the scenario picker looks, and where "Save as scenario" writes.
+    expert_dir : Path
+        Expert overlays, pooled and compared once at start (in memory, from ``fit``).
     """
 
-    def __init__(self, fit: Fit, *, scenario_dir: Path = SCENARIO_DIR):
+    def __init__(
+        self, fit: Fit, *, scenario_dir: Path = SCENARIO_DIR, expert_dir: Path = EXPERT_DIR
+    ):
         self.base = fit
         self.scenario_dir = Path(scenario_dir)
+        self.experts = self._experts(Path(expert_dir))
         self.base_outcomes = evaluate(fit.draws, fit.priors, fit.evidence)
         self.scenario: dict[str, Any] = {}
         self.start: Priors = fit.priors
         self.case: WhatIf | None = None
         self.overlay: dict[str, Any] = {}
         self.seconds = 0.0
+        self.moved: list[tuple[str, tuple, tuple]] = []
         self._quiet = False
         baseline = answer_in_memory(fit, {}, name="baseline")
         self.baseline_curve = curve(fit, baseline)
@@ -83,9 +89,9 @@ class WhatIfPanel:
         priors = self.base.priors
         self.sliders: dict[tuple[str, str], pn.widgets.FloatSlider] = {}
         for name, prior in priors.params.items():
-            for key in FAMILIES[prior.dist].params:
-                value = prior.params[key]
-                start, end = slider_range(key, value, prior.params)
+            values = slider_values(prior.dist, prior.params)
+            for key, value in values.items():
+                start, end = slider_range(key, value, values, prior.dist)
                 slider = pn.widgets.FloatSlider(
                     label=f"{name}.{key}",
                     start=start,
@@ -141,6 +147,22 @@ class WhatIfPanel:
         )
         self.save_button.on_click(self._save)
         self.status = pn.pane.HTML(css_classes=["status"], sizing_mode="stretch_width")
+        expert_view = experts_html(self.experts, label=self.base.priors.label)
+        if self._expert_error:
+            expert_view = f"<p class='error'>{_escape(self._expert_error)}</p>"
+        self.experts_pane = pn.pane.HTML(
+            expert_view, sizing_mode="stretch_width", css_classes=["experts"]
+        )
+
+    def _experts(self, folder: Path) -> dict | None:
+        """The experts' answers and disagreement (None, with the error shown, on a bad file)."""
+        try:
+            experts = load_experts(self.base, expert_files(folder))
+        except InputError as exc:
+            self._expert_error = exc.line()
+            return None
+        self._expert_error = ""
+        return experts_payload(experts) if experts else None
 
     def _scenario_names(self) -> list[str]:
         return [NONE, *sorted(p.stem for p in self.scenario_dir.glob("*.toml"))]
@@ -176,7 +198,8 @@ class WhatIfPanel:
             self.picker.value = name
             for (param, key), slider in self.sliders.items():
                 prior = start.params.get(param)
-                value = prior.params.get(key) if prior else None
+                same = prior is not None and prior.dist == self.base.priors.params[param].dist
+                value = slider_values(prior.dist, prior.params)[key] if same else None
                 if value is not None:
                     slider.start = min(slider.start, value)
                     slider.end = max(slider.end, value)
@@ -193,18 +216,31 @@ class WhatIfPanel:
         self.update()
 
     def slider_overlay(self) -> dict[str, Any]:
-        """The widgets' changes against the starting point (baseline or picked scenario)."""
+        """The widgets' changes against the starting point (baseline or picked scenario).
+
+        Raises
+        ------
+        InputError
+            Slider positions no prior of the family has (a Beta sd too large for its mean).
+        """
         params: dict[str, Any] = {}
+        self.moved = []
         for name, prior in self.start.params.items():
-            keys = FAMILIES[prior.dist].params
+            keys = SLIDER_KEYS[prior.dist]
             if (name, keys[0]) not in self.sliders:  # added by a scenario: no slider
                 continue
+            if prior.dist != self.base.priors.params[name].dist:  # a scenario changed the family
+                continue
+            current = slider_values(prior.dist, prior.params)
             values = {k: float(self.sliders[(name, k)].value) for k in keys}
-            if values != prior.params:
-                moved = ", ".join(
-                    f"{k} {prior.params[k]:.4g} -> {v:.4g}" for k, v in values.items()
-                )
-                params[name] = {**values, "source": f"Set in the what-if panel: {moved}."}
+            if values == current:
+                continue
+            new = to_params(prior.dist, values, name=name)
+            old_ci, new_ci = (implied_interval(prior.dist, p) for p in (prior.params, new))
+            moved = ", ".join(f"{k} {current[k]:.4g} -> {v:.4g}" for k, v in values.items())
+            span = f"{CI_PCT} interval {_span(old_ci)} -> {_span(new_ci)}"
+            params[name] = {**new, "source": f"Set in the what-if panel: {moved} ({span})."}
+            self.moved.append((name, old_ci, new_ci))
         design = {}
         for lever, select in self.selects.items():
             choice = self.start.design[lever]
@@ -256,8 +292,9 @@ class WhatIfPanel:
         self.refit_button.visible = needs
         self.headline.object = headline_html(answer, needs_refit=needs)
         self.parts.object = parts_html(answer.parts, PARTS)
+        moved = [(self.base.priors.label(n), old, new) for n, old, new in self.moved]
         self.changes.object = changes_html(
-            self.set_sets(), scenario=self.picker.value if self.scenario else None
+            self.set_sets(), scenario=self.picker.value if self.scenario else None, moved=moved
         )
         self.figure.object = curve_svg(curve(self.base, case), self.baseline_curve)
         if not answer.needs_refit:
@@ -323,7 +360,7 @@ class WhatIfPanel:
             self.picker,
             self.reset,
             levers,
-            "### Priors (location and scale)",
+            "### Priors (location and scale; Beta and Gamma: mean and sd)",
             priors,
             width=380,
             scroll=True,
@@ -343,11 +380,17 @@ class WhatIfPanel:
             self.parts,
             self.figure,
             self.changes,
+            "### Several experts",
+            self.experts_pane,
             save,
             self.status,
             sizing_mode="stretch_width",
         )
         return pn.Row(controls, answer, sizing_mode="stretch_width")
+
+
+def _span(interval: tuple[float, float]) -> str:
+    return f"[{interval[0]:.3g}, {interval[1]:.3g}]"
 
 
 def _escape(text: str) -> str:

@@ -61,12 +61,22 @@ class Evidence:
         return self.directory / name if self.directory is not None else name
 
     def digest(self) -> str:
-        """Hash of the rows the fit uses (not of rows it refused)."""
+        """Hash of the rows the fit uses (not of rows it refused).
+
+        Kept while the same three tables and as-of date stay in place (a what-if asks for it
+        on every answer); a table replaced by another is hashed again.
+        """
+        held = (self.poll, self.reference, self.calendar, self.as_of)
+        memo = self.__dict__.get("_digest_memo")
+        if memo is not None and all(a is b for a, b in zip(memo[0], held, strict=True)):
+            return memo[1]
         h = hashlib.sha256()
         for frame in (self.poll, self.reference, self.calendar):
             h.update(frame.to_csv(index=False).encode())
         h.update(self.as_of.isoformat().encode())
-        return h.hexdigest()[:16]
+        value = h.hexdigest()[:16]
+        self.__dict__["_digest_memo"] = (held, value)
+        return value
 
     @cached_property
     def _role_months(self) -> dict[str, float]:

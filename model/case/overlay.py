@@ -8,7 +8,14 @@ from typing import Any
 
 from model.case.distributions import FAMILIES
 from model.case.inputs import check_values, require_table, unknown_key
-from model.case.schema import INTERVAL_KEYS, OPPOSE_PREFIX, SCENARIO_KEYS, TOP_KEYS, VARIANTS
+from model.case.schema import (
+    CASE_SETTABLE,
+    INTERVAL_KEYS,
+    OPPOSE_PREFIX,
+    SCENARIO_KEYS,
+    TOP_KEYS,
+    VARIANTS,
+)
 from model.case.vocabulary import DEFAULT_ARENAS
 from model.errors import InputError
 
@@ -133,7 +140,8 @@ def _merge(base: dict, table: str, over, *, where, prefix: str) -> None:
         raise InputError(where, prefix, "must be a table", "see README")
     target = base[table]
     for key, value in over.items():
-        if table != "design" and key not in target and not (table == "case" and key == "as_of"):
+        settable = table == "case" and key in CASE_SETTABLE  # defaulted when absent
+        if table != "design" and key not in target and not settable:
             needs = _addable(prefix)
             if needs is None or not _adds(value, needs):
                 what = " and ".join(needs) if needs else None

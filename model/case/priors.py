@@ -279,7 +279,10 @@ def overlay_priors(
         else resolve_prior(where, name, spec, tails=tails, pooled=pooled)
         for name, spec in raw["params"].items()
     }
-    vocabulary = _validate_resolved(where, raw, params)
+    if set(overlay) <= {"params"} and set(raw["params"]) == set(base.params):
+        vocabulary = base.vocabulary  # new numbers for known priors: nothing else to check
+    else:
+        vocabulary = _validate_resolved(where, raw, params)
     return Priors(
         base.path,
         raw,

@@ -77,6 +77,8 @@ CASE_KEYS = {
     "arenas",
     "expert_weight",
 }
+CASE_SETTABLE = {"as_of", "expert_weight"}
+"""Case keys an overlay may set even where the base file leaves them to their default."""
 EVIDENCE_KEYS = {"dir", "poll_reading", "reference", "pooled"}
 INTERVAL_KEYS = ("lower", "upper", "mass")
 """Keys of an elicited prior: the expert's interval and the mass inside it."""

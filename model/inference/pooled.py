@@ -76,7 +76,12 @@ def hazard_by(mu, sigma, start, w, end, t, o, *, fade: float = FADE_MONTHS):
     [w, end], each counted in the share of it before ``t``. Inputs are
     1-D arrays of one length (or scalars broadcast to it).
     """
-    first = lognormal_cdf(o.clip(t, -1e9, w) - start, mu, sigma, o)
+    tail = hazard_tail(mu, sigma, start, w, end, o, fade=fade)
+    return hazard_at(tail, mu, sigma, start, w, t, o)
+
+
+def hazard_tail(mu, sigma, start, w, end, o, *, fade: float = FADE_MONTHS) -> tuple:
+    """The falling hazard's tail cells (mass, left edge, width), which do not depend on ``t``."""
     n = 2 * QUAD_NODES
     u = (np.arange(n) + 0.5) / n
     step = (end - w) / n
@@ -84,11 +89,20 @@ def hazard_by(mu, sigma, start, w, end, t, o, *, fade: float = FADE_MONTHS):
     d = grid - start[:, None]
     safe = o.where(d > 0, d, 1.0)
     z = (o.log(safe) - mu[:, None]) / sigma[:, None]
-    pdf = o.where(d > 0, o.exp(-0.5 * z**2) / (safe * sigma[:, None] * np.sqrt(2 * np.pi)), 0.0)
-    cell = step[:, None] * pdf * o.exp(-(grid - w[:, None]) / fade)
+    fading = u[None, :] * (end - w)[:, None] / fade  # (grid - w) / fade
+    # the LogNormal density times the fade, under one exp (the panel's timing sliders wait on it)
+    weight = o.exp(-0.5 * z**2 - fading) / (safe * sigma[:, None] * np.sqrt(2 * np.pi))
+    cell = step[:, None] * o.where(d > 0, weight, 0.0)
     # the share of each cell before month t: a fixed grid keeps P(by t) non-decreasing in t
     width = o.clip(step, 1e-12, 1e12)[:, None]  # w == end: an empty tail, not 0/0
-    share = o.clip((t[:, None] - (grid - 0.5 * step[:, None])) / width, 0.0, 1.0)
+    return cell, grid - 0.5 * step[:, None], width
+
+
+def hazard_at(tail: tuple, mu, sigma, start, w, t, o):
+    """P(enacted by month ``t`` | willing) from the tail cells of :func:`hazard_tail`."""
+    cell, left, width = tail
+    first = lognormal_cdf(o.clip(t, -1e9, w) - start, mu, sigma, o)
+    share = o.clip((t[:, None] - left) / width, 0.0, 1.0)
     return first + (cell * share).sum(axis=1)
 
 

@@ -26,7 +26,7 @@ from model.case.schema import OPPOSE_PREFIX
 from model.errors import InputError
 from model.inference.pooled import touched_params
 
-_TOUCHED: dict[tuple[str, str, bool], frozenset[str]] = {}
+_TOUCHED: dict[tuple, frozenset[str]] = {}
 
 POLL_ERROR = "poll_error"
 """The optional parameter: sd (logit scale) of a poll row's error beyond sampling."""
@@ -36,9 +36,15 @@ def data_params(priors: Priors, evidence: Evidence) -> set[str]:
     """Names of the parameters a likelihood touches (the rest are judgment only).
 
     Derived from the PyMC graph (``pooled.touched_params``: the ancestors of every observed
-    variable), not from a list, and remembered per priors and evidence.
+    variable), not from a list, and remembered per graph: the priors' names and families, the
+    variant and the evidence (a prior's numbers never change which variables are ancestors).
     """
-    key = (priors.params_hash(), evidence.digest(), priors.evidence.get("reference", True))
+    key = (
+        tuple(sorted((n, p.dist) for n, p in priors.params.items())),
+        tuple(sorted(priors.variant.items())),
+        evidence.digest(),
+        priors.evidence.get("reference", True),
+    )
     if key not in _TOUCHED:
         _TOUCHED[key] = frozenset(touched_params(build_model(priors, evidence)))
     return set(_TOUCHED[key]) & set(priors.params)

@@ -26,6 +26,7 @@ from model.analysis.backtest import run_backtest
 from model.analysis.baseline import run_summary
 from model.analysis.decision import deal_matrix, rank_designs
 from model.analysis.library_prior import adjustment_effect
+from model.analysis.pool import expert_files, experts_payload, load_experts
 from model.analysis.sensitivity.summary import sensitivity
 from model.analysis.timing import timing_payload
 from model.analysis.whatif import check_overlays, compare
@@ -153,6 +154,7 @@ def compute(
     problems=None,
     backtest=None,
     workers: int = 1,
+    expert_paths=(),
 ):
     """Fit once and compute every number of the report (steps 1-4).
 
@@ -175,6 +177,8 @@ def compute(
         ``.cache/pooled``); a computed `Backtest` is used as given; ``None`` leaves it out.
     workers : int
         joblib processes for the backtest's refits.
+    expert_paths : sequence of Path
+        Expert overlays pooled in the section "Where the experts disagree" (none: left out).
 
     Returns
     -------
@@ -213,6 +217,14 @@ def compute(
         problems.extend(backtest.problems)
         for line in problems_line(backtest):
             steps.say(f"SAMPLER WARNING: {line}")
+    experts = None
+    if expert_paths:
+        steps.say(f"experts: {len(expert_paths)} expert files, answered from the baseline...")
+        experts = experts_payload(load_experts(base, list(expert_paths)))
+        experts["labels"] = base.priors.vocabulary.outcome_labels()
+        for line in experts["problems"]:
+            problems.append(line)
+            steps.say(f"SAMPLER WARNING: {line}")
     size = len(next(iter(base.draws.values())))
     prior = prior_draws(priors, size=size, rng=np.random.default_rng(settings.seed))
     res = Results(
@@ -229,6 +241,7 @@ def compute(
         started=started,
         backtest=backtest or None,
         adjustments=adjustment_effect(base),
+        experts=experts,
     )
     return res
 
@@ -272,6 +285,7 @@ def build_report(
     problems: list[str] | None = None,
     backtest=None,
     workers: int = 1,
+    experts: list[Path] | None = None,
 ) -> Path:
     """Fit the baseline once, compute everything and write the report into ``out``.
 
@@ -296,6 +310,9 @@ def build_report(
         is used as given, ``None`` says it was not run.
     workers : int
         joblib processes for the backtest's refits.
+    experts : list of Path, optional
+        Expert overlays for the section "Where the experts disagree"; default every file in
+        ``priors/experts``, sorted.
 
     Returns
     -------
@@ -313,7 +330,8 @@ def build_report(
     out = Path(out)
     check_out(out)
     files = scenario_files() if scenarios is None else [Path(p) for p in scenarios]
-    evidence = _validate(priors, files)
+    expert_paths = expert_files() if experts is None else [Path(p) for p in experts]
+    evidence = _validate(priors, [*files, *expert_paths])
     emit = progress or stderr_progress
     steps = _Steps(emit)
     created = not out.exists()
@@ -336,6 +354,7 @@ def build_report(
                     problems=problems,
                     backtest=backtest,
                     workers=workers,
+                    expert_paths=expert_paths,
                 )
                 if notebooks:
                     steps.start("notebooks", "notebooks: executing notebooks/*.ipynb into HTML...")

@@ -4,10 +4,15 @@ Each side is a report's ``tables`` folder (or the report folder holding it) or t
 ``feasibility run --json``. Inputs compared: the priors (hash, and each parameter's resolved
 prior), the evidence hash, the code (git commit, model and package versions), the seed and the
 sampler settings. Outputs: P(framework), P(enacted), P(accepted), P(deal) and the months to
-enactment, each mean and interval. Attribution: when one input changed, it moved every output;
-when several priors changed, the one with the largest first-order variance index of P(deal)
-(the report's ``first_order.csv``, when present) is named; otherwise the changed inputs are
-listed together, since two endpoints alone cannot separate them.
+enactment, each mean and interval.
+
+Attribution, per output: when only priors changed and both runs recorded their resolved
+priors, each changed prior is put back to its older value alone on the newer posterior
+(:func:`model.analysis.attribution.replay`) and the one whose return moves the output most is
+named, with every prior's contribution. Otherwise, by rule: one changed input moved every
+output; among several changed priors, the one with the largest first-order variance index of
+P(deal) (the report's ``first_order.csv``) is named; else the changed inputs are listed
+together. Each output says which way it was attributed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from model.analysis.attribution import replay
 from model.errors import InputError
 
 OUTPUTS = ("p_framework", "p_enacted", "p_accepted", "p_deal", "months_to_enactment")
@@ -46,7 +52,13 @@ def load_run(path: str | Path) -> dict[str, Any]:
         "priors": data.get("priors", {}),
         "outputs": {k: data[k] for k in OUTPUTS if k in data},
         "index": {},
+        "replay": _replay_record(prov, data.get("prior_specs", {})),
     }
+
+
+def _replay_record(prov: dict, specs: dict) -> dict[str, Any]:
+    keys = ("priors_file", "priors_hash", "seed", "sampler")
+    return {k: prov.get(k) for k in keys} | {"specs": specs}
 
 
 def _from_tables(tables: Path) -> dict[str, Any]:
@@ -56,10 +68,12 @@ def _from_tables(tables: Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise InputError(tables, Path(exc.filename).name, "missing", "point at a report") from None
     versions = {k.removeprefix("version_"): v for k, v in prov.items() if k.startswith("version_")}
-    priors = {}
+    priors, specs = {}, {}
     if (tables / "priors.csv").exists():
         frame = pd.read_csv(tables / "priors.csv")
         priors = dict(zip(frame["name"], frame["prior"], strict=True))
+        if "spec" in frame:
+            specs = {n: json.loads(t) for n, t in zip(frame["name"], frame["spec"], strict=True)}
     index = {}
     if (tables / "first_order.csv").exists():
         frame = pd.read_csv(tables / "first_order.csv")
@@ -68,7 +82,13 @@ def _from_tables(tables: Path) -> dict[str, Any]:
         row["quantity"]: {"mean": row["mean"], "lo": row["lo"], "hi": row["hi"]}
         for _, row in summary.iterrows()
     }
-    return {"inputs": _inputs(prov, versions), "priors": priors, "outputs": outputs, "index": index}
+    return {
+        "inputs": _inputs(prov, versions),
+        "priors": priors,
+        "outputs": outputs,
+        "index": index,
+        "replay": _replay_record(prov, specs),
+    }
 
 
 def _inputs(prov: dict, versions: dict) -> dict[str, Any]:
@@ -105,18 +125,39 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         if old["priors"].get(n) != new["priors"].get(n)
     }
     cause = _cause(inputs, params, new["index"] or old["index"])
+    replayed, why = _replayed(old, new, inputs, params)
     outputs = {}
     for key in OUTPUTS:
         if key in old["outputs"] and key in new["outputs"]:
             a, b = old["outputs"][key], new["outputs"][key]
             change = float(b["mean"]) - float(a["mean"])
-            outputs[key] = {
-                "old": a,
-                "new": b,
-                "change": change,
-                "moved_by": cause if change else "-",
-            }
-    return {"inputs": inputs, "params": params, "outputs": outputs}
+            row = {"old": a, "new": b, "change": change, "moved_by": cause if change else "-"}
+            row["attribution"] = "rule" + (f" ({why})" if why else "")
+            parts = (replayed or {}).get("contributions", {}).get(key)
+            if parts and change:
+                top = max(parts, key=lambda n: abs(parts[n]))
+                row |= {"moved_by": f"prior of {top}", "attribution": "replayed"}
+                row["contributions"] = parts
+                row["interaction"] = change - sum(parts.values())
+            outputs[key] = row
+    result = {"inputs": inputs, "params": params, "outputs": outputs}
+    if replayed:
+        result["replay"] = {k: replayed[k] for k in ("methods", "skipped")}
+    return result
+
+
+def _replayed(old: dict, new: dict, inputs: dict, params: dict) -> tuple[dict | None, str]:
+    """Replay the changed priors when only priors changed and both sides recorded them."""
+    if set(inputs) != {"priors"} or not params:
+        return None, ""
+    older, newer = old.get("replay") or {}, new.get("replay") or {}
+    changed = [n for n in params if n in older.get("specs", {}) and n in newer.get("specs", {})]
+    if not changed:
+        return None, "the runs did not record their resolved priors"
+    try:
+        return replay(newer, older["specs"], changed), ""
+    except ValueError as exc:
+        return None, f"no replay: {exc}"
 
 
 def _cause(inputs: dict, params: dict, index: dict) -> str:
@@ -145,9 +186,19 @@ def format_diff(result: dict[str, Any]) -> str:
     for k, v in result["outputs"].items():
         lines.append(
             f"{k:<22}{float(v['old']['mean']):>9.4f}{float(v['new']['mean']):>9.4f}"
-            f"{v['change']:>+9.4f}  {v['moved_by']}"
+            f"{v['change']:>+9.4f}  {v['moved_by']} [{v['attribution']}]"
         )
+        parts = v.get("contributions", {})
+        if len(parts) > 1:
+            each = ", ".join(f"{n} {c:+.4f}" for n, c in sorted(parts.items(), key=_size))
+            lines.append(f"{'':<22}each prior put back alone: {each}")
+    for name, why in result.get("replay", {}).get("skipped", {}).items():
+        lines.append(f"  {name}: not replayed ({why})")
     return "\n".join(lines)
+
+
+def _size(item) -> float:
+    return -abs(item[1])
 
 
 def _short(value) -> str:

@@ -55,6 +55,8 @@ class Results:
     """The rolling-origin backtest (`model.analysis.backtest.Backtest`), when it was run."""
     adjustments: dict | None = None
     """How far the case adjustments moved P(deal) (`analysis.library_prior.adjustment_effect`)."""
+    experts: dict | None = None
+    """Several experts' answers, the pool and the disagreement (`analysis.pool.experts_payload`)."""
 
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""
@@ -191,7 +193,33 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
         tables["psense"] = pd.DataFrame(columns=["quantity", "kind", "prior", "likelihood"])
     if res.backtest is not None:
         tables["backtest"] = backtest_table(res.backtest)
+    if res.experts and res.experts["experts"]:
+        tables |= expert_frames(res)
     return tables
+
+
+def expert_frames(res: Results) -> dict[str, pd.DataFrame]:
+    """``experts`` (each expert and the pool, full precision) and ``disagreement``."""
+    payload = res.experts
+    pool = {"name": "pooled", "file": "", "weight": 1.0, "method": "mixture"}
+    rows = []
+    for e in [*payload["experts"], pool | {"summary": payload["pooled"]}]:
+        row = {k: e[k] for k in ("name", "file", "weight", "method")}
+        for key in OUTCOMES:
+            row |= {f"{key}_{part}": e["summary"][key][part] for part in ("mean", "lo", "hi")}
+        rows.append(row)
+    names = [e["name"] for e in payload["experts"]]
+    spread = [
+        {"param": r["param"], "label": res.label(r["param"]), "variance": r["variance"]}
+        | {"share": r["share"], "method": r["method"]}
+        | {f"p_deal_mean_{n}": r["means"].get(n) for n in names}
+        for r in payload["disagreement"]
+    ]
+    columns = ["param", "label", "variance", "share", "method"]
+    return {
+        "experts": pd.DataFrame(rows),
+        "disagreement": pd.DataFrame(spread, columns=columns + [f"p_deal_mean_{n}" for n in names]),
+    }
 
 
 def prior_rows(res: Results) -> list[dict]:
@@ -212,6 +240,7 @@ def prior_rows(res: Results) -> list[dict]:
                 "name": name,
                 "label": res.label(name),
                 "prior": p.describe(),
+                "spec": json.dumps({"dist": p.dist, "params": p.params}),
                 "params": json.dumps(p.params, sort_keys=True),
                 "elicited_lower": lower,
                 "elicited_upper": upper,

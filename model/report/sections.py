@@ -11,6 +11,7 @@ from model.analysis.baseline import decomposition_table
 from model.case.levers import describe
 from model.constants import CI_PCT, NEAR_TIE_POINTS
 from model.inference.stamps import git_commit
+from model.report.experts import experts_section
 from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
@@ -19,8 +20,8 @@ from model.views.charts import timing_label
 from model.views.words import pct
 
 SECTION_IDS = (
-    "summary", "trust", "decomposition", "timing", "designs", "scenarios", "sensitivity",
-    "prior-sensitivity", "priors", "evidence", "provenance", "notebooks",
+    "summary", "trust", "decomposition", "timing", "designs", "scenarios", "experts",
+    "sensitivity", "prior-sensitivity", "priors", "evidence", "provenance", "notebooks",
 )  # fmt: skip
 """Section anchors in the order the report shows them."""
 
@@ -384,6 +385,7 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         _timing(res, pngs),
         _designs(res, pngs),
         _scenarios(res, pngs),
+        experts_section(res),
         _sensitivity(res, pngs),
         _prior_sensitivity(res),
         _priors(res, pngs),
@@ -399,7 +401,8 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         subtitle=subtitle.strip(),
         problems=list(d["problems"])
         + _refit_problems(res.scenarios)
-        + (problems_line(res.backtest) if res.backtest else []),
+        + (problems_line(res.backtest) if res.backtest else [])
+        + (res.experts["problems"] if res.experts else []),
         diagnostics_ok=ok,
         sections=sections,
         generated=(

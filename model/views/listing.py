@@ -10,14 +10,14 @@ from model.case.priors import Priors
 from model.constants import CI_MASS
 
 
-def listing(priors: Priors, scenario_files: list[Path]) -> dict:
-    """Parameters (name, label, prior, implied interval), levers with levels, scenarios.
+def listing(priors: Priors, scenario_files: list[Path], expert_files: list[Path] = ()) -> dict:
+    """Parameters (name, label, prior, implied interval), levers with levels, scenarios, experts.
 
     Returns
     -------
     dict
         ``params`` (list of rows), ``levers`` (lever -> question, levels, design choice),
-        ``scenarios`` (list of name, question, file).
+        ``scenarios`` and ``experts`` (lists of name, question, file).
     """
     tail = (1 - CI_MASS) / 2
     params = []
@@ -41,11 +41,14 @@ def listing(priors: Priors, scenario_files: list[Path]) -> dict:
         }
         for lever, table in priors.levers.items()
     }
-    scenarios = [
-        {"name": f.stem, "question": read_toml(f).get("question", ""), "file": str(f)}
-        for f in scenario_files
-    ]
-    return {"params": params, "levers": levers, "scenarios": scenarios}
+    scenarios, experts = (
+        [
+            {"name": f.stem, "question": read_toml(f).get("question", ""), "file": str(f)}
+            for f in files
+        ]
+        for files in (scenario_files, expert_files)
+    )
+    return {"params": params, "levers": levers, "scenarios": scenarios, "experts": experts}
 
 
 def format_listing(data: dict) -> str:
@@ -64,4 +67,7 @@ def format_listing(data: dict) -> str:
             lines.append(f"   {mark} {level:<16}{label}")
     lines.append("Scenarios (feasibility whatif NAME):")
     lines += [f"  {s['name']:<24}{s['question']}" for s in data["scenarios"]]
+    if data.get("experts"):
+        lines.append("Experts (feasibility run --expert NAME; pooled in the report and the panel):")
+        lines += [f"  {s['name']:<24}{s['question']}" for s in data["experts"]]
     return "\n".join(lines)

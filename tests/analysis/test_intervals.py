@@ -59,3 +59,23 @@ def test_z_score_of_the_90_percent_interval():
     from model.analysis.intervals import z_score
 
     assert z_score() == pytest.approx(1.6448536, abs=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 400, 4001])
+def test_the_partial_sort_quantile_equals_numpys(n):
+    from model.analysis.intervals import weighted_quantile
+
+    x = np.random.default_rng(n).normal(size=n)
+    for q in ([0.05, 0.95], 0.5, [0.0, 1.0]):
+        np.testing.assert_array_equal(weighted_quantile(x, q), np.quantile(x, q))
+
+
+def test_several_intervals_at_once_equal_each_alone():
+    from model.analysis.intervals import intervals
+
+    rng = np.random.default_rng(5)
+    arrays = {"a": rng.normal(size=801), "b": rng.beta(2, 5, size=801)}
+    together = intervals(arrays)
+    assert together == {k: interval(v) for k, v in arrays.items()}
+    w = rng.dirichlet(np.ones(801))
+    assert intervals(arrays, weights=w) == {k: interval(v, weights=w) for k, v in arrays.items()}

@@ -113,3 +113,58 @@ def test_weights_from_the_files(baseline_priors, copy_of_baseline):
     heavy = load_priors(copy_of_baseline)
     assert pool_weights([baseline_priors, heavy]).tolist() == [0.25, 0.75]
     assert pool_weights([baseline_priors, heavy], [1.0, 1.0]).tolist() == [0.5, 0.5]
+
+
+def test_an_in_memory_expert_answers_like_whatif(small_fit):
+    from model.analysis.pool import load_experts
+    from model.analysis.whatif import compare
+    from model.constants import EXPERT_DIR
+
+    path = EXPERT_DIR / "sovereignty_sceptic.toml"
+    (expert,) = load_experts(small_fit, [path])
+    row = compare(small_fit, scenarios=[path]).iloc[-1]
+    assert expert.answer.method == row["method"] == "recompute"
+    assert expert.summary("p_deal")["mean"] == pytest.approx(row["p_deal_mean"], abs=1e-12)
+
+
+def test_a_reweighted_expert_pools_with_its_importance_weights(small_fit, tmp_path):
+    from model.analysis.pool import load_experts
+
+    path = tmp_path / "poll_sceptic.toml"
+    path.write_text(
+        'question = "q"\nsource = "s"\n[case]\nexpert_weight = 3.0\n'
+        '[params.oppose_funds]\nalpha = 6.0\nbeta = 4.0\nsource = "judgment"\n'
+    )
+    library = tmp_path / "library.toml"
+    library.write_text('question = "q"\nsource = "s"\n')
+    experts = load_experts(small_fit, [library, path])
+    assert experts[1].answer.method == "reweight" and experts[1].draw_weights is not None
+    assert [e.weight for e in experts] == [0.25, 0.75]
+    got = pooled(experts)["p_deal"]["mean"]
+    want = 0.25 * experts[0].summary("p_deal")["mean"] + 0.75 * experts[1].summary("p_deal")["mean"]
+    assert got == pytest.approx(want, abs=1e-12)
+
+
+def test_identical_expert_overlays_pool_to_the_single_answer(small_fit, capsys):
+    assert main(["run", "--json", *ARGS]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert main(["run", "--json", "--expert", "library", "--expert", "library", *ARGS]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["pooled"]["p_deal"]["mean"] == pytest.approx(single["p_deal"]["mean"], abs=1e-12)
+    assert out["disagreement"] == [] and out["spread"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('question = "q"\nsource = "s"\n[params.opinion_weigth]\nmu = 1.0\n', "opinion_weigth"),
+        ('question = "q"\nsource = "s"\n[case]\nexpert_weight = -1.0\n', "expert_weight"),
+    ],
+)
+def test_a_bad_expert_overlay_is_one_line_exit_2(small_fit, tmp_path, capsys, text, key):
+    bad = tmp_path / "bad_expert.toml"
+    bad.write_text(text)
+    assert main(["run", "--expert", "library", "--expert", str(bad), *ARGS]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert "bad_expert.toml" in err and key in err

@@ -63,3 +63,30 @@ def test_variant_names_are_checked():
         load_priors(overrides={"variant": ["soft_window"]})
     with pytest.raises(InputError, match="two options"):
         load_priors(overrides={"variant": ["hard_window", "falling_hazard"]})
+
+
+def test_the_falling_hazard_memo_answers_like_a_fresh_computation():
+    from model.analysis import variants
+
+    rng = np.random.default_rng(3)
+    draws = {
+        "duration_mu": rng.normal(2.0, 0.3, 200),
+        "duration_sigma": rng.gamma(10.0, 0.05, 200),
+        "window_months": rng.uniform(3.0, 14.0, 200),
+    }
+    start = rng.uniform(0.0, 2.0, 200)
+    kwargs = {"election": 14.7, "lame_duck_end": 16.6}
+    variants._HAZARD_MEMO.clear()
+    fresh = variants.falling_hazard_by(draws, start, [6.0, 16.6], **kwargs)
+    again = variants.falling_hazard_by(draws, start, [6.0, 16.6], **kwargs)
+    np.testing.assert_array_equal(fresh, again)
+    again[:] = -1.0  # a caller's writes never reach the memo
+    np.testing.assert_array_equal(
+        variants.falling_hazard_by(draws, start, [6.0, 16.6], **kwargs), fresh
+    )
+    moved = dict(draws, duration_mu=draws["duration_mu"] + 0.2)  # new draws: computed again
+    assert not np.array_equal(
+        variants.falling_hazard_by(moved, start, [6.0, 16.6], **kwargs), fresh
+    )
+    later = variants.falling_hazard_by(draws, start + 1.0, [6.0, 16.6], **kwargs)
+    assert not np.array_equal(later, fresh)

@@ -321,3 +321,25 @@ def test_scenario_sources_cite_only_files_in_the_repository():
         for source in sources:
             for cited in re.findall(r"[\w./-]+\.(?:csv|md|toml)\b", source):
                 assert (ROOT / cited).exists(), f"{path.name} cites {cited}"
+
+
+@pytest.mark.parametrize(
+    ("dist", "old", "new"),
+    [
+        ("Normal", {"mu": 0.0, "sigma": 0.05}, {"mu": 0.1, "sigma": 0.2}),
+        ("LogNormal", {"mu": 0.5, "sigma": 0.4}, {"mu": 0.8, "sigma": 0.3}),
+        ("HalfNormal", {"sigma": 0.1}, {"sigma": 0.25}),
+    ],
+)
+def test_the_closed_form_coupling_equals_the_inverse_cdf_map(dist, old, new):
+    from types import SimpleNamespace
+
+    from model.analysis.whatif import couple
+    from model.case.distributions import sample, unfrozen
+
+    a, b = SimpleNamespace(dist=dist, params=old), SimpleNamespace(dist=dist, params=new)
+    x = sample(dist, old, rng=np.random.default_rng(0), size=2000)
+    rv_old, args_old = unfrozen(dist, old)
+    rv_new, args_new = unfrozen(dist, new)
+    generic = rv_new.ppf(rv_old.cdf(x, *args_old), *args_new)
+    np.testing.assert_allclose(couple(a, b, x), generic, rtol=1e-6, atol=1e-9)

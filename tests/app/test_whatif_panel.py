@@ -94,7 +94,7 @@ def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
 
 
 def test_a_bad_save_says_why_and_writes_nothing(panel, tmp_path):
-    move(panel.sliders[("p_agree", "alpha")], 5.0)
+    move(panel.sliders[("p_agree", "mean")], 0.5)
     panel.save_name.value = "Not a name"
     assert panel._save() is None
     assert "error" in panel.status.object and "name" in panel.status.object
@@ -118,3 +118,53 @@ def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
     out = evaluate(expected.draws, expected.priors, expected.evidence)
     assert _headline(panel) == pytest.approx(out["p_deal"].mean(), abs=1e-15)
     assert panel.case.refit.evidence.poll_reading == "item"
+
+
+def test_the_panel_shows_where_the_experts_disagree(panel, small_fit):
+    from html import escape
+
+    from model.analysis.pool import expert_files, experts_payload, load_experts
+
+    payload = experts_payload(load_experts(small_fit, expert_files()))
+    html = panel.experts_pane.object
+    assert f"data-n='{len(payload['experts'])}'" in html and "data-expert='pooled'" in html
+    top = payload["disagreement"][0]
+    label = escape(small_fit.priors.label(top["param"]))
+    assert f"data-param='{top['param']}'" in html and label in html
+    pooled = payload["pooled"]["p_deal"]["mean"]
+    assert f"{100 * pooled:.1f}%" in html
+
+
+def test_a_bad_expert_file_is_shown_not_raised(small_fit, tmp_path):
+    experts = tmp_path / "experts"
+    experts.mkdir()
+    (experts / "bad.toml").write_text('question = "q"\nsource = "s"\n[params.nope]\nmu = 1.0\n')
+    panel = WhatIfPanel(small_fit, scenario_dir=tmp_path, expert_dir=experts)
+    assert "bad.toml" in panel.experts_pane.object and "error" in panel.experts_pane.object
+
+
+def test_a_beta_prior_moves_on_its_mean_and_answers_like_whatif_set(panel, capsys):
+    from model.app.sliders import slider_values
+
+    prior = panel.base.priors.params["oppose_training"]
+    before = slider_values(prior.dist, prior.params)
+    move(panel.sliders[("oppose_training", "mean")], before["mean"] + 0.1)
+    sets = panel.set_sets()
+    assert sorted(s.split("=")[0] for s in sets) == [
+        "params.oppose_training.alpha",
+        "params.oppose_training.beta",
+    ]
+    moved = panel.case.priors.params["oppose_training"]
+    assert slider_values(moved.dist, moved.params)["mean"] == pytest.approx(before["mean"] + 0.1)
+    assert "interval" in panel.changes.object and "&rarr;" in panel.changes.object
+    argv = ["whatif", *(f"--set={s}" for s in sets), "--json", *SMALL_ARGS]
+    assert main(argv) == 0
+    row = json.loads(capsys.readouterr().out)["rows"][-1]
+    assert row["p_deal_mean"] == pytest.approx(_headline(panel), abs=1e-12)
+    assert panel.case.method == row["method"]
+
+
+def test_an_impossible_slider_position_is_said_not_raised(panel):
+    slider = panel.sliders[("p_agree", "mean")]
+    move(slider, slider.end)  # near 1 no Beta keeps the baseline's sd
+    assert "error" in panel.status.object and "params.p_agree.sd" in panel.status.object

@@ -160,3 +160,11 @@ def test_a_censored_row_with_an_enactment_date_is_refused(tmp_path):
     )
     with pytest.raises(InputError, match="censored row has no enactment date"):
         load_evidence(folder, as_of=date(2007, 8, 15))
+
+
+def test_the_digest_is_kept_until_a_table_is_replaced():
+    ev = load_evidence(DATA_DIR, as_of=date(2007, 8, 15))
+    first = ev.digest()
+    assert ev.digest() == first  # kept: the what-if path asks on every answer
+    ev.reference = ev.reference.assign(months=ev.reference["months"] + 1.0)
+    assert ev.digest() != first  # a replaced table is hashed again

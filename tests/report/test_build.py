@@ -21,6 +21,7 @@ TITLES = (
     "Timing",
     "Win-set map and design ranking",
     "Scenarios",
+    "Where the experts disagree",
     "Sensitivity and value of information",
     "Prior-sensitivity",
     "Priors",
@@ -45,6 +46,8 @@ TABLES = {
     "evidence_calendar",
     "provenance",
     "backtest",
+    "experts",
+    "disagreement",
 }
 FIGURES_BY_SECTION = {
     "trust": ["reliability"],
@@ -745,3 +748,30 @@ def test_scenario_refit_problems_are_shown_at_the_top(built):
     page = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
     for line in _refit_problems(built["res"].scenarios):
         assert line.split(":")[0] in page
+
+
+def test_experts_section_shows_the_pool_and_the_largest_disagreement(built):
+    import pandas as pd
+
+    from model.views.words import pct
+
+    res = built["res"]
+    payload = res.experts
+    names = [e["name"] for e in payload["experts"]]
+    assert names == ["first_version", "library", "sovereignty_sceptic"]
+    library = payload["experts"][names.index("library")]
+    assert library["summary"]["p_deal"]["mean"] == pytest.approx(res.summary["p_deal"]["mean"])
+    pooled = payload["pooled"]["p_deal"]["mean"]
+    means = [e["summary"]["p_deal"]["mean"] for e in payload["experts"]]
+    assert pooled == pytest.approx(sum(means) / 3)  # equal weights: the mixture's mean
+    md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
+    section = md.split("## Where the experts disagree", 1)[1].split("\n## ", 1)[0]
+    top = payload["disagreement"][0]
+    assert pct(pooled) in section and res.label(top["param"]) in section
+    assert f"{top['share']:.0%}" in section
+    table = pd.read_csv(built["out"] / "tables" / "experts.csv")
+    assert table["name"].tolist() == [*names, "pooled"]
+    assert table["p_deal_mean"].iloc[-1] == pytest.approx(pooled, abs=1e-6)
+    spread = pd.read_csv(built["out"] / "tables" / "disagreement.csv")
+    assert spread["param"].iloc[0] == top["param"]
+    assert spread["share"].sum() == pytest.approx(1.0)

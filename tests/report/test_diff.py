@@ -94,3 +94,38 @@ def test_not_a_run_is_one_line_exit_2(tmp_path, capsys):
     (tmp_path / "x.json").write_text("[1, 2]")
     assert main(["diff", str(tmp_path / "x.json"), str(tmp_path / "x.json")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_each_output_is_attributed_by_replaying_each_prior(small_fit, tmp_path, capsys):
+    prior = load_priors().params["duration_mu"]
+    slower = f"params.duration_mu.mu={round(prior.params['mu'] + 0.4, 2)}"
+    base = _run(capsys, tmp_path, "base")
+    both = _run(capsys, tmp_path, "both", "--set", slower, "--set", "params.opinion_shift.mu=0.08")
+    assert main(["diff", str(base), str(both), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["params"]) == {"duration_mu", "opinion_shift"}
+    enacted, accepted = out["outputs"]["p_enacted"], out["outputs"]["p_accepted"]
+    assert enacted["attribution"] == accepted["attribution"] == "replayed"
+    assert enacted["moved_by"] == "prior of duration_mu"  # Congress's timing, not Mexico
+    assert accepted["moved_by"] == "prior of opinion_shift"  # Mexico's opinion, not timing
+    assert accepted["contributions"]["duration_mu"] == 0.0  # timing never reaches acceptance
+    assert enacted["contributions"]["opinion_shift"] == 0.0
+    # each prior put back alone accounts for the change, up to the Monte Carlo noise of two fits
+    assert enacted["contributions"]["duration_mu"] == pytest.approx(enacted["change"], abs=0.03)
+    assert out["replay"]["methods"] == {"duration_mu": "recompute", "opinion_shift": "recompute"}
+    capsys.readouterr()
+    assert main(["diff", str(base), str(both)]) == 0
+    assert "each prior put back alone" in capsys.readouterr().out
+
+
+def test_without_recorded_priors_the_attribution_says_it_is_a_rule(small_fit, tmp_path, capsys):
+    base = _run(capsys, tmp_path, "base")
+    slow = _run(capsys, tmp_path, "slow", "--set", "params.opinion_shift.mu=0.08")
+    for path in (base, slow):
+        data = json.loads(path.read_text())
+        del data["prior_specs"]
+        path.write_text(json.dumps(data))
+    out = diff(load_run(base), load_run(slow))
+    row = out["outputs"]["p_accepted"]
+    assert row["attribution"].startswith("rule") and "did not record" in row["attribution"]
+    assert row["moved_by"] == "prior of opinion_shift"

@@ -26,6 +26,8 @@ def test_list_gives_every_parameter_with_its_implied_interval(capsys, baseline_p
     assert out["levers"]["size"]["levels"]["usd500m"] == "USD 500M a year"
     names = {s["name"]: s["question"] for s in out["scenarios"]}
     assert names["usd400m_withheld"].startswith("What if the package is USD 400M")
+    experts = [e["name"] for e in out["experts"]]
+    assert experts == ["first_version", "library", "sovereignty_sceptic"]
 
 
 def test_list_shows_what_a_scenario_adds(capsys):
@@ -39,3 +41,4 @@ def test_list_text_names_the_set_grammar(capsys):
     assert main(["list"]) == 0
     text = capsys.readouterr().out
     assert "--set params.NAME.KEY=VALUE" in text and "--set design.LEVER=LEVEL" in text
+    assert "feasibility run --expert NAME" in text
