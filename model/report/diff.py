@@ -28,6 +28,7 @@ from model.errors import InputError
 
 OUTPUTS = ("p_framework", "p_enacted", "p_accepted", "p_deal", "months_to_enactment")
 CODE_KEYS = ("git_commit", "model_version")
+NOISE = "Monte Carlo noise (no changed prior reaches this output; the runs were fitted apart)"
 
 
 def load_run(path: str | Path) -> dict[str, Any]:
@@ -136,8 +137,8 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             parts = (replayed or {}).get("contributions", {}).get(key)
             if parts and change:
                 top = max(parts, key=lambda n: abs(parts[n]))
-                row |= {"moved_by": f"prior of {top}", "attribution": "replayed"}
-                row["contributions"] = parts
+                moved = f"prior of {top}" if parts[top] else NOISE
+                row |= {"moved_by": moved, "attribution": "replayed", "contributions": parts}
                 row["interaction"] = change - sum(parts.values())
             outputs[key] = row
     result = {"inputs": inputs, "params": params, "outputs": outputs}
@@ -189,9 +190,10 @@ def format_diff(result: dict[str, Any]) -> str:
             f"{v['change']:>+9.4f}  {v['moved_by']} [{v['attribution']}]"
         )
         parts = v.get("contributions", {})
-        if len(parts) > 1:
+        if parts:
             each = ", ".join(f"{n} {c:+.4f}" for n, c in sorted(parts.items(), key=_size))
-            lines.append(f"{'':<22}each prior put back alone: {each}")
+            rest = f"; unexplained {v['interaction']:+.4f}"
+            lines.append(f"{'':<22}each prior put back alone: {each}{rest}")
     for name, why in result.get("replay", {}).get("skipped", {}).items():
         lines.append(f"  {name}: not replayed ({why})")
     return "\n".join(lines)
