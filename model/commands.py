@@ -167,7 +167,7 @@ def _run_experts(args) -> int:
         Expert(n, float(w), _fit(args, e), file=str(p))
         for n, w, e, p in zip(names, weights, experts, paths, strict=True)
     ]
-    return _emit_experts(args, experts_payload(fits), fits[0].fit)
+    return _emit_experts(args, experts_payload(fits))
 
 
 def _run_expert_overlays(args) -> int:
@@ -184,14 +184,13 @@ def _run_expert_overlays(args) -> int:
     base = _fit(args, priors)
     experts = load_experts(base, paths, weights=_weights(args.weights))
     return _emit_experts(
-        args, experts_payload(experts), base, baseline_problems=base.diagnostics["problems"]
+        args, experts_payload(experts), baseline_problems=base.diagnostics["problems"]
     )
 
 
-def _emit_experts(args, payload: dict, first, *, baseline_problems=()) -> int:
+def _emit_experts(args, payload: dict, *, baseline_problems=()) -> int:
     from model.views.experts import format_experts
 
-    payload["labels"] = first.priors.vocabulary.outcome_labels()
     payload["problems"] = [f"baseline: {p}" for p in baseline_problems] + payload["problems"]
     _emit(args, payload, format_experts(payload))
     for line in payload["problems"]:

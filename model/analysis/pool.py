@@ -265,4 +265,5 @@ def experts_payload(experts: list[Expert]) -> dict:
         "spread": spread(experts),
         "disagreement": disagreement(experts),
         "problems": expert_problems(experts),
+        "labels": experts[0].priors.vocabulary.outcome_labels(),
     }

@@ -221,7 +221,6 @@ def compute(
     if expert_paths:
         steps.say(f"experts: {len(expert_paths)} expert files, answered from the baseline...")
         experts = experts_payload(load_experts(base, list(expert_paths)))
-        experts["labels"] = base.priors.vocabulary.outcome_labels()
         for line in experts["problems"]:
             problems.append(line)
             steps.say(f"SAMPLER WARNING: {line}")
