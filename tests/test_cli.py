@@ -209,3 +209,19 @@ def test_priors_command_shows_elicitation_back(capsys):
     rows = {r["parameter"]: r for r in json.loads(capsys.readouterr().out)["elicited"]}
     assert rows["announce_months"]["above"] == pytest.approx(0.096, abs=0.002)
     assert main(["priors", "--set", 'elicitation.tails="odd"']) == 2
+
+
+@pytest.mark.parametrize(
+    ("expert", "expect"),
+    [("no_such_expert", "no such expert file"), ("BAD", "params.nope")],
+)
+def test_a_bad_report_expert_is_one_line_and_writes_nothing(tmp_path, capsys, expert, expect):
+    if expert == "BAD":
+        expert = str(tmp_path / "bad.toml")
+        (tmp_path / "bad.toml").write_text('question = "q"\nsource = "s"\n[params.nope]\nmu = 1\n')
+    out = tmp_path / "reports"
+    argv = ["report", "--out", str(out), "--expert", expert, "--skip-notebooks", "--skip-backtest"]
+    assert main([*argv, *SMALL]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and expect in err, err
+    assert not out.exists()
