@@ -193,9 +193,7 @@ def _emit_experts(args, payload: dict, *, baseline_problems=()) -> int:
 
     payload["problems"] = [f"baseline: {p}" for p in baseline_problems] + payload["problems"]
     _emit(args, payload, format_experts(payload))
-    for line in payload["problems"]:
-        print(f"SAMPLER WARNING: {line}", file=sys.stderr)
-    return EXIT_DIAGNOSTICS if args.strict and payload["problems"] else 0
+    return _strict(args, {"problems": payload["problems"]})
 
 
 def cmd_whatif(args) -> int:

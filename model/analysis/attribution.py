@@ -56,7 +56,8 @@ def replay(
         **{k: sampler[k] for k in ("draws", "tune", "chains", "target_accept") if k in sampler},
     )
     base = fit(priors, settings=settings)
-    base_answer = from_priors(base, priors, name="newer")
+    newer_answer = from_priors(base, priors, name="newer")
+    now = {key: newer_answer.summary(key)["mean"] for key in OUTPUTS}
     contributions: dict[str, dict[str, float]] = {k: {} for k in OUTPUTS}
     methods, skipped = {}, {}
     for name in changed:
@@ -69,8 +70,7 @@ def replay(
             skipped[name] = case.reason or "needs a refit"
             continue
         for key in OUTPUTS:
-            now = base_answer.summary(key)["mean"]
-            contributions[key][name] = now - case.summary(key)["mean"]
+            contributions[key][name] = now[key] - case.summary(key)["mean"]
     return {"contributions": contributions, "methods": methods, "skipped": skipped}
 
 

@@ -20,18 +20,21 @@ def weighted_quantile(x: np.ndarray, q, weights: np.ndarray | None = None) -> np
 
 
 def _quantile(x: np.ndarray, q) -> np.ndarray:
-    """``np.quantile(x, q)`` (linear method) by one partial sort.
+    """``np.quantile(x, q, axis=-1)`` (linear method) by one partial sort along the last axis.
 
     Five times faster on 4000 draws, which the live panel needs (eight intervals per move).
     """
     q = np.asarray(q, dtype=float)
-    if x.size == 0 or np.isnan(x).any():
-        return np.quantile(x, q)
-    pos = q * (x.size - 1)
+    n = x.shape[-1]
+    if n == 0 or np.isnan(x).any():
+        return (
+            np.moveaxis(np.quantile(x, q, axis=-1), 0, -1) if q.ndim else np.quantile(x, q, axis=-1)
+        )
+    pos = q * (n - 1)
     below = np.floor(pos).astype(int)
-    above = np.minimum(below + 1, x.size - 1)
-    part = np.partition(x, np.unique(np.concatenate([below.ravel(), above.ravel()])))
-    a, b, t = part[below], part[above], pos - below
+    above = np.minimum(below + 1, n - 1)
+    part = np.partition(x, np.unique(np.concatenate([below.ravel(), above.ravel()])), axis=-1)
+    a, b, t = part[..., below], part[..., above], pos - below
     return np.where(t < 0.5, a + (b - a) * t, b - (b - a) * (1 - t))
 
 
@@ -55,14 +58,8 @@ def intervals(
     sizes = {len(v) for v in rows.values()}
     if weights is not None or len(sizes) != 1 or any(np.isnan(v).any() for v in rows.values()):
         return {k: interval(v, weights=weights, mass=mass) for k, v in rows.items()}
-    stack = np.vstack(list(rows.values()))
     tail = (1 - mass) / 2
-    pos = np.array([tail, 1 - tail]) * (stack.shape[1] - 1)
-    below = np.floor(pos).astype(int)
-    above = np.minimum(below + 1, stack.shape[1] - 1)
-    part = np.partition(stack, np.unique(np.concatenate([below, above])), axis=1)
-    a, b, t = part[:, below], part[:, above], pos - below
-    q = np.where(t < 0.5, a + (b - a) * t, b - (b - a) * (1 - t))
+    q = _quantile(np.vstack(list(rows.values())), [tail, 1 - tail])
     means = [float(np.average(v)) for v in rows.values()]
     return {
         k: {"mean": m, "lo": float(lo), "hi": float(hi)}

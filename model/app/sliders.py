@@ -4,15 +4,14 @@ Normal and LogNormal priors move on ``mu`` and ``sigma`` (LogNormal's on the log
 HalfNormal on ``sigma``; Beta and Gamma priors, whose own parameters are not a location and a
 scale, move on their ``mean`` and ``sd`` and are turned back into ``alpha`` and ``beta`` by the
 method of moments (exact: the new prior has that mean and sd). Each moved prior's implied 90%
-interval is shown back, so an expert who thinks in interval bounds sees them move.
+interval (``case.distributions.central_interval``) is shown back, so an expert who thinks in
+interval bounds sees them move.
 """
 
 from __future__ import annotations
 
 import math
 
-from model.case.distributions import ppf
-from model.constants import CI_MASS
 from model.errors import InputError
 
 SLIDER_KEYS = {
@@ -81,10 +80,3 @@ def slider_range(
     if dist == "Gamma":
         return max(lo, value / 10), hi
     return lo, hi
-
-
-def implied_interval(dist: str, params: dict[str, float]) -> tuple[float, float]:
-    """The prior's central ``CI_MASS`` interval (what an elicited interval would say)."""
-    tail = (1 - CI_MASS) / 2
-    lo, hi = ppf(dist, params, [tail, 1 - tail])
-    return float(lo), float(hi)

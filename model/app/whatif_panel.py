@@ -33,11 +33,11 @@ from model.app.render import changes_html, curve_svg, experts_html, headline_htm
 from model.app.scenario_file import merge, save_scenario
 from model.app.sliders import (
     SLIDER_KEYS,
-    implied_interval,
     slider_range,
     slider_values,
     to_params,
 )
+from model.case.distributions import central_interval
 from model.case.priors import Priors, overlay_priors
 from model.constants import CI_PCT, EXPERT_DIR, PARETO_K_MAX, SCENARIO_DIR
 from model.errors import InputError
@@ -236,7 +236,7 @@ class WhatIfPanel:
             if values == current:
                 continue
             new = to_params(prior.dist, values, name=name)
-            old_ci, new_ci = (implied_interval(prior.dist, p) for p in (prior.params, new))
+            old_ci, new_ci = (central_interval(prior.dist, p) for p in (prior.params, new))
             moved = ", ".join(f"{k} {current[k]:.4g} -> {v:.4g}" for k, v in values.items())
             span = f"{CI_PCT} interval {_span(old_ci)} -> {_span(new_ci)}"
             params[name] = {**new, "source": f"Set in the what-if panel: {moved} ({span})."}

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.constants import CI_MASS
+
 
 @dataclass(frozen=True)
 class Family:
@@ -90,6 +92,13 @@ def ppf(dist: str, params: dict[str, float], q) -> np.ndarray:
     """Quantiles of a resolved prior."""
     rv, args = unfrozen(dist, params)
     return rv.ppf(q, *args)
+
+
+def central_interval(dist: str, params: dict[str, float]) -> tuple[float, float]:
+    """A resolved prior's central ``CI_MASS`` interval (what an elicited interval would say)."""
+    tail = (1 - CI_MASS) / 2
+    lo, hi = ppf(dist, params, [tail, 1 - tail])
+    return float(lo), float(hi)
 
 
 def cdf(dist: str, params: dict[str, float], x: float) -> float:

@@ -23,10 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from model.analysis.attribution import replay
+from model.analysis.attribution import OUTPUTS, replay
 from model.errors import InputError
 
-OUTPUTS = ("p_framework", "p_enacted", "p_accepted", "p_deal", "months_to_enactment")
 CODE_KEYS = ("git_commit", "model_version")
 NOISE = "Monte Carlo noise (no changed prior reaches this output; the runs were fitted apart)"
 

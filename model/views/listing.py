@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.case.distributions import ppf
+from model.case.distributions import central_interval
 from model.case.inputs import read_toml
 from model.case.priors import Priors
 from model.constants import CI_MASS
@@ -19,10 +19,9 @@ def listing(priors: Priors, scenario_files: list[Path], expert_files: list[Path]
         ``params`` (list of rows), ``levers`` (lever -> question, levels, design choice),
         ``scenarios`` and ``experts`` (lists of name, question, file).
     """
-    tail = (1 - CI_MASS) / 2
     params = []
     for name, p in priors.params.items():
-        lo, hi = (float(x) for x in ppf(p.dist, p.params, [tail, 1 - tail]))
+        lo, hi = central_interval(p.dist, p.params)
         params.append(
             {
                 "name": name,

@@ -3,7 +3,7 @@
 import pytest
 from scipy import stats
 
-from model.app.sliders import implied_interval, slider_range, slider_values, to_params
+from model.app.sliders import slider_range, slider_values, to_params
 from model.errors import InputError
 
 
@@ -44,8 +44,3 @@ def test_ranges_stay_inside_the_support():
     lo, _ = slider_range("mean", 0.5, {"mean": 0.5, "sd": 1.0}, "Gamma")
     assert lo > 0
     assert slider_range("sd", 0.04, values, "Beta") == (0.01, 0.12)
-
-
-def test_the_implied_interval_is_the_central_ci_mass():
-    lo, hi = implied_interval("Normal", {"mu": 0.0, "sigma": 1.0})
-    assert (lo, hi) == pytest.approx((-1.6449, 1.6449), abs=1e-4)

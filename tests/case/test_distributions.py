@@ -67,3 +67,10 @@ def test_maxent_splits_the_missing_mass_unevenly_where_the_issue_says():
     d = scipy_dist("LogNormal", elicit("LogNormal", 0.5, 6.0, 0.9, tails="maxent"))
     assert d.cdf(0.5) == pytest.approx(0.004, abs=0.001)
     assert d.sf(6.0) == pytest.approx(0.096, abs=0.002)
+
+
+def test_the_central_interval_holds_ci_mass():
+    from model.case.distributions import central_interval
+
+    lo, hi = central_interval("Normal", {"mu": 0.0, "sigma": 1.0})
+    assert (lo, hi) == pytest.approx((-1.6449, 1.6449), abs=1e-4)
