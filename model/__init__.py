@@ -1,12 +1,14 @@
 """Bayesian decision analysis of a two-level international deal's political feasibility.
 
-The notebook API, in one import line::
+The notebook API, one object per question (`model.api`)::
 
-    from model import fit, load_priors, run_summary
+    from model import Case
 
-    priors = load_priors()                # priors/baseline.toml
-    result = fit(priors)                  # NUTS, cached
-    run_summary(result)["p_deal"]         # {"mean", "lo", "hi"}
+    result = Case.load().fit()            # priors/baseline.toml; NUTS, cached
+    result.summary()                      # P(deal) and its parts, 90% intervals (a DataFrame)
+    result.whatif(sets=["params.opinion_shift.mu=0.1"]).summary()
+
+The functions below stay available for finer work.
 
 The package is layered (see ARCHITECTURE.md): ``case`` < ``inference`` < ``analysis`` <
 ``views`` < ``report`` < ``cli``. This module is the facade on top: each name loads its module
@@ -19,6 +21,10 @@ from importlib import import_module
 from model.errors import InputError
 
 EXPORTS = {
+    "Case": "model.api",
+    "Result": "model.api",
+    "WhatIfResult": "model.api",
+    "FitWarning": "model.api",
     "load_priors": "model.case.priors",
     "level_label": "model.case.levers",
     "describe": "model.case.levers",

@@ -343,6 +343,20 @@ def row(case: WhatIf, base: WhatIf) -> dict:
     return out
 
 
+def baseline_case(base: Fit) -> WhatIf:
+    """The baseline posterior as a `WhatIf`: the row every change is measured against."""
+    return WhatIf(
+        "baseline",
+        base.priors.case.get("description", "baseline"),
+        "baseline",
+        base.priors,
+        base.draws,
+        evaluate(base.draws, base.priors, base.evidence),
+        chains=base.settings.chains,
+        diagnostics=base.diagnostics,
+    )
+
+
 def compare(
     base: Fit,
     *,
@@ -365,16 +379,7 @@ def compare(
         baseline and of refits (``r_hat_max``, ``ess_bulk_min``, ``ess_tail_min``,
         ``divergences``, ``e_bfmi_min``, ``diagnostics_ok``, ``diagnostics_problems``).
     """
-    baseline = WhatIf(
-        "baseline",
-        base.priors.case.get("description", "baseline"),
-        "baseline",
-        base.priors,
-        base.draws,
-        evaluate(base.draws, base.priors, base.evidence),
-        chains=base.settings.chains,
-        diagnostics=base.diagnostics,
-    )
+    baseline = baseline_case(base)
     rows = [row(baseline, baseline)]
     for i, path in enumerate(scenarios, start=1):
         start = time.perf_counter()

@@ -1,0 +1,73 @@
+"""The notebook API: the object a notebook holds gives the numbers the CLI gives."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from model import Case, FitWarning, InputError, Result
+from model.analysis.baseline import run_summary
+
+
+def test_summary_is_run_summary_as_a_frame(small_fit):
+    result = Result(small_fit)
+    frame = result.summary()
+    numbers = run_summary(small_fit)
+    for key, label in numbers["labels"].items():
+        row = frame.loc[label]
+        assert row["mean"] == pytest.approx(numbers[key]["mean"])
+        assert row["90% lo"] == pytest.approx(numbers[key]["lo"])
+        assert row["90% hi"] == pytest.approx(numbers[key]["hi"])
+    assert frame.loc["months to enactment (if willing)", "mean"] == pytest.approx(
+        numbers["months_to_enactment"]["mean"]
+    )
+    assert result.provenance["seed"] == small_fit.settings.seed
+
+
+def test_whatif_reports_the_route_and_a_change_with_its_error(small_fit):
+    result = Result(small_fit)
+    same = result.whatif(sets=["params.p_agree.lower=0.45"], name="same p_agree")
+    moved = result.whatif(sets=["params.opinion_shift.mu=0.1"], name="opinion +10")
+    assert moved.method in ("recompute", "reweight", "refit")
+    table = moved.summary()
+    deal = table.loc[result.numbers["labels"]["p_deal"]]
+    assert deal["change"] < 0, "a more opposed public cannot raise P(deal)"
+    assert deal["change mcse"] > 0
+    assert np.isfinite(same.summary()["change"]).all()
+
+
+def test_timing_frame_is_non_decreasing(small_fit):
+    timing = Result(small_fit).timing()
+    assert (np.diff(timing["P(enacted by t)"].to_numpy()) >= -1e-12).all()
+    assert (timing["90% lo"] <= timing["P(enacted by t)"] + 1e-12).all()
+
+
+def test_notes_and_sampler_problems_are_warnings(small_fit):
+    from dataclasses import replace
+
+    noisy = replace(
+        small_fit,
+        notes=["cache file unreadable; refitting"],
+        diagnostics=dict(small_fit.diagnostics, problems=["2 divergences"]),
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Result(noisy)
+    texts = [str(w.message) for w in caught if issubclass(w.category, FitWarning)]
+    assert any("cache file unreadable" in t for t in texts)
+    assert any("2 divergences" in t for t in texts)
+
+
+def test_load_refuses_a_misspelt_key_in_one_line(tmp_path):
+    with pytest.raises(InputError) as err:
+        Case.load(sets=["params.p_agre.mean=0.5"])
+    assert "\n" not in str(err.value)
+    assert "p_agree" in str(err.value)
+
+
+def test_case_tables_render(baseline_priors):
+    case = Case(baseline_priors)
+    table = case.priors_table()
+    assert set(table.index) == set(baseline_priors.params)
+    assert table["rests on"].map(bool).all()
+    assert "<table" in case._repr_html_()
