@@ -54,8 +54,8 @@ test-all: $(STAMP) ## Run every test
 bench: $(STAMP) ## Benchmarks: speed and memory ratios, written to reports/bench.txt
 	$(PY) benchmarks/bench.py
 
-lint: $(STAMP) ## ruff check and format check
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+lint: $(STAMP) ## ruff check, format check and the layer contracts (import-linter)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP) ## ruff fix and format
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
