@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class InputError(Exception):
+class InputError(ValueError):
     """Bad input from a user-editable file or command-line option.
+
+    A `ValueError`, as a notebook user expects of a bad argument.
 
     Parameters
     ----------
