@@ -236,7 +236,9 @@ def cmd_design(args) -> int:
     result = _fit(args)
     ranking = rank_designs(result)
     if args.csv:
-        ranking.to_csv(args.csv, index=False)
+        from model.files import write_with
+
+        write_with(args.csv, lambda tmp: ranking.to_csv(tmp, index=False))
     _emit(args, design_payload(result, ranking), format_ranking(result, ranking, top=args.top))
     return _strict(args, result.diagnostics)
 
