@@ -63,6 +63,8 @@ P_BEST_FIRM = 0.5
 """A recommended design best in fewer posterior draws than this is called fragile."""
 VOI_WORTH_POINTS = 1.0
 """An input whose EVPPI is below this many percentage points is not called worth resolving."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: one line, the shell's code for SIGINT."""
 EXIT_INTERNAL = 1
 """An unexpected failure: one line, no traceback (``FEASIBILITY_DEBUG=1`` shows it)."""
 
@@ -88,6 +90,9 @@ MIN_DRAWS = 100
 """Fewest draws per chain for the diagnostics and 90% intervals to mean anything."""
 MAX_DRAWS = 100_000
 MAX_CHAINS = 64
+MAX_POOL_WEIGHT = 1e6
+"""Largest ``--weights`` entry: weights are rescaled to sum to 1, so only ratios matter, and
+ratios beyond a million are a typo (1e308 would overflow the sum)."""
 MAX_SEED = 2**32 - 1
 """Seeds are 0 .. 2**32 - 1 (what NumPy and PyMC accept)."""
 
@@ -127,6 +132,15 @@ def lock_wait_seconds() -> float:
 
 MASS_TOLERANCE = 0.02
 """How far an elicited (or cached) prior's mass inside its interval may be from the one asked."""
+MAX_LEVER_EFFECT = 20.0
+"""Largest |log-odds| a lever level may add to one parameter: e^20 (about 5e8) to one odds
+already makes the outcome certain, so a larger scale is a typo, and 1e300 overflows the sums."""
+MAX_DECISION_VALUE = 1e6
+"""Largest |worth| of one lever level in the ``[decision]`` table (and largest side weight):
+only ratios matter, and larger ones overflow the expected values (1e308 gives inf)."""
+MAX_DESIGNS = 20_000
+"""Most pure designs the grid may hold (the product of every lever's levels): each design is a
+column of draws in memory, and the baseline has a few hundred."""
 MAX_DELAY_MONTHS = 120
 """Latest ``request_not_before`` a lever level may give, in months after the as-of date."""
 

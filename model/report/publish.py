@@ -143,6 +143,7 @@ def check_out(out: Path) -> None:
     a file the tool did not write inside the current report (``tables/my_analysis.csv``).
     """
     out = Path(out)
+    lock_wait_seconds()  # a bad FEASIBILITY_LOCK_WAIT is refused before any fitting
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "is a file, not a folder", "give a folder")
     parent = out if out.exists() else next(p for p in out.parents if p.exists())
