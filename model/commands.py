@@ -341,6 +341,8 @@ def cmd_report(args) -> int:
 
 def cmd_app(args) -> int:
     """``feasibility app``: the live what-if panel."""
+    if not 0 <= args.port <= 65535:
+        raise InputError("--port", str(args.port), "must be in [0, 65535]", "use e.g. 5006, or 0")
     from model.app.serve import check_port, serve
     from model.constants import SCENARIO_DIR
 

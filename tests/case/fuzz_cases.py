@@ -65,6 +65,9 @@ class Case:
     interrupt_after: float | None = None
     """Send SIGINT after this many seconds (Ctrl-C): one line, exit 130."""
     timeout: float = 60.0
+    late: str = "silent"
+    """What still running at the timeout means: ``silent`` (it accepted the input and is fitting)
+    or ``hang`` (it blocks: a pipe, a device, a lock, memory)."""
     fast: bool = False
     """Also run in the fast test suite (a few per class)."""
 
@@ -189,7 +192,21 @@ def _busy_port() -> int:
     return sock.getsockname()[1]
 
 
-_HELD: list[socket.socket] = []
+_HELD: list = []
+"""Sockets and lock files held open by the runner while a case runs (released after it)."""
+
+
+def _held_lock(tmp: Path, root: Path) -> None:
+    """Another run writing ``out``: its lock held (by this process) while the case runs."""
+    import fcntl
+
+    out = tmp / "out"
+    out.mkdir()
+    handle = open(out / ".report.lock", "w")  # noqa: SIM115
+    handle.write("1\n")
+    handle.flush()
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    _HELD.append(handle)
 
 
 def _levers(n: int, levels: int) -> str:
@@ -286,7 +303,7 @@ def _cases() -> list[Case]:
             "a folder as --cases",
             "case_file",
             lambda tmp, root: ["backtest", "--cases", str(tmp)],
-            mentions=("--cases",),
+            mentions=("is a folder",),
         )
     )
     add(
@@ -600,6 +617,7 @@ def _cases() -> list[Case]:
             setup=lambda tmp, root: _fifo(tmp / "fifo.json"),
             mentions=("fifo.json",),
             timeout=20,
+            late="hang",
         )
     )
 
@@ -711,6 +729,7 @@ def _cases() -> list[Case]:
                 setup=lambda tmp, root: _fifo(tmp / "fifo.toml"),
                 mentions=("fifo.toml",),
                 timeout=20,
+                late="hang",
                 fast=option == "--priors",
             )
         )
@@ -721,6 +740,7 @@ def _cases() -> list[Case]:
             lambda tmp, root: ["run", "--priors", "/dev/zero", *SMALL],
             mentions=("/dev/zero",),
             timeout=20,
+            late="hang",
         )
     )
     add(
@@ -733,6 +753,7 @@ def _cases() -> list[Case]:
             ),
             mentions=("/dev/zero",),
             timeout=20,
+            late="hang",
             fast=True,
         )
     )
@@ -753,6 +774,7 @@ def _cases() -> list[Case]:
             setup=fifo_pooled,
             mentions=("pooled.fifo",),
             timeout=20,
+            late="hang",
         )
     )
 
@@ -769,6 +791,7 @@ def _cases() -> list[Case]:
             setup=fifo_calendar,
             mentions=("calendar.csv",),
             timeout=20,
+            late="hang",
         )
     )
     add(
@@ -779,6 +802,7 @@ def _cases() -> list[Case]:
             setup=lambda tmp, root: _fifo(tmp / "cases.csv"),
             mentions=("cases.csv",),
             timeout=20,
+            late="hang",
         )
     )
 
@@ -835,6 +859,7 @@ def _cases() -> list[Case]:
             setup=scen(_levers(3, 40)),
             mentions=("design",),
             timeout=60,
+            late="hang",
         )
     )
     add(
@@ -954,7 +979,9 @@ def _cases() -> list[Case]:
             "environment",
             report,
             env={"FEASIBILITY_LOCK_WAIT": "nan"},
+            setup=_held_lock,
             mentions=("FEASIBILITY_LOCK_WAIT",),
+            late="hang",
             timeout=120,
         )
     )
@@ -1062,6 +1089,8 @@ def run_case(case: Case, root: Path, *, timeout: float | None = None, cache: str
         listing_before = sorted(os.listdir(work))
         cmd = [sys.executable, "-m", "model", *argv]
         code, err, hung = _execute(cmd, env, work, case, timeout or case.timeout)
+        for held in _HELD:
+            held.close()
         _HELD.clear()
         detail = err.strip().splitlines()[-1][:200] if err.strip() else ""
         outcome = _classify(case, code, err, hung)
@@ -1129,9 +1158,7 @@ def _execute(cmd, env, cwd, case: Case, timeout: float):
 def _classify(case: Case, code, err: str, hung: bool) -> str:
     lines = [line for line in err.splitlines() if line.strip()]
     if hung:
-        if case.expect == "refuse" and case.kind in ("case_file", "calendar", "poll", "bounds"):
-            return "silent"  # accepted, and still fitting what it should have refused
-        return "hang"
+        return case.late if case.expect == "refuse" else "hang"
     if "Traceback (most recent call last)" in err:
         return "traceback"
     if case.expect == "interrupt":
@@ -1171,7 +1198,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fast", action="store_true", help="only the cases of the fast suite")
     p.add_argument("--timeout", type=float, default=None, help="override every case's timeout")
     p.add_argument("--json", type=Path, default=None, help="also write the outcomes here")
+    p.add_argument(
+        "--summarise",
+        type=Path,
+        default=None,
+        help="print the counts of an earlier --json run (timeouts classified by today's cases)",
+    )
     args = p.parse_args(argv)
+    if args.summarise:
+        by_name = {c.name: c for c in CASES}
+        outcomes = [Outcome(**o) for o in json.loads(args.summarise.read_text())]
+        for o in outcomes:
+            case = by_name.get(o.case)
+            if case is not None and o.code is None and o.outcome in ("silent", "hang"):
+                o.outcome = case.late if case.expect == "refuse" else "hang"
+        print(json.dumps(summarise(outcomes), indent=1))
+        return 0
     cache = tempfile.mkdtemp(prefix="fuzz-cache-")
     picked = [
         c for c in CASES if (not args.only or c.kind in args.only) and (c.fast or not args.fast)

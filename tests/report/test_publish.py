@@ -166,7 +166,7 @@ def test_a_users_file_inside_the_current_report_is_never_deleted(tmp_path):
     out = tmp_path / "out"
     first = _report(out, "one")
     (out / "tables" / "my_analysis.csv").write_text("mine")
-    with pytest.raises(InputError, match="my_analysis.csv"):
+    with pytest.raises(InputError, match=r"my_analysis\.csv"):
         check_out(out)
     _report(out, "two")  # a run that skips the check (a file added while it ran)
     assert first.is_dir(), "the old version holding the user's file was deleted"
