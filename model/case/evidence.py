@@ -260,7 +260,6 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(directory, "evidence.dir", "no such folder", "fix evidence.dir")
-    not_after_today("as-of date", f"as_of = {as_of}", as_of, fix="use a date up to today")
     frames, refused = {}, []
     for key, (name, columns) in FILES.items():
         path = directory / name
@@ -293,6 +292,7 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
             "by then, so no evidence here can speak to it",
             f"use an as-of date on or before {end}",
         )
+    not_after_today("as-of date", f"as_of = {as_of}", as_of, fix="use a date up to today")
     check_calendar(path, list(cal["role"]), list(cal["event_date"]), list(cal[LINE]), as_of)
     cal["months"] = [months_between(as_of, d) for d in cal["event_date"]]
 
