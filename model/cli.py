@@ -16,7 +16,9 @@ import errno
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -264,7 +266,8 @@ def _writable_home() -> None:
         flags = os.environ.get("PYTENSOR_FLAGS", "")
         base = f"base_compiledir={CACHE_DIR / 'pytensor'}"
         os.environ["PYTENSOR_FLAGS"] = f"{flags},{base}" if flags else base
-    os.environ.setdefault("MPLCONFIGDIR", str(CACHE_DIR / "matplotlib"))
+    if not os.environ.get("MPLCONFIGDIR"):
+        os.environ["MPLCONFIGDIR"] = str(CACHE_DIR / "matplotlib")
 
 
 def _stdout_failed(exc: BaseException) -> bool:
@@ -284,14 +287,33 @@ def _quiet_stdout() -> None:
         pass
 
 
+_INTERRUPTED: list[int] = []
+"""Set by the SIGINT handler: a library that swallows Ctrl-C cannot hide it from the exit code."""
+
+
+def _on_sigint(signum, frame) -> None:
+    _INTERRUPTED.append(signum)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    _INTERRUPTED.clear()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, _on_sigint)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        if _INTERRUPTED and not (args.command == "app" and code == 0):
+            raise KeyboardInterrupt
+        return code
     except KeyboardInterrupt:
-        print("interrupted (Ctrl-C): nothing half-written was kept", file=sys.stderr)
+        print("interrupted (Ctrl-C): stopped, nothing half-written kept", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _dispatch(args) -> int:

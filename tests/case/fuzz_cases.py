@@ -999,9 +999,10 @@ def _cases() -> list[Case]:
         Case(
             "HOME not writable",
             "environment",
-            lambda tmp, root: ["list"],
-            env={"HOME": "/proc/nonexistent", "XDG_CACHE_HOME": "", "MPLCONFIGDIR": ""},
+            lambda tmp, root: ["run", "--no-cache", *SMALL],
+            env={"HOME": "/proc/nonexistent", "PYTENSOR_FLAGS": "", "MPLCONFIGDIR": ""},
             expect="accept",
+            timeout=400,
         )
     )
 
@@ -1163,7 +1164,9 @@ def _classify(case: Case, code, err: str, hung: bool) -> str:
         return "traceback"
     if case.expect == "interrupt":
         ok = code == 130 and sum("Traceback" in x or "KeyboardInterrupt" in x for x in lines) == 0
-        return "refused" if ok else ("traceback" if code != 130 else "unclear")
+        if ok:
+            return "refused"
+        return "silent" if code == 0 else ("unclear" if code == 130 else "traceback")
     if code == 1 and any(x.startswith("internal error") for x in lines):
         return "unclear"
     if code not in (0, 2, 3):
