@@ -44,9 +44,9 @@ with locked(out):
 """The publishing steps of `model.report.build.build_report`, without the computing (fast)."""
 
 
-def _start(tmp_path: Path, out: Path, tag: str, pause_at: str | None = None):
+def _start(tmp_path: Path, out: Path, tag: str, pause_at: str | None = None, driver=DRIVER):
     script = tmp_path / "publish_driver.py"
-    script.write_text(DRIVER)
+    script.write_text(driver)
     marker = tmp_path / f"paused-{tag}"
     env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT="5")
     if pause_at:
@@ -61,9 +61,9 @@ def _start(tmp_path: Path, out: Path, tag: str, pause_at: str | None = None):
     return proc, marker
 
 
-def _complete(tmp_path: Path, out: Path, tag: str) -> None:
-    proc, _ = _start(tmp_path, out, tag)
-    _, err = proc.communicate(timeout=60)
+def _complete(tmp_path: Path, out: Path, tag: str, driver=DRIVER) -> None:
+    proc, _ = _start(tmp_path, out, tag, driver=driver)
+    _, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
 
 
@@ -81,9 +81,9 @@ def _visible(out: Path) -> dict | None:
     return seen
 
 
-def _kill_at(tmp_path: Path, out: Path, step: str) -> None:
-    proc, marker = _start(tmp_path, out, "new", pause_at=step)
-    deadline = time.monotonic() + 60
+def _kill_at(tmp_path: Path, out: Path, step: str, driver=DRIVER) -> None:
+    proc, marker = _start(tmp_path, out, "new", pause_at=step, driver=driver)
+    deadline = time.monotonic() + 180
     while not marker.exists():
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the run never reached its pause"
@@ -92,15 +92,15 @@ def _kill_at(tmp_path: Path, out: Path, step: str) -> None:
     proc.wait()
 
 
-def _first_report_kill(tmp_path: Path, step: str) -> None:
+def _first_report_kill(tmp_path: Path, step: str, driver=DRIVER) -> None:
     out = tmp_path / "out"
-    _kill_at(tmp_path, out, step)
+    _kill_at(tmp_path, out, step, driver)
     seen = _visible(out)
     if STEPS.index(step) < STEPS.index("pointed"):
         assert seen is None, f"killed at {step!r}: a half report shows: {seen}"
     else:
         assert seen == {"html": "new", "md": "new", "table": "new", "figure": "new"}
-    _complete(tmp_path, out, "next")
+    _complete(tmp_path, out, "next", driver)
     assert _visible(out) == {"html": "next", "md": "next", "table": "next", "figure": "next"}
     versions = list((out / ".versions").iterdir())
     assert [v.name for v in versions] == [os.readlink(out / ".current").split("/")[1]]
@@ -119,6 +119,33 @@ def test_sigkill_on_a_first_report_around_the_pointer(step, tmp_path):
 @pytest.mark.parametrize("step", STEPS)
 def test_sigkill_at_every_step_of_a_first_report(step, tmp_path):
     _first_report_kill(tmp_path, step)
+
+
+BUILD_DRIVER = """
+import sys, pathlib
+import model.report.build as b
+from model.report.publish import pause
+tag = sys.argv[2]
+b.compute = lambda priors, **k: tag
+def write(res, dest, steps, started=None):
+    for rel in ("tables/t.csv", "figures/f.png"):
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(res)
+    pause("writing")
+    (dest / "feasibility.md").write_text(res)
+    (dest / "feasibility.html").write_text(res)
+b.write = write
+from model.case.priors import load_priors
+b.build_report(load_priors(), out=pathlib.Path(sys.argv[1]), notebooks=False, scenarios=[],
+               experts=[], progress=lambda line: None)
+"""
+"""`build_report` itself (its lock, cleanup and publishing), with the computing mocked."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", STEPS)
+def test_sigkill_at_every_step_of_a_first_report_through_build_report(step, tmp_path):
+    _first_report_kill(tmp_path, step, BUILD_DRIVER)
 
 
 def _report(out: Path, tag: str) -> Path:
