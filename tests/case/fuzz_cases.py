@@ -1196,6 +1196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", type=Path, default=ROOT, help="the checkout to run")
     p.add_argument("--only", action="append", default=None, help="classes of input to run")
     p.add_argument("--fast", action="store_true", help="only the cases of the fast suite")
+    p.add_argument("--name", action="append", default=None, help="only the cases named so")
     p.add_argument("--timeout", type=float, default=None, help="override every case's timeout")
     p.add_argument("--json", type=Path, default=None, help="also write the outcomes here")
     p.add_argument(
@@ -1216,7 +1217,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cache = tempfile.mkdtemp(prefix="fuzz-cache-")
     picked = [
-        c for c in CASES if (not args.only or c.kind in args.only) and (c.fast or not args.fast)
+        c
+        for c in CASES
+        if (not args.only or c.kind in args.only)
+        and (c.fast or not args.fast)
+        and (not args.name or c.name in args.name)
     ]
     outcomes = []
     for case in picked:
