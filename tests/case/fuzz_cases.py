@@ -210,7 +210,7 @@ def _held_lock(tmp: Path, root: Path) -> None:
 
 
 def _levers(n: int, levels: int) -> str:
-    parts = []
+    parts = ["[design]", *(f'fuzz{i} = "l0"' for i in range(n))]
     for i in range(n):
         parts.append(f'[levers.fuzz{i}]\nquestion = "fuzz {i}?"\n[levers.fuzz{i}.levels]')
         parts += [f"l{j} = {{}}" for j in range(levels)]
@@ -566,7 +566,13 @@ def _cases() -> list[Case]:
 
         return setup
 
-    good = json.dumps({"p_deal": {"mean": 0.3, "lo": 0.1, "hi": 0.5}})
+    good = json.dumps(
+        {
+            "p_deal": {"mean": 0.3, "lo": 0.1, "hi": 0.5},
+            "p_enacted": {"mean": 0.4, "lo": 0.2, "hi": 0.6},
+            "provenance": {"seed": 1, "priors_hash": "a", "evidence_hash": "b"},
+        }
+    )
     diff_argv = lambda tmp, root: ["diff", str(tmp / "old.json"), str(tmp / "new.json")]  # noqa: E731
     add(
         Case(
@@ -828,7 +834,7 @@ def _cases() -> list[Case]:
             "decision worth 1e308",
             "bounds",
             scen_run,
-            setup=scen("[decision.value.us.military]\nnone = 1e308\n"),
+            setup=scen("[decision.value.us.military]\nadvisers = 1e308\n"),
             mentions=("decision.value",),
         )
     )
