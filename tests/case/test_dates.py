@@ -135,3 +135,16 @@ def test_bad_environment_is_not_an_import_failure_and_an_empty_cache_means_unset
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
+
+
+@pytest.mark.slow
+def test_pooled_out_anywhere_is_written_and_read_back(tmp_path):
+    """The README's example: ``pooled --out`` in a folder far from the case file."""
+    from model.case.pooled_prior import read_pooled
+    from model.cli import main
+
+    out = tmp_path / "elsewhere" / "pooled.json"
+    out.parent.mkdir()
+    assert main(["pooled", "--as-of", "2007-06-01", "--out", str(out)]) == 0
+    blob = read_pooled("test", tmp_path, {"pooled": str(out)}, date(2007, 6, 1))
+    assert blob["as_of"] == "2007-06-01" and set(blob["params"]) >= {"us_support", "gov_will"}
