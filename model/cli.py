@@ -2,7 +2,8 @@
 
 Also ``list``, ``diff``, ``backtest`` and ``pooled``; and ``python -m model``.
 
-Bad input exits with code 2 and one line naming the file, the key and the fix.
+Bad input exits with code 2 and one line naming the file, the key and the fix (also a closed
+or full standard output); Ctrl-C prints one line and exits with code 130.
 ``--strict`` exits with code 3 when the sampler diagnostics fail (for ``report``: of the baseline
 or of any refit). Any other failure is one line and exit code 1 (``FEASIBILITY_DEBUG=1`` shows
 the traceback). Paths to write are checked before any fitting.
@@ -11,10 +12,13 @@ the traceback). Paths to write are checked before any fitting.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +42,7 @@ from model.constants import (
     DRAWS,
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     REPORTS_DIR,
     TUNE,
 )
@@ -231,31 +236,132 @@ COMMANDS = {
 }
 
 
+STDOUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT}
+"""A write to standard output failing with one of these is the reader's or the disk's doing."""
+
+
+def _check_sets(sets: list[str]) -> None:
+    """Refuse a ``--set KEY`` given twice (the last would win silently)."""
+    seen: dict[str, str] = {}
+    for item in sets:
+        key = item.split("=", 1)[0].strip()
+        if key in seen:
+            raise InputError(
+                "--set",
+                key,
+                f"given twice ({seen[key]!r} and {item!r}): one would be ignored",
+                "keep one",
+            )
+        seen[key] = item
+
+
+def _writable_home() -> None:
+    """Point PyTensor's and Matplotlib's caches into ours when the home folder is not writable."""
+    home = Path(os.environ.get("HOME") or "~").expanduser()
+    if home.is_dir() and os.access(home, os.W_OK):
+        return
+    from model.constants import CACHE_DIR
+
+    if "base_compiledir" not in os.environ.get("PYTENSOR_FLAGS", ""):
+        flags = os.environ.get("PYTENSOR_FLAGS", "")
+        base = f"base_compiledir={CACHE_DIR / 'pytensor'}"
+        os.environ["PYTENSOR_FLAGS"] = f"{flags},{base}" if flags else base
+    if not os.environ.get("MPLCONFIGDIR"):
+        os.environ["MPLCONFIGDIR"] = str(CACHE_DIR / "matplotlib")
+
+
+def _stdout_failed(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, OSError)
+        and exc.errno in STDOUT_ERRORS
+        and getattr(exc, "filename", None) is None
+    )
+
+
+def _quiet_stdout() -> None:
+    """After a failed write to stdout, send what is left to /dev/null (no shutdown warning)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+_INTERRUPTED: list[int] = []
+"""Set by the SIGINT handler: a library that swallows Ctrl-C cannot hide it from the exit code."""
+
+
+def _on_sigint(signum, frame) -> None:
+    _INTERRUPTED.append(signum)
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    _INTERRUPTED.clear()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        code = _dispatch(args)
+        if _INTERRUPTED and not (args.command == "app" and code == 0):
+            raise KeyboardInterrupt
+        return code
+    except KeyboardInterrupt:
+        print("interrupted (Ctrl-C): stopped, nothing half-written kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _dispatch(args) -> int:
     if args.command not in ("backtest", "pooled") and getattr(args, "variant", None):
         args.sets = [*args.sets, f"variant={json.dumps(args.variant)}"]
     if not logging.root.handlers:  # PyMC then leaves its own logger to the root's level
         logging.basicConfig(format="%(message)s")
     logging.root.setLevel(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     try:
-        return COMMANDS[args.command](args)
+        if sys.stdout is None:  # started with standard output closed: the answer would vanish
+            raise InputError(
+                "stdout", "(closed)", "standard output is closed", "run it with a stdout"
+            )
+        _check_sets(getattr(args, "sets", []))
+        _writable_home()
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except InputError as exc:
         print("error: " + " ".join(exc.line().split()), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # one line, never a traceback, for what nobody listed yet
-        if os.environ.get("FEASIBILITY_DEBUG"):
-            raise
-        text = " ".join(str(exc).split())[:300]
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            return _internal(exc)
+        _quiet_stdout()
         print(
-            f"internal error: {type(exc).__name__}: {text} (please report it; "
-            "FEASIBILITY_DEBUG=1 shows the traceback)",
+            f"error: stdout: cannot write the output ({exc.strerror}); fix: give it a reader "
+            "that stays, or a disk with space",
             file=sys.stderr,
         )
-        return EXIT_INTERNAL
+        return EXIT_BAD_INPUT
+    except BaseException as exc:
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    """One line, never a traceback, for what nobody listed yet."""
+    if os.environ.get("FEASIBILITY_DEBUG"):
+        raise exc
+    text = " ".join(str(exc).split())[:300]
+    print(
+        f"internal error: {type(exc).__name__}: {text} (please report it; "
+        "FEASIBILITY_DEBUG=1 shows the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

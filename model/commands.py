@@ -16,6 +16,7 @@ from model.constants import (
     EXPERT_DIR,
     MAX_CHAINS,
     MAX_DRAWS,
+    MAX_POOL_WEIGHT,
     MAX_SEED,
     MIN_CHAINS,
     MIN_DRAWS,
@@ -28,9 +29,33 @@ def _weights(text: str | None) -> list[float] | None:
     if text is None:
         return None
     try:
-        return [float(w) for w in text.split(",")]
+        weights = [float(w) for w in text.split(",")]
     except ValueError:
         raise InputError("--weights", text, "not a list of numbers", "write e.g. 0.6,0.4") from None
+    if not all(0 <= w <= MAX_POOL_WEIGHT for w in weights) or not sum(weights) > 0:
+        raise InputError(
+            "--weights",
+            text,
+            f"each weight must be in [0, {MAX_POOL_WEIGHT:g}] and one above 0 (they are "
+            "rescaled to sum to 1)",
+            "write e.g. 0.6,0.4",
+        )
+    return weights
+
+
+def _check_priors_file(path: Path) -> Path:
+    """Refuse a scenario (an overlay) given as a priors file, saying so."""
+    from model.case.inputs import read_toml
+
+    raw = read_toml(path)
+    if "case" not in raw and "params" not in raw and {"question", "source"} & set(raw):
+        raise InputError(
+            path,
+            "(file)",
+            "is a scenario (an overlay on the priors), not a priors file",
+            f"give it as --scenario {path}",
+        )
+    return path
 
 
 def _priors_path(args) -> Path:
@@ -39,7 +64,7 @@ def _priors_path(args) -> Path:
         raise InputError(
             "--priors", str(paths[1]), f"`{args.command}` takes one priors file", "use `run`"
         )
-    return paths[0]
+    return _check_priors_file(paths[0])
 
 
 def _load(args):
@@ -158,7 +183,7 @@ def _run_experts(args) -> int:
     from model.analysis.pool import Expert, experts_payload, pool_weights
     from model.case.priors import load_priors
 
-    paths = args.priors or [PRIORS_FILE]
+    paths = [_check_priors_file(p) for p in args.priors or [PRIORS_FILE]]
     scenarios = [_scenario_path(s) for s in args.scenario]
     experts = [load_priors(p, scenarios=scenarios, sets=args.sets, as_of=args.as_of) for p in paths]
     weights = pool_weights(experts, _weights(args.weights))
@@ -232,11 +257,15 @@ def cmd_design(args) -> int:
     from model.views.payloads import design_payload
     from model.views.tables import format_ranking
 
+    if args.top < 1:
+        raise InputError("--top", str(args.top), "must be at least 1", "use e.g. 5")
     _check_csv(args.csv)
     result = _fit(args)
     ranking = rank_designs(result)
     if args.csv:
-        ranking.to_csv(args.csv, index=False)
+        from model.files import write_with
+
+        write_with(args.csv, lambda tmp: ranking.to_csv(tmp, index=False))
     _emit(args, design_payload(result, ranking), format_ranking(result, ranking, top=args.top))
     return _strict(args, result.diagnostics)
 
@@ -277,12 +306,12 @@ def cmd_priors(args) -> int:
 def cmd_report(args) -> int:
     """``feasibility report``: the HTML and Markdown report."""
     from model.case.priors import load_priors
+    from model.commands_library import workers
     from model.report.build import build_report, scenario_files
     from model.report.publish import check_out
 
     settings = _settings(args)
-    if args.workers < 1:
-        raise InputError("--workers", str(args.workers), "must be >= 1", "use e.g. 2")
+    args.workers = workers(args.workers)
     check_out(args.out)
     priors = load_priors(
         _priors_path(args),
@@ -312,9 +341,12 @@ def cmd_report(args) -> int:
 
 def cmd_app(args) -> int:
     """``feasibility app``: the live what-if panel."""
-    from model.app.serve import serve
+    if not 0 <= args.port <= 65535:
+        raise InputError("--port", str(args.port), "must be in [0, 65535]", "use e.g. 5006, or 0")
+    from model.app.serve import check_port, serve
     from model.constants import SCENARIO_DIR
 
+    check_port(args.port)
     result = _fit(args)
     app = serve(result, port=args.port, scenario_dir=args.scenario_dir or SCENARIO_DIR)
     print(f"What-if panel: {app.url}  (Ctrl-C stops it)", flush=True)

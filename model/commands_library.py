@@ -6,45 +6,104 @@ package's modules inside functions so that ``--help`` starts fast.
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import date
+from pathlib import Path
 
+from model.constants import MAX_SEED
 from model.errors import InputError
 
 
 def _labels(names: list[str]) -> list[str]:
-    """Variant labels (``baseline`` or options joined by ``+``), checked."""
+    """Variant labels (``baseline`` or options joined by ``+``): one option per choice."""
     from model.analysis.variants import from_label, label
-    from model.case.schema import VARIANTS
+    from model.case.dates import variant_options
 
     out = []
     for name in names:
-        try:
-            out.append(label(from_label(name)))
-        except ValueError as exc:
-            options = ", ".join(o for opts in VARIANTS.values() for o in opts)
-            raise InputError(
-                "--variant", str(exc), "unknown variant option", f"use baseline or one of {options}"
-            ) from None
+        variant_options("--variant", "", name.split("+"))
+        out.append(label(from_label(name)))
     return out
+
+
+def _seed(value: int) -> int:
+    if not 0 <= value <= MAX_SEED:
+        raise InputError("--seed", str(value), f"must be in [0, {MAX_SEED}]", "use e.g. 20070815")
+    return value
+
+
+def workers(value: int, *, jobs: int | None = None) -> int:
+    """``--workers`` checked (>= 1) and capped at the cores (and at ``jobs``, when known)."""
+    if value < 1:
+        raise InputError("--workers", str(value), "must be >= 1", "use e.g. 2")
+    cap = min(os.cpu_count() or 1, jobs or value)
+    if value > cap:
+        print(f"note: --workers {value} capped at {cap} (the cores here)", file=sys.stderr)
+    return min(value, cap)
+
+
+def _cases(path: Path | None, *, pending: bool = False, option: str = "--cases"):
+    from model.case.library import load_cases
+    from model.constants import CASES_FILE
+
+    library = load_cases(path or CASES_FILE, pending=pending)
+    if not len(library.cases):
+        raise InputError(library.path, option, "holds no case (a header only)", "add case rows")
+    return library
+
+
+def _out_json(path: Path) -> Path:
+    """Refuse a ``pooled --out`` that cannot be written, before any fitting."""
+    if path.is_dir():
+        raise InputError("--out", str(path), "is a folder", "give a file name, e.g. pooled.json")
+    if not path.parent.is_dir():
+        raise InputError(
+            "--out", str(path), f"no folder {path.parent}", "create it or fix the path"
+        )
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError("--out", str(path), "not writable", "give a path you can write")
+    return path
+
+
+def _as_of(value: date, library) -> date:
+    """A ``pooled --as-of`` on which enough cases were resolved, and not after today."""
+    from model.case.dates import not_after_today
+    from model.case.library import known_at
+    from model.constants import MIN_TRAINING_OUTCOMES
+
+    not_after_today("--as-of", str(value), value, fix="give a date up to today")
+    known = known_at(library.cases, value)
+    resolved = (
+        int(known["enacted"].notna().sum() + known["accepted"].notna().sum()) if len(known) else 0
+    )
+    if resolved < MIN_TRAINING_OUTCOMES:
+        first = min(library.cases["as_of"])
+        raise InputError(
+            "--as-of",
+            str(value),
+            f"only {resolved} outcomes of {library.path.name} were known then "
+            f"(at least {MIN_TRAINING_OUTCOMES} needed; the first case is dated {first})",
+            "give a later date",
+        )
+    return value
 
 
 def cmd_backtest(args) -> int:
     """``feasibility backtest``: rolling-origin scores of each variant and two baselines."""
     from model.analysis.backtest import VARIANT_LABELS, backtest_settings, run_backtest
-    from model.case.library import load_cases
-    from model.constants import CASES_FILE
     from model.views.backtest import backtest_payload, format_backtest
     from model.views.payloads import to_json
 
-    if args.workers < 1:
-        raise InputError("--workers", str(args.workers), "must be >= 1", "use e.g. 2")
-    library = load_cases(args.cases or CASES_FILE)
+    seed = _seed(args.seed)
     variants = _labels(args.variant) if args.variant else list(VARIANT_LABELS)
+    n_workers = workers(args.workers)
+    library = _cases(args.cases)
     result = run_backtest(
         library,
         variants=variants,
-        settings=backtest_settings(args.seed),
-        workers=args.workers,
+        settings=backtest_settings(seed),
+        workers=n_workers,
         cache=not args.no_cache,
     )
     for problem in result.problems:
@@ -56,19 +115,22 @@ def cmd_backtest(args) -> int:
 def cmd_pooled(args) -> int:
     """``feasibility pooled``: the target case's library-based priors, written whole."""
     from model.analysis.library_prior import pooled_prior_blob
-    from model.case.library import load_cases
-    from model.constants import AS_OF, CASES_FILE, POOLED_FILE, TARGET_CASE_FILE
+    from model.constants import AS_OF, POOLED_FILE, TARGET_CASE_FILE
     from model.files import write_text
     from model.inference.settings import Settings
     from model.views.payloads import to_json
 
-    out = args.out or POOLED_FILE
+    out = _out_json(args.out or POOLED_FILE)
+    seed = _seed(args.seed)
+    variant = _labels([args.variant])[0]
+    library = _cases(args.cases)
+    target = _cases(args.target or TARGET_CASE_FILE, pending=True, option="--target")
     blob = pooled_prior_blob(
-        load_cases(args.cases or CASES_FILE),
-        load_cases(args.target or TARGET_CASE_FILE, pending=True),
-        as_of=args.as_of or AS_OF,
-        variant=_labels([args.variant])[0],
-        settings=Settings(seed=args.seed),
+        library,
+        target,
+        as_of=_as_of(args.as_of or AS_OF, library),
+        variant=variant,
+        settings=Settings(seed=seed),
         folder=out.parent,
     )
     write_text(out, to_json(blob) + "\n")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date
 from pathlib import Path
+
+from model.errors import InputError
 
 MODEL_VERSION = "1.0.0"
 """Bumped whenever the generative model changes; part of every cache key."""
@@ -47,8 +50,9 @@ EXPERT_DIR = ROOT / "priors" / "experts"
 """Expert overlays on the baseline priors: the report and the panel pool and compare them."""
 DATA_DIR = ROOT / "data"
 REPORTS_DIR = ROOT / "reports"
-CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", ROOT / ".cache"))
-"""Posterior and elicitation cache; tests point it elsewhere with ``FEASIBILITY_CACHE``."""
+CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", "").strip() or ROOT / ".cache")
+"""Posterior and elicitation cache; tests point it elsewhere with ``FEASIBILITY_CACHE`` (an empty
+value means unset: never the current folder)."""
 
 EXIT_BAD_INPUT = 2
 EXIT_DIAGNOSTICS = 3
@@ -59,6 +63,8 @@ P_BEST_FIRM = 0.5
 """A recommended design best in fewer posterior draws than this is called fragile."""
 VOI_WORTH_POINTS = 1.0
 """An input whose EVPPI is below this many percentage points is not called worth resolving."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: one line, the shell's code for SIGINT."""
 EXIT_INTERNAL = 1
 """An unexpected failure: one line, no traceback (``FEASIBILITY_DEBUG=1`` shows it)."""
 
@@ -84,15 +90,57 @@ MIN_DRAWS = 100
 """Fewest draws per chain for the diagnostics and 90% intervals to mean anything."""
 MAX_DRAWS = 100_000
 MAX_CHAINS = 64
+MAX_POOL_WEIGHT = 1e6
+"""Largest ``--weights`` entry: weights are rescaled to sum to 1, so only ratios matter, and
+ratios beyond a million are a typo (1e308 would overflow the sum)."""
 MAX_SEED = 2**32 - 1
 """Seeds are 0 .. 2**32 - 1 (what NumPy and PyMC accept)."""
 
 OUT_FOLDER_SENTINELS = (".current", "feasibility.html", "feasibility.md")
 """A non-empty ``report --out`` folder is used only when it already holds a report."""
-LOCK_WAIT_SECONDS = float(os.environ.get("FEASIBILITY_LOCK_WAIT", "10"))
-"""How long a report run waits for another one writing the same folder before giving up."""
+LOCK_WAIT_SECONDS = 10.0
+"""How long a report run waits for another one writing the same folder before giving up
+(``FEASIBILITY_LOCK_WAIT`` overrides it, read when a run takes the lock: `lock_wait_seconds`)."""
+MAX_LOCK_WAIT_SECONDS = 3600.0
+"""Longest lock wait ``FEASIBILITY_LOCK_WAIT`` may ask for: a wait is always finite."""
+
+
+def lock_wait_seconds() -> float:
+    """``FEASIBILITY_LOCK_WAIT`` (seconds, ``0 .. MAX_LOCK_WAIT_SECONDS``), else the default.
+
+    Raises
+    ------
+    model.errors.InputError
+        A value that is not a finite number in range (``nan``, ``inf``, ``soon``, ``-1``).
+    """
+    text = os.environ.get("FEASIBILITY_LOCK_WAIT", "").strip()
+    if not text:
+        return LOCK_WAIT_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_LOCK_WAIT_SECONDS:  # NaN fails every comparison
+        raise InputError(
+            "FEASIBILITY_LOCK_WAIT",
+            repr(text),
+            f"must be seconds in [0, {MAX_LOCK_WAIT_SECONDS:g}]",
+            "set it to e.g. 10, or unset it",
+        )
+    return value
+
+
 MASS_TOLERANCE = 0.02
 """How far an elicited (or cached) prior's mass inside its interval may be from the one asked."""
+MAX_LEVER_EFFECT = 20.0
+"""Largest |log-odds| a lever level may add to one parameter: e^20 (about 5e8) to one odds
+already makes the outcome certain, so a larger scale is a typo, and 1e300 overflows the sums."""
+MAX_DECISION_VALUE = 1e6
+"""Largest |worth| of one lever level in the ``[decision]`` table (and largest side weight):
+only ratios matter, and larger ones overflow the expected values (1e308 gives inf)."""
+MAX_DESIGNS = 20_000
+"""Most pure designs the grid may hold (the product of every lever's levels): each design is a
+column of draws in memory, and the baseline has a few hundred."""
 MAX_DELAY_MONTHS = 120
 """Latest ``request_not_before`` a lever level may give, in months after the as-of date."""
 

@@ -9,6 +9,7 @@ duration hyperparameters. ``feasibility pooled`` writes it to ``data/pooled_prio
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def pooled_prior_blob(
         "written_by": WRITTEN_BY,
         "as_of": as_of.isoformat(),
         "target": str(target.cases["id"].iloc[0]),
-        "cases_file": str(Path(library.path).resolve().relative_to(folder.resolve())),
+        "cases_file": os.path.relpath(Path(library.path).resolve(), Path(folder).resolve()),
         "training_digest": training_digest(train),
         "n_training": len(train),
         "training_ids": train["id"].tolist(),

@@ -15,6 +15,7 @@ from scipy.special import expit
 
 from model.case.library import DOMAINS, ID_COLUMNS, VALUE_COLUMNS, covariates
 from model.constants import DAYS_PER_MONTH, FADE_MONTHS
+from model.files import write_with
 from model.inference.pooled import PARTNER_COVARIATES, US_COVARIATES
 
 TRUTH = {
@@ -146,9 +147,11 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
 def write_case_file(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a text-cell case frame and its one-key sources file (``<stem>_sources.csv``)."""
     path = Path(path)
-    frame.to_csv(path, index=False)
+    write_with(path, lambda tmp: frame.to_csv(tmp, index=False))
     sources = pd.DataFrame(
         [{"key": "sim", "citation": "Simulated from the pooled model", "date": "", "url": ""}]
     )
-    sources.to_csv(path.with_name(f"{path.stem}_sources.csv"), index=False)
+    write_with(
+        path.with_name(f"{path.stem}_sources.csv"), lambda tmp: sources.to_csv(tmp, index=False)
+    )
     return path

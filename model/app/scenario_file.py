@@ -15,6 +15,7 @@ from typing import Any
 
 from model.case.priors import Priors, load_priors
 from model.errors import InputError
+from model.files import create_text
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 """A saved scenario's name: lower case, digits and underscores (it becomes the file stem)."""
@@ -121,7 +122,7 @@ def save_scenario(
     if not overlay:
         raise InputError("save", "(changes)", "nothing changed", "move a slider or pick a level")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_toml(overlay, question=question, source=source), encoding="utf-8")
+    create_text(path, to_toml(overlay, question=question, source=source))
     try:
         loaded = load_priors(base.path, layers=base.layers, scenarios=[path])
     except InputError:

@@ -8,6 +8,7 @@ test, the benchmark) keeps control and stops it when done.
 from __future__ import annotations
 
 import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +16,13 @@ import panel as pn
 
 from model.app.whatif_panel import WhatIfPanel
 from model.constants import SCENARIO_DIR
+from model.errors import InputError
 from model.inference.fit import Fit
 
 ADDRESS = "127.0.0.1"
+MAX_PORT = 65535
+LISTEN_WAIT_SECONDS = 30.0
+"""How long ``serve`` waits for the server to accept connections before giving up."""
 
 
 def free_port(address: str = ADDRESS) -> int:
@@ -61,6 +66,7 @@ def serve(
     -------
     App
     """
+    check_port(port, address)
     port = port or free_port(address)
     panels: list[WhatIfPanel] = []
 
@@ -81,4 +87,50 @@ def serve(
         title="What if: the 2007 US-Mexico security aid package",
         verbose=False,
     )
+    _wait_listening(thread, address, port)
     return App(f"http://{address}:{port}/", thread, panels)
+
+
+def check_port(port: int, address: str = ADDRESS) -> None:
+    """Refuse a port outside ``0 .. 65535`` or one this machine cannot listen on now.
+
+    Raises
+    ------
+    model.errors.InputError
+        The port, what is wrong and what to give instead.
+    """
+    if not 0 <= port <= MAX_PORT:
+        raise InputError(
+            "--port", str(port), f"must be in [0, {MAX_PORT}]", "use e.g. 5006, or 0 for any"
+        )
+    if port == 0:
+        return
+    with socket.socket() as sock:
+        try:
+            sock.bind((address, port))
+        except OSError as exc:
+            raise InputError(
+                "--port",
+                str(port),
+                f"cannot listen on {address}:{port} ({exc.strerror})",
+                "give a free port, or 0 for any free one",
+            ) from None
+
+
+def _wait_listening(thread, address: str, port: int) -> None:
+    """Return once the server accepts connections; refuse when its thread died first."""
+    deadline = time.monotonic() + LISTEN_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((address, port), timeout=0.2):
+                return
+        except OSError:
+            if not thread.is_alive():
+                break
+            time.sleep(0.05)
+    raise InputError(
+        "--port",
+        str(port),
+        f"the panel did not start listening on {address}:{port}",
+        "give another port, or 0 for any free one",
+    )

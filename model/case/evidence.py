@@ -4,7 +4,9 @@ Every row has a ``date`` (when the fact was known) and a ``source``. Rows dated 
 as-of date are refused: left out of the fit and listed, so a replay sees only what was known.
 Row numbers in messages are the file's line numbers; a row given twice, a ragged row and a
 non-integer count are refused; an as-of date after the calendar's lame-duck end (when the
-deal's fate is settled) or before every poll row is refused with its real cause.
+deal's fate is settled) or before every poll row is refused with its real cause. The date and
+consistency rules (nothing after today, one election between the as-of date and the lame-duck
+end, known poll readings) are `model.case.dates`.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.case.dates import check_calendar, check_readings, not_after_today
 from model.case.schema import ALL_READINGS
-from model.constants import DAYS_PER_MONTH, MAX_INPUT_BYTES
+from model.constants import DAYS_PER_MONTH
 from model.errors import InputError
+from model.files import read_text
 
 FILES = {
     "poll": ("poll.csv", ["date", "reading", "component", "item", "n", "opposed_share", "source"]),
@@ -107,17 +111,11 @@ def months_between(start: date, end: date) -> float:
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     """Read a CSV as strings with each row's line number in ``LINE``; refuse ragged rows."""
-    if not path.is_file():
-        problem = "is a folder, not a CSV file" if path.is_dir() else "file not found"
-        raise InputError(path, "(file)", problem, "restore it from git or fix evidence.dir")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputError(path, "(file)", "larger than 1 MiB", "give the right file")
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, "(csv)", f"not readable UTF-8 text ({exc})", "fix it") from None
+    if not path.exists() and not path.is_symlink():
+        raise InputError(
+            path, "(file)", "file not found", "restore it from git or fix evidence.dir"
+        )
+    text = read_text(path, what="CSV file")
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = next(reader, None)
@@ -267,6 +265,8 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
         path = directory / name
         frame = _read(path, columns)
         frame["date"] = _dates(path, frame, "date")
+        for line, when in zip(frame[LINE], frame["date"], strict=True):
+            not_after_today(path, f"row {line} date={when}", when)
         _duplicates(path, frame, KEYS[key])
         late = frame["date"] > as_of
         refused += [
@@ -292,9 +292,12 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
             "by then, so no evidence here can speak to it",
             f"use an as-of date on or before {end}",
         )
+    not_after_today("as-of date", f"as_of = {as_of}", as_of, fix="use a date up to today")
+    check_calendar(path, list(cal["role"]), list(cal["event_date"]), list(cal[LINE]), as_of)
     cal["months"] = [months_between(as_of, d) for d in cal["event_date"]]
 
     path, poll_all, poll = frames["poll"]
+    check_readings(path, poll_all["reading"], poll_all[LINE])
     of_reading = (
         poll_all if poll_reading == ALL_READINGS else poll_all[poll_all["reading"] == poll_reading]
     )

@@ -14,39 +14,20 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from model.constants import MAX_INPUT_BYTES, MAX_NESTING
+from model.constants import MAX_NESTING
 from model.errors import InputError
+from model.files import read_text
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, turning every failure into an :class:`InputError`.
 
-    A UTF-8 byte-order mark is accepted; files above ``MAX_INPUT_BYTES``, non-finite numbers and
-    nesting deeper than ``MAX_NESTING`` are refused.
+    A UTF-8 byte-order mark is accepted; what is not a regular file (a pipe, a device), files
+    above ``MAX_INPUT_BYTES``, non-finite numbers and nesting deeper than ``MAX_NESTING`` are
+    refused (`model.files.read_text`).
     """
     path = Path(path)
-    if path.is_dir():
-        raise InputError(path, "(file)", "is a folder, not a TOML file", "give a .toml file")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(path, "(file)", "file not found", "check the path") from None
-    except OSError as exc:
-        raise InputError(path, "(file)", f"cannot read it ({exc.strerror})", "check it") from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(
-            path,
-            "(file)",
-            f"larger than {MAX_INPUT_BYTES // 1024} KiB: not a priors or scenario file",
-            "give the right file",
-        )
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path, "(file)", f"not UTF-8 text ({exc.reason})", "save it as UTF-8"
-        ) from None
+    text = read_text(path, what="priors or scenario file (TOML)")
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -30,7 +30,7 @@ from model.case.schema import (
     OWNERS,
 )
 from model.case.vocabulary import in_sentence
-from model.constants import MAX_DELAY_MONTHS
+from model.constants import MAX_DECISION_VALUE, MAX_DELAY_MONTHS, MAX_DESIGNS, MAX_LEVER_EFFECT
 from model.errors import InputError
 
 
@@ -78,12 +78,14 @@ def validate_levers(
                             "names no such parameter",
                             f"add [params.{param}] or name an existing {arena}_* parameter",
                         )
-                    if not is_number(scale):
+                    if not is_number(scale) or abs(scale) > MAX_LEVER_EFFECT:
                         raise InputError(
                             where,
                             f"{key}.{arena}.{param}",
-                            f"must be a finite number, got {scale!r}",
-                            "fix it",
+                            f"must be a log-odds effect in [-{MAX_LEVER_EFFECT:g}, "
+                            f"{MAX_LEVER_EFFECT:g}], got {scale!r} (beyond it the outcome "
+                            "is already certain)",
+                            "give a log-odds change, e.g. 0.5",
                         )
                     used.add(param)
             comps = spec.get("components", [])
@@ -98,6 +100,7 @@ def validate_levers(
                     f"must be months in [0, {MAX_DELAY_MONTHS}], got {delay!r}",
                     "fix it",
                 )
+    _check_grid_size(where, levers)
     for name in params:
         prefixes = tuple(f"{a}_" for a in arenas.values())
         if name.startswith(prefixes) and name not in CORE_PARAMS and name not in used:
@@ -109,6 +112,22 @@ def validate_levers(
             raise InputError(
                 where, f"params.{OPPOSE_PREFIX}{comp}", "missing", f"add a prior for {comp}"
             )
+
+
+def _check_grid_size(where, levers: dict[str, Any]) -> None:
+    """Refuse a design grid larger than ``MAX_DESIGNS`` (it would not fit in memory)."""
+    count = 1
+    for table in levers.values():
+        count *= max(1, len(table["levels"]))
+    if count > MAX_DESIGNS:
+        sizes = " x ".join(str(len(t["levels"])) for t in levers.values())
+        raise InputError(
+            where,
+            "levers",
+            f"the design grid would hold {count:,} designs ({sizes} levels), more than "
+            f"{MAX_DESIGNS:,}",
+            "use fewer levers or levels (each design is a column of draws in memory)",
+        )
 
 
 def _validate_owner(where, lever: str, table: dict[str, Any]) -> None:
@@ -165,8 +184,21 @@ def validate_decision(where, decision: dict[str, Any], levers: dict, *, arenas: 
     for side, w in weights.items():
         if side not in sides:
             raise unknown_key(where, f"decision.weights.{side}", sides)
-        if not is_number(w) or w < 0:
-            raise InputError(where, f"decision.weights.{side}", "must be a number >= 0", "fix it")
+        if not is_number(w) or not 0 <= w <= MAX_DECISION_VALUE:
+            raise InputError(
+                where,
+                f"decision.weights.{side}",
+                f"must be a number in [0, {MAX_DECISION_VALUE:g}] (only the ratio matters)",
+                "fix it",
+            )
+    effective = [weights.get(side, 1.0 / len(sides)) for side in sides]
+    if not any(w > 0 for w in effective):
+        raise InputError(
+            where,
+            "decision.weights",
+            "every side weighs 0: every design would be worth nothing",
+            "give at least one side a weight above 0",
+        )
     value = require_table(where, "decision.value", decision.get("value", {}))
     for side, table in value.items():
         if side not in sides:
@@ -178,8 +210,14 @@ def validate_decision(where, decision: dict[str, Any], levers: dict, *, arenas: 
             for level, v in require_table(where, key, worth).items():
                 if level not in levers[lever]["levels"]:
                     raise unknown_key(where, key, levers[lever]["levels"], value=level)
-                if not is_number(v):
-                    raise InputError(where, f"{key}.{level}", "must be a number", "fix it")
+                if not is_number(v) or abs(v) > MAX_DECISION_VALUE:
+                    raise InputError(
+                        where,
+                        f"{key}.{level}",
+                        f"must be a number in [-{MAX_DECISION_VALUE:g}, {MAX_DECISION_VALUE:g}] "
+                        "(larger worths overflow the expected values)",
+                        "give the worth in the table's unit",
+                    )
     threshold = decision.get("flip_threshold", BEST_ALTERNATIVE)
     if threshold != BEST_ALTERNATIVE and not (is_number(threshold) and 0 < threshold < 1):
         raise InputError(

@@ -11,8 +11,10 @@ USD with the year as a separate covariate (no deflator). Every problem is one
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -21,8 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.case.dates import check_case
 from model.constants import CASES_FILE, DAYS_PER_MONTH, SIZE_REF_MUSD, YEAR_REF
 from model.errors import InputError
+from model.files import read_text
 
 DOMAINS = ("aid", "security", "trade", "basing")
 ID_COLUMNS = ("id", "name", "domain", "partner")
@@ -94,12 +98,13 @@ def sources_path(path: Path) -> Path:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError(path, "(file)", "file not found", "check the path")
+    text = read_text(path, what="CSV file")
+    if not text.strip():
+        raise InputError(path, "(csv)", "empty file", "give the header and at least one row")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        problem = f"not a readable CSV ({exc})".replace("\n", " ")
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        problem = " ".join(f"not a readable CSV ({exc})".split())
         raise InputError(path, "(csv)", problem, "save it as UTF-8 CSV") from None
 
 
@@ -194,6 +199,7 @@ def _parse(row: _Row, *, pending: bool) -> dict:
         if out[col] is None or (isinstance(out[col], float) and np.isnan(out[col])):
             raise row.fail(col, "empty", "give a value and its source")
     _check_outcomes(row, out, pending=pending)
+    check_case(row.fail, out)
     if not np.isnan(out["size_musd"]) and np.isnan(out["size_year"]):
         raise row.fail("size_year", "empty while size_musd is given", "give the size's year")
     poll = out["partner_poll_date"]
@@ -248,6 +254,7 @@ def load_cases(path: str | Path = CASES_FILE, *, pending: bool = False) -> Libra
         One line naming the file, the row (id and line), the column and the fix.
     """
     path = Path(path)
+    read_text(path, what="case file (CSV)")  # the file itself is named when it is missing
     src_path = sources_path(path)
     sources = _read_csv(src_path)
     for col in SOURCE_COLUMNS[:2]:

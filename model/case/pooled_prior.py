@@ -21,9 +21,10 @@ from typing import Any
 from model.case.distributions import FAMILIES
 from model.case.inputs import is_number, unknown_key
 from model.case.library import known_at, load_cases, training_digest
-from model.case.schema import INTERVAL_KEYS, POOLED_FROM, VARIANTS
-from model.constants import POOLED_FILE
+from model.case.schema import CORE_PARAMS, INTERVAL_KEYS, POOLED_FROM, VARIANTS
+from model.constants import PARAM_BOUNDS, POOLED_FILE
 from model.errors import InputError
+from model.files import read_text
 
 _LIBRARIES: dict = {}
 
@@ -70,20 +71,48 @@ def read_pooled(where, folder: Path, evidence: dict[str, Any], as_of: date) -> d
     """Read the pooled-prior file and refuse it when stale for ``as_of``."""
     path = (folder / evidence.get("pooled", POOLED_FILE)).resolve()
     fix = "run `feasibility pooled` to write it"
+    if not path.exists():
+        raise InputError(where, "evidence.pooled", f"{path} not found", fix)
     try:
-        blob = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(where, "evidence.pooled", f"{path} not found", fix) from None
-    except (OSError, ValueError) as exc:
-        raise InputError(where, "evidence.pooled", f"{path} unreadable ({exc})", fix) from None
+        blob = json.loads(read_text(path, what="pooled-prior JSON file"), parse_constant=_no_nan)
+    except InputError as exc:
+        raise InputError(where, "evidence.pooled", f"{path}: {exc.problem}", fix) from None
+    except (ValueError, RecursionError) as exc:
+        problem = f"{path} is not valid JSON ({' '.join(str(exc).split())[:120]})"
+        raise InputError(where, "evidence.pooled", problem, fix) from None
     if not isinstance(blob, dict) or not isinstance(blob.get("params"), dict):
         raise InputError(where, "evidence.pooled", f"{path} has no params table", fix)
+    _check_pooled_params(path, blob["params"], fix)
     cases = _library((path.parent / blob.get("cases_file", "cases.csv")).resolve())
     train = known_at(cases.cases, as_of)
     if training_digest(train) != blob.get("training_digest"):
         problem = f"{path.name} was fitted on other cases than those known on {as_of}"
         raise InputError(where, "evidence.pooled", problem, f"{fix} (with --as-of {as_of})")
     return blob | {"path": str(path)}
+
+
+def _no_nan(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _check_pooled_params(path: Path, params: dict, fix: str) -> None:
+    """Each entry a known core parameter with a known family and its parameters in bounds."""
+    for name, entry in params.items():
+        key = f"params.{name}"
+        if name not in CORE_PARAMS:
+            raise InputError(path, key, "unknown parameter", f"{fix} (the model has no {name})")
+        if not isinstance(entry, dict) or entry.get("dist") not in FAMILIES:
+            raise InputError(path, f"{key}.dist", f"must be one of {sorted(FAMILIES)}", fix)
+        values = entry.get("params")
+        expected = set(FAMILIES[entry["dist"]].params)
+        if not isinstance(values, dict) or set(values) != expected:
+            raise InputError(path, f"{key}.params", f"must give {sorted(expected)}", fix)
+        for k, v in values.items():
+            low, high = PARAM_BOUNDS[k]
+            if not (is_number(v) and low <= v <= high):
+                raise InputError(
+                    path, f"{key}.params.{k}", f"{v!r} outside [{low:g}, {high:g}]", fix
+                )
 
 
 def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence, as_of: date):

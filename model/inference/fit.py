@@ -100,7 +100,7 @@ def sample(priors: Priors, evidence: Evidence, settings: Settings, *, progress: 
 
     model = build_model(priors, evidence)
     with model:
-        return pm.sample(
+        tree = pm.sample(
             draws=settings.draws,
             tune=settings.tune,
             chains=settings.chains,
@@ -111,6 +111,10 @@ def sample(priors: Priors, evidence: Evidence, settings: Settings, *, progress: 
             progressbar=progress,
             compute_convergence_checks=False,
         )
+    got = dict(tree.posterior.sizes)
+    if got.get("draw") != settings.draws or got.get("chain") != settings.chains:
+        raise KeyboardInterrupt("sampling stopped early (Ctrl-C): the partial trace is not used")
+    return tree
 
 
 def fit(

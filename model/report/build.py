@@ -33,6 +33,7 @@ from model.analysis.whatif import check_overlays, compare
 from model.case.library import load_cases
 from model.case.priors import Priors
 from model.constants import SCENARIO_DIR
+from model.files import write_text, write_with
 from model.inference.fit import evidence_for, fit
 from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
@@ -258,18 +259,18 @@ def write(res, dest: Path, steps: _Steps, *, started: float | None = None) -> No
     built = figures(res)
     for i, (name, (fig, alt)) in enumerate(built.items(), start=1):
         png = to_png_bytes(fig)
-        (dest / "figures" / f"{name}.png").write_bytes(png)
+        write_with(dest / "figures" / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
         pngs[name] = (png, alt)
         steps.say(f"figures {i}/{len(built)}: {name}")
     steps.done()
     if started is not None:
         res.seconds["total"] = time.perf_counter() - started
     prov = provenance(res, with_times=True)
-    (dest / "tables" / "provenance.json").write_text(json.dumps(prov, indent=1) + "\n")
+    write_text(dest / "tables" / "provenance.json", json.dumps(prov, indent=1) + "\n")
     doc = document(res, pngs)
     pause("writing")
-    (dest / "feasibility.md").write_text(to_markdown(doc), encoding="utf-8")
-    (dest / "feasibility.html").write_text(to_html(doc), encoding="utf-8")
+    write_text(dest / "feasibility.md", to_markdown(doc))
+    write_text(dest / "feasibility.html", to_html(doc))
     steps.say(f"wrote {len(tables)} tables and {len(pngs)} figures")
 
 

@@ -17,7 +17,9 @@ together. Each output says which way it was attributed.
 
 from __future__ import annotations
 
+import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +27,72 @@ import pandas as pd
 
 from model.analysis.attribution import OUTPUTS, replay
 from model.errors import InputError
+from model.files import read_text
 
 CODE_KEYS = ("git_commit", "model_version")
 NOISE = "Monte Carlo noise (no changed prior reaches this output; the runs were fitted apart)"
 
 
 def load_run(path: str | Path) -> dict[str, Any]:
-    """Read one side: ``{"inputs": {...}, "priors": {name: text}, "outputs": {...}, "index"}``."""
+    """Read one side: ``{"inputs": {...}, "priors": {name: text}, "outputs": {...}, "index"}``.
+
+    Raises
+    ------
+    InputError
+        A missing, special or oversized file, JSON that is not a ``run --json`` output, a
+        report folder missing its tables, or an output that is not a finite number.
+    """
     path = Path(path)
+    try:
+        side = _load_side(path)
+    except InputError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError, pd.errors.ParserError) as exc:
+        text = " ".join(str(exc).split())[:120]
+        raise InputError(
+            path,
+            "(contents)",
+            f"not a report or `run --json` output ({type(exc).__name__}: {text})",
+            "give a report folder or a saved `run --json` output",
+        ) from None
+    for name, values in side["outputs"].items():
+        for k in ("mean", "lo", "hi"):
+            v = values.get(k) if isinstance(values, dict) else None
+            if not _finite(v):
+                raise InputError(
+                    path,
+                    f"{name}.{k}",
+                    f"must be a finite number, got {v!r}",
+                    "give the output of a complete run",
+                )
+    return side
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a run writes")
+
+
+def _load_side(path: Path) -> dict[str, Any]:
     if path.is_dir():
         tables = path / "tables" if (path / "tables").is_dir() else path
         return _from_tables(tables)
+    if not path.exists():
+        raise InputError(path, "(file)", "not found", "give a report folder or a --json file")
+    text = read_text(path, what="`run --json` output or report folder")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(
-            path, "(file)", "not found", "give a report folder or a --json file"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise InputError(path, "(file)", f"not JSON ({exc})", "save `run --json` output") from None
+        data = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        problem = f"not JSON ({' '.join(str(exc).split())[:120]})"
+        raise InputError(path, "(file)", problem, "save `run --json` output") from None
     if not isinstance(data, dict) or "provenance" not in data or "p_deal" not in data:
         raise InputError(path, "(file)", "not a `run --json` output", "save `run --json` output")
     prov = data["provenance"]
+    if not isinstance(prov, dict):
+        raise InputError(path, "provenance", "must be a table", "save `run --json` output")
     return {
         "inputs": _inputs(prov, prov.get("versions", {})),
         "priors": data.get("priors", {}),
@@ -61,22 +107,26 @@ def _replay_record(prov: dict, specs: dict) -> dict[str, Any]:
     return {k: prov.get(k) for k in keys} | {"specs": specs}
 
 
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(read_text(path, what="report table (CSV)")))
+
+
 def _from_tables(tables: Path) -> dict[str, Any]:
-    try:
-        prov = json.loads((tables / "provenance.json").read_text(encoding="utf-8"))
-        summary = pd.read_csv(tables / "summary.csv")
-    except FileNotFoundError as exc:
-        raise InputError(tables, Path(exc.filename).name, "missing", "point at a report") from None
+    for name in ("provenance.json", "summary.csv"):
+        if not (tables / name).exists():
+            raise InputError(tables, name, "missing", "point at a report or its tables/")
+    prov = json.loads(read_text(tables / "provenance.json"), parse_constant=_no_constant)
+    summary = _csv(tables / "summary.csv")
     versions = {k.removeprefix("version_"): v for k, v in prov.items() if k.startswith("version_")}
     priors, specs = {}, {}
     if (tables / "priors.csv").exists():
-        frame = pd.read_csv(tables / "priors.csv")
+        frame = _csv(tables / "priors.csv")
         priors = dict(zip(frame["name"], frame["prior"], strict=True))
         if "spec" in frame:
             specs = {n: json.loads(t) for n, t in zip(frame["name"], frame["spec"], strict=True)}
     index = {}
     if (tables / "first_order.csv").exists():
-        frame = pd.read_csv(tables / "first_order.csv")
+        frame = _csv(tables / "first_order.csv")
         index = dict(zip(frame["input"], frame["index"], strict=True))
     outputs = {
         row["quantity"]: {"mean": row["mean"], "lo": row["lo"], "hi": row["hi"]}

@@ -19,6 +19,7 @@ from model.analysis.baseline import OUTCOMES, decomposition_table
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.case.distributions import scipy_dist
+from model.files import write_with
 from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
@@ -68,14 +69,21 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
 
     Sheet names are the tables' file stems, cut to Excel's 31 characters.
     """
-    with pd.ExcelWriter(path, engine="openpyxl") as book:
-        for name, frame in tables.items():
-            frame.to_excel(book, sheet_name=name[:31], index=False)
+
+    def workbook(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+            for name, frame in tables.items():
+                frame.to_excel(book, sheet_name=name[:31], index=False)
+
+    write_with(path, workbook)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` with the fixed float format and Unix line ends."""
-    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    write_with(
+        path,
+        lambda tmp: frame.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n"),
+    )
 
 
 def provenance(res: Results, *, with_times: bool) -> dict:

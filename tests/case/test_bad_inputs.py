@@ -202,7 +202,10 @@ def test_deep_array_and_dev_zero(tmp_path, capsys):
     path = tmp_path / "deep.toml"
     path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     assert "nested too deeply" in _one_line(capsys, ["run", "--priors", str(path)])
-    assert "larger than" in _one_line(capsys, ["run", "--priors", "/dev/zero"])
+    assert "not a regular file" in _one_line(capsys, ["run", "--priors", "/dev/zero"])
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 21) + "\n")
+    assert "larger than" in _one_line(capsys, ["run", "--priors", str(big)])
     deep = "params.p_agree.lower=" + "[" * 5000 + "]" * 5000
     assert "nested too deeply" in _one_line(capsys, ["run", "--set", deep])
 

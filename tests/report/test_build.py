@@ -495,7 +495,7 @@ from model.case.priors import load_priors
 b.build_report(load_priors(), out=pathlib.Path(sys.argv[1]), notebooks=False, scenarios=[],
                progress=lambda line: None)
 """
-STEPS_TO_KILL = ("locked", "writing", "written", "pointed", "linked")
+STEPS_TO_KILL = ("locked", "writing", "written", "linked", "pointed", "cleaned")
 """Every step of a report run at which a SIGKILL changes what is on disk."""
 
 
@@ -556,7 +556,7 @@ def test_sigkill_at_every_step_keeps_the_last_complete_report(step, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     state = _report_state(out)
-    published = step in ("pointed", "linked")  # the pointer already names the new report
+    published = step in ("pointed", "cleaned")  # the pointer already names the new report
     tag = "killed" if published else "first"
     assert state == {"html": tag, "md": tag, "table": tag}
     assert (out / ".report.lock").exists(), "the killed run's lock file is left (stale)"
@@ -614,19 +614,17 @@ def test_clean_stale_removes_what_killed_runs_left(tmp_path):
     publish(tmp_path, first)
     orphan = new_version(tmp_path)
     (orphan / "feasibility.html").write_text("half")
-    (tmp_path / ".tmp-abc").mkdir()
+    (tmp_path / ".tmp-abc").mkdir()  # not a name the tool makes: a user's, kept
     (tmp_path / ".current.feasibility.html.123.tmp").symlink_to("nowhere")
-    (tmp_path / "feasibility.html").unlink()  # a kill between moving and linking
+    (tmp_path / "feasibility.html").unlink()  # a link lost: repaired
     removed = clean_stale(tmp_path)
-    assert set(removed) == {
-        f".versions/{orphan.name}",
-        ".tmp-abc",
-        ".current.feasibility.html.123.tmp",
-    }
+    assert set(removed) == {f".versions/{orphan.name}", ".current.feasibility.html.123.tmp"}
     assert (tmp_path / "feasibility.html").read_text() == "one"
+    assert (tmp_path / ".tmp-abc").is_dir()
 
 
-def test_first_publish_over_an_old_layout_report(tmp_path):
+def test_publish_over_real_files_where_links_go_is_refused(tmp_path):
+    from model.errors import InputError
     from model.report.publish import new_version, publish
 
     (tmp_path / "figures").mkdir()
@@ -636,10 +634,11 @@ def test_first_publish_over_an_old_layout_report(tmp_path):
     (version / "figures").mkdir()
     (version / "figures" / "a.png").write_text("new")
     (version / "feasibility.html").write_text("new")
-    publish(tmp_path, version)
-    assert (tmp_path / "figures" / "a.png").read_text() == "new"
-    assert (tmp_path / "feasibility.html").is_symlink()
-    assert [p.name for p in (tmp_path / ".versions").iterdir()] == [version.name]
+    with pytest.raises(InputError, match="was not written by a report"):
+        publish(tmp_path, version)
+    assert (tmp_path / "figures" / "a.png").read_text() == "old"
+    assert (tmp_path / "feasibility.html").read_text() == "old"
+    assert not (tmp_path / ".current").exists()
 
 
 def test_skipped_notebooks_are_carried_over(tmp_path):
