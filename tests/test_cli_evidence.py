@@ -1,4 +1,4 @@
-"""`feasibility evsi` and `feasibility timeline`: bad input is one line and exit 2, before any fit."""
+"""`feasibility evsi` and `feasibility timeline`: bad input is one line and exit 2, before a fit."""
 
 import pytest
 

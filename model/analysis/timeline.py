@@ -30,6 +30,7 @@ Acceptance by the partner happens after enactment, so silence says nothing of it
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
@@ -147,6 +148,26 @@ def _truncate_request(priors, draws: np.ndarray, m: float) -> np.ndarray:
     return np.maximum(ppf(prior.dist, prior.params, np.clip(u, 0.0, 1 - 1e-12)), m)
 
 
+_POLLS: dict[tuple, object] = {}
+
+
+def _polls_by(folder: Path, when: date, reading: str, last: date):
+    """Poll rows dated by ``when``: the evidence loader's rows as of ``last``, cut at ``when``.
+
+    The file is read once per folder and modification time (a row added to it is seen), so a
+    timeline's many dates do not reread it; ``last`` is the calendar's end of the lame duck,
+    after which no evidence speaks to the deal.
+    """
+    path = folder / "poll.csv"
+    key = (str(folder), last, reading, path.stat().st_mtime_ns if path.exists() else None)
+    if key not in _POLLS:
+        if len(_POLLS) > 64:
+            _POLLS.clear()
+        _POLLS[key] = load_evidence(folder, as_of=last, poll_reading=reading).poll
+    polls = _POLLS[key]
+    return polls[polls["date"] <= when]
+
+
 def _poll_log_weights(fit: Fit, rows) -> np.ndarray:
     """Log-likelihood of poll rows dated after the fit's as-of date, per draw."""
     d = fit.draws
@@ -222,7 +243,8 @@ def as_of(fit: Fit, when: date, *, events=None, evidence_dir=None) -> dict:
     news = [f"{e} on {d}" for e, d in sorted(known.items(), key=lambda kv: kv[1])]
     late_polls = None
     if when > ev.as_of:
-        later = load_evidence(folder, as_of=when, poll_reading=ev.poll_reading).poll
+        last = min(ev.calendar.loc[ev.calendar["role"] == "lame_duck_end", "event_date"])
+        later = _polls_by(Path(folder), when, ev.poll_reading, last)
         late_polls = later[later["date"] > ev.as_of]
         if len(late_polls):
             log_w += _poll_log_weights(fit, late_polls)
@@ -292,17 +314,27 @@ def as_of(fit: Fit, when: date, *, events=None, evidence_dir=None) -> dict:
     return row
 
 
-def _crossing(fit: Fit, start: date, end: date, level: float, events, folder) -> date | None:
-    """First date in ``[start, end]`` with P(enacted in time) at or below ``level`` (bisection)."""
+def _crossing(fit: Fit, rows: list[dict], last: date, level: float, events, folder) -> date | None:
+    """First date with P(enacted in time) at or below ``level``, to the day (bisection).
+
+    The computed rows bracket the crossing first (no new evaluation); beyond the last row the
+    bracket runs to ``last``, the end of the lame duck.
+    """
 
     def value(d):
         return as_of(fit, d, events=events, evidence_dir=folder)["p_enacted_in_time"]["mean"]
 
-    if value(end) > level:
-        return None
-    if value(start) <= level:
-        return start
-    lo, hi = start, end
+    dates = [date.fromisoformat(r["date"]) for r in rows]
+    values = [r["p_enacted_in_time"]["mean"] for r in rows]
+    if values[0] <= level:
+        return dates[0]
+    below = [i for i, v in enumerate(values) if v <= level]
+    if below:
+        lo, hi = dates[below[0] - 1], dates[below[0]]
+    else:
+        if last <= dates[-1] or value(last) > level:
+            return None
+        lo, hi = dates[-1], last
     while (hi - lo).days > 1:
         mid = lo + (hi - lo) / 2
         lo, hi = (mid, hi) if value(mid) > level else (lo, mid)
@@ -343,9 +375,8 @@ def case_timeline(
         k += 1
     rows = [as_of(fit, d, events=events, evidence_dir=folder) for d in dates]
     first = rows[0]["p_enacted_in_time"]["mean"]
-    cross_end = max(end, last)
-    halves = _crossing(fit, start, cross_end, first / 2, events, folder)
-    below = _crossing(fit, start, cross_end, 0.10, events, folder)
+    halves = _crossing(fit, rows, last, first / 2, events, folder)
+    below = _crossing(fit, rows, last, 0.10, events, folder)
     return {
         "rows": rows,
         "start": start.isoformat(),

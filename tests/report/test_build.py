@@ -23,6 +23,7 @@ TITLES = (
     "Scenarios",
     "Where the experts disagree",
     "Sensitivity and value of information",
+    "What evidence is worth buying",
     "Prior-sensitivity",
     "Priors",
     "Evidence",
