@@ -131,6 +131,62 @@ def horizon_scores(
     return out
 
 
+def library_case_timeline(
+    pi,
+    mu,
+    sigma,
+    window: float,
+    *,
+    outcome: float,
+    resolved_months: float | None,
+    step: float = 1.0,
+    horizons=TIMELINE_HORIZONS,
+) -> dict:
+    """One library case's path from its request to its resolution, the outcome marked, scored.
+
+    The interface the library model plugs into: draws of ``pi`` (willing), ``mu``/``sigma``
+    (log-months given willing) for this case, as predicted from the cases known at its request,
+    and its window (months from request to the election). Each horizon before the resolution is
+    scored on the event the path forecasts: enacted in time (``outcome`` 1) or not (0).
+
+    Returns
+    -------
+    dict
+        ``months``, ``p``, ``lo``, ``hi`` (the path, to the resolution or the window's end),
+        ``outcome``, ``resolved_months`` and ``scores`` (one per horizon before resolution).
+    """
+    stop = min(x for x in (resolved_months, float(window)) if x is not None)
+    months = np.arange(0.0, stop + 1e-9, step)
+    path = cure_path(pi, mu, sigma, window, months)
+    path["p"], path["lo"], path["hi"] = (path[k].tolist() for k in ("p", "lo", "hi"))
+    scores = horizon_scores(
+        {"months": months, "p": np.asarray(path["p"])},
+        outcome=outcome,
+        resolved_months=resolved_months,
+        horizons=horizons,
+    )
+    return path | {"outcome": outcome, "resolved_months": resolved_months, "scores": scores}
+
+
+def library_scores(timelines: list[dict], horizons=TIMELINE_HORIZONS) -> list[dict]:
+    """Mean Brier and log score per horizon over library cases, with the number scored.
+
+    A case resolved before a horizon is not scored there (its forecast is its outcome).
+    """
+    out = []
+    for h in horizons:
+        got = [s for t in timelines for s in t["scores"] if s["horizon"] == h]
+        out.append(
+            {
+                "horizon": h,
+                "n": len(got),
+                "brier": float(np.mean([s["brier"] for s in got])) if got else float("nan"),
+                "log_score": float(np.mean([s["log_score"] for s in got])) if got else float("nan"),
+            }
+        )
+    return out
+
+
 def _request_survival(priors, m: float) -> float:
     prior = priors.params["announce_months"]
     rv, args = unfrozen(prior.dist, prior.params)

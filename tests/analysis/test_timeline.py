@@ -98,3 +98,21 @@ def test_a_new_poll_is_taken_from_its_date_on(small_fit, tmp_path):
     assert any("poll of 500" in n for n in after["news"])
     assert after["pareto_k"] < 0.7, after["pareto_k"]
     assert after["p_accepted"]["mean"] < plain["p_accepted"]["mean"]
+
+
+def test_library_case_timeline_scores_only_before_resolution():
+    rng = np.random.default_rng(2)
+    pi, mu = rng.beta(5, 3, 1000), rng.normal(1.8, 0.3, 1000)
+    sigma = np.full(1000, 0.7)
+    enacted = T.library_case_timeline(pi, mu, sigma, 14.0, outcome=1.0, resolved_months=7.5)
+    assert enacted["months"][-1] <= 7.5
+    assert [s["horizon"] for s in enacted["scores"]] == [3.0, 6.0]
+    failed = T.library_case_timeline(pi, mu, sigma, 14.0, outcome=0.0, resolved_months=None)
+    assert failed["months"][-1] == 14.0 and failed["p"][-1] == 0.0
+    assert [s["horizon"] for s in failed["scores"]] == [3.0, 6.0, 12.0]
+    # a failed case: the forecast of "not in time" improves as silence goes on
+    briers = [s["brier"] for s in failed["scores"]]
+    assert briers == sorted(briers, reverse=True)
+    table = T.library_scores([enacted, failed])
+    assert [r["n"] for r in table] == [2, 2, 1]
+    assert table[2]["brier"] == pytest.approx(briers[2])
