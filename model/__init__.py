@@ -64,7 +64,7 @@ EXPORTS = {
     "evsi_curve": "model.analysis.evsi",
     "evsi_payload": "model.analysis.evsi",
     "case_timeline": "model.analysis.timeline",
-    "cure_path": "model.analysis.timeline",
+    "cure_path": "model.analysis.survival",
     "format_evsi": "model.views.evidence_value",
     "format_timeline": "model.views.evidence_value",
     "evsi_figure": "model.views.evidence_value",

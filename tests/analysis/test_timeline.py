@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.analysis import survival as S
 from model.analysis import timeline as T
 from model.analysis.outcomes import evaluate
 from model.constants import DATA_DIR
@@ -22,22 +23,22 @@ def events(*rows):
 
 
 def test_silence_update_closed_form():
-    p, w = T.silence_update(np.array([0.5]), np.array([0.5]), np.array([1.0]))
+    p, w = S.silence_update(np.array([0.5]), np.array([0.5]), np.array([1.0]))
     assert p[0] == pytest.approx(0.5 * 0.5 / 0.75)
     assert w[0] == pytest.approx(0.75)
-    p, _ = T.silence_update(np.array([0.5]), np.array([0.8]), np.array([0.8]))
+    p, _ = S.silence_update(np.array([0.5]), np.array([0.8]), np.array([0.8]))
     assert p[0] == 0.0  # the deadline has passed: nothing can still come in time
 
 
 def test_cure_path_starts_at_pi_f_and_ends_at_zero():
     rng = np.random.default_rng(0)
     pi, mu, sigma = rng.beta(6, 3, 2000), rng.normal(1.5, 0.2, 2000), np.full(2000, 0.6)
-    path = T.cure_path(pi, mu, sigma, 10.0, [0, 2, 4, 6, 8, 10, 12])
-    start = np.mean(pi * T.lognormal_cdf(np.full(2000, 10.0), mu, sigma))
+    path = S.cure_path(pi, mu, sigma, 10.0, [0, 2, 4, 6, 8, 10, 12])
+    start = np.mean(pi * S.lognormal_cdf(np.full(2000, 10.0), mu, sigma))
     assert path["p"][0] == pytest.approx(start)
     assert np.all(np.diff(path["p"]) <= 1e-12)
     assert path["p"][-2] == 0.0 and path["p"][-1] == 0.0
-    scores = T.horizon_scores(path, outcome=1.0, resolved_months=5.0)
+    scores = S.horizon_scores(path, outcome=1.0, resolved_months=5.0)
     assert [s["horizon"] for s in scores] == [3.0]  # later horizons: already resolved
     assert scores[0]["brier"] == pytest.approx((path_at(path, 3.0) - 1) ** 2)
 
@@ -104,15 +105,15 @@ def test_library_case_timeline_scores_only_before_resolution():
     rng = np.random.default_rng(2)
     pi, mu = rng.beta(5, 3, 1000), rng.normal(1.8, 0.3, 1000)
     sigma = np.full(1000, 0.7)
-    enacted = T.library_case_timeline(pi, mu, sigma, 14.0, outcome=1.0, resolved_months=7.5)
+    enacted = S.library_case_timeline(pi, mu, sigma, 14.0, outcome=1.0, resolved_months=7.5)
     assert enacted["months"][-1] <= 7.5
     assert [s["horizon"] for s in enacted["scores"]] == [3.0, 6.0]
-    failed = T.library_case_timeline(pi, mu, sigma, 14.0, outcome=0.0, resolved_months=None)
+    failed = S.library_case_timeline(pi, mu, sigma, 14.0, outcome=0.0, resolved_months=None)
     assert failed["months"][-1] == 14.0 and failed["p"][-1] == 0.0
     assert [s["horizon"] for s in failed["scores"]] == [3.0, 6.0, 12.0]
     # a failed case: the forecast of "not in time" improves as silence goes on
     briers = [s["brier"] for s in failed["scores"]]
     assert briers == sorted(briers, reverse=True)
-    table = T.library_scores([enacted, failed])
+    table = S.library_scores([enacted, failed])
     assert [r["n"] for r in table] == [2, 2, 1]
     assert table[2]["brier"] == pytest.approx(briers[2])
