@@ -49,3 +49,20 @@ def test_unknown_study_name(capsys):
 def test_bad_timeline_options(capsys, argv):
     code, out, err = run(capsys, argv)
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_timeline_json_starts_at_runs_p_deal(capsys, small_fit):
+    import json
+
+    from tests.conftest import SMALL_ARGS
+
+    code, out, _ = run(capsys, ["run", "--json", *SMALL_ARGS])
+    assert code == 0
+    p_deal = json.loads(out)["p_deal"]["mean"]
+    argv = ["timeline", "--json", "--to", "2008-02-15", "--step", "3", *SMALL_ARGS]
+    code, out, _ = run(capsys, argv)
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["rows"][0]["date"] == "2007-08-15"
+    assert payload["rows"][0]["p_deal"]["mean"] == pytest.approx(p_deal, rel=1e-9)
+    assert [r["date"] for r in payload["rows"]] == ["2007-08-15", "2007-11-15", "2008-02-15"]
