@@ -103,8 +103,10 @@ def format_evsi(payload: dict) -> str:
                 )
             lines.append(line)
         lines.append(
-            f"  EVPPI bound: {100 * curve['evppi']['p_deal']:.3f} points, "
-            f"{curve['evppi']['value']:.5f} value units"
+            f"  EVPPI bound: {100 * curve['evppi']['p_deal']:.3f} points "
+            f"(SE {100 * curve['evppi_se']['p_deal']:.3f}), "
+            f"{curve['evppi']['value']:.5f} value units (binned, cross-fitted: "
+            f"{100 * curve['evppi_binned']['p_deal']:.3f} points)"
         )
         lines.append("  " + study_verdict(curve))
         lines.append("")
@@ -189,12 +191,24 @@ def timeline_figure(payload: dict, *, marks: dict | None = None) -> Figure:
     for key, text in (("halves", "halved"), ("below_10", "below 10%")):
         if payload.get(key):
             ax.axvline(pd.Timestamp(payload[key]), color="grey", linestyle=":")
-            ax.text(pd.Timestamp(payload[key]), 0.98, f" {text}", va="top", fontsize=7,
-                    transform=ax.get_xaxis_transform())
+            ax.text(
+                pd.Timestamp(payload[key]),
+                0.98,
+                f" {text}",
+                va="top",
+                fontsize=7,
+                transform=ax.get_xaxis_transform(),
+            )
     for name, when in (marks or {}).items():
         ax.axvline(pd.Timestamp(when), color="lightgrey", linewidth=0.8)
-        ax.text(pd.Timestamp(when), 0.02, name, rotation=90, fontsize=6,
-                transform=ax.get_xaxis_transform())
+        ax.text(
+            pd.Timestamp(when),
+            0.02,
+            name,
+            rotation=90,
+            fontsize=6,
+            transform=ax.get_xaxis_transform(),
+        )
     ax.set_ylim(0, 1)
     ax.legend(fontsize=8)
     finish(ax, "The forecast as time passes without news", "as of", "probability")

@@ -108,6 +108,9 @@ def test_curve_on_the_small_fit(small_fit):
         for u in E.UTILITIES:
             assert 0 <= row[f"evsi_{u}"] <= evpi(matrix[u]) + 3 * row[f"se_{u}"]
         assert row["net_value"] == pytest.approx(row["evsi_value"] - row["cost"])
+        for u in E.UTILITIES:
+            err = np.hypot(row[f"se_{u}"], curve["evppi_se"][u])
+            assert row[f"evsi_{u}"] <= curve["evppi"][u] + 3 * err + 1e-9
     assert curve["rows"][1]["cost"] == pytest.approx(0.02)
     assert curve["at_n"]["n"] == 500
 
