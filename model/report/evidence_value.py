@@ -41,8 +41,11 @@ def evidence_tables(payload: dict | None) -> dict[str, pd.DataFrame]:
             "date": r["date"],
             "months": r["months"],
             "status": r["status"],
-            **{f"{k}_{p}": r[k][p] for k in ("p_framework", "p_enacted_in_time", "p_accepted",
-                                             "p_deal") for p in ("mean", "lo", "hi")},
+            **{
+                f"{k}_{p}": r[k][p]
+                for k in ("p_framework", "p_enacted_in_time", "p_accepted", "p_deal")
+                for p in ("mean", "lo", "hi")
+            },
         }
         for r in payload["timeline"]["rows"]
     ]
