@@ -87,6 +87,7 @@ def run(*, out: Path = REPORTS_DIR / "bench.txt", refits: int = 3) -> list[str]:
     lines += panel_benchmarks(base)
     lines += _sensitivity_and_report(base, fit_cold)
     lines += backtest_bench()
+    lines += evidence_bench(base)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text("\n".join(lines) + "\n")
@@ -234,3 +235,38 @@ def backtest_bench(*, workers: int = 2) -> list[str]:
 
 if __name__ == "__main__":
     run()
+
+
+def evidence_bench(base) -> list[str]:
+    """EVSI curve of one study over 8 sizes, and a 24-step 2007 timeline, from the cached fit.
+
+    Targets (issue #25): the curve at most 30 s with a Monte Carlo SE at most 10% of the
+    estimate where EVSI exceeds 0.5 points; the timeline at most 5 s.
+    """
+    import numpy as np
+    from dateutil.relativedelta import relativedelta
+
+    from model.analysis.decision import deal_matrix
+    from model.analysis.evsi import evsi_curve
+    from model.analysis.timeline import case_timeline
+    from model.case.studies import load_study, priors_components
+
+    lines: list[str] = []
+    study = load_study("poll_funds_500", priors_components(base.priors))
+    start, cpu = time.perf_counter(), time.process_time()
+    curve = evsi_curve(base, study, matrix=deal_matrix(base))
+    _say(lines, "evsi_curve_seconds", time.perf_counter() - start, "8 sizes + own n, target <= 30")
+    _say(lines, "evsi_curve_cpu_seconds", time.process_time() - cpu, "the same, CPU time")
+    big = [r for r in curve["rows"] if 100 * r["evsi_p_deal"] > 0.5]
+    worst = max((r["se_p_deal"] / r["evsi_p_deal"] for r in big), default=float("nan"))
+    note = f"sizes above 0.5 points: {len(big)}, target <= 0.10"
+    _say(lines, "evsi_curve_max_relative_se", float(worst), note)
+    top = 100 * float(np.max([r["evsi_p_deal"] for r in curve["rows"]]))
+    _say(lines, "evsi_curve_max_points", top, "the curve's largest EVSI, P(deal) points")
+    start, cpu = time.perf_counter(), time.process_time()
+    end = base.evidence.as_of + relativedelta(months=11, days=16)  # 24 half-month steps
+    line = case_timeline(base, step=0.5, end=end)
+    seconds = time.perf_counter() - start
+    _say(lines, "timeline_seconds", seconds, f"{len(line['rows'])} steps + crossings, target <= 5")
+    _say(lines, "timeline_cpu_seconds", time.process_time() - cpu, "the same, CPU time")
+    return lines

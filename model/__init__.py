@@ -65,6 +65,16 @@ EXPORTS = {
     "format_backtest": "model.views.backtest",
     "calibration_words": "model.views.backtest",
     "reliability_figure": "model.views.backtest",
+    "load_study": "model.case.studies",
+    "load_studies": "model.case.studies",
+    "evsi_curve": "model.analysis.evsi",
+    "evsi_payload": "model.analysis.evsi",
+    "case_timeline": "model.analysis.timeline",
+    "cure_path": "model.analysis.survival",
+    "format_evsi": "model.views.evidence_value",
+    "format_timeline": "model.views.evidence_value",
+    "evsi_figure": "model.views.evidence_value",
+    "timeline_figure": "model.views.evidence_value",
 }
 """Public name -> the module that defines it (``plots`` is the figures module itself)."""
 

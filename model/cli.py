@@ -26,11 +26,13 @@ from model.commands import (
     cmd_app,
     cmd_design,
     cmd_diff,
+    cmd_evsi,
     cmd_list,
     cmd_priors,
     cmd_report,
     cmd_run,
     cmd_sensitivity,
+    cmd_timeline,
     cmd_timing,
     cmd_whatif,
 )
@@ -44,6 +46,7 @@ from model.constants import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     REPORTS_DIR,
+    TIMELINE_STEP_MONTHS,
     TUNE,
 )
 from model.errors import InputError
@@ -115,6 +118,9 @@ EXAMPLES = {
     "backtest": "feasibility backtest --workers 2\n"
     "  feasibility backtest --cases my_cases.csv --variant falling_hazard --json",
     "pooled": "feasibility pooled\n  feasibility pooled --as-of 2007-06-01 --out /tmp/pooled.json",
+    "evsi": "feasibility evsi\n  feasibility evsi --study poll_funds_500 --nested --json",
+    "timeline": "feasibility timeline\n"
+    "  feasibility timeline --from 2007-08-15 --to 2008-08-15 --step 1",
 }
 """One or two example calls per command, shown at the end of its --help."""
 
@@ -217,6 +223,18 @@ def parser() -> argparse.ArgumentParser:
     pooled.add_argument("--out", type=Path, default=None, help="output JSON file")
     pooled.add_argument("--as-of", type=_as_of, default=None, help="fit on the cases known then")
     pooled.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    evsi = _sub(sub, "evsi", "what a poll, a whip count or soundings are worth (EVSI)")
+    evsi.add_argument(
+        "--study", action="append", default=None, help="study file or name in priors/studies"
+    )
+    evsi.add_argument("--nested", action="store_true", help="add the brute-force nested check")
+    _common(evsi)
+    line = _sub(sub, "timeline", "P(deal) as of each date, as time passes without news")
+    line.add_argument("--from", dest="from_date", type=_as_of, default=None, help="first date")
+    line.add_argument("--to", dest="to_date", type=_as_of, default=None, help="last date")
+    line.add_argument("--step", type=float, default=TIMELINE_STEP_MONTHS, help="months per step")
+    line.add_argument("--case", default=None, help="case id (default: the priors file's case)")
+    _common(line)
     return top
 
 
@@ -233,6 +251,8 @@ COMMANDS = {
     "diff": cmd_diff,
     "backtest": cmd_backtest,
     "pooled": cmd_pooled,
+    "evsi": cmd_evsi,
+    "timeline": cmd_timeline,
 }
 
 

@@ -385,3 +385,49 @@ def _strict(args, diagnostics: dict, *, show: bool = True) -> int:
         if args.strict:
             return EXIT_DIAGNOSTICS
     return 0
+
+
+def cmd_evsi(args) -> int:
+    """``feasibility evsi``: what each study is worth before the design is chosen."""
+    from model.analysis.evsi import evsi_payload
+    from model.case.studies import load_studies, priors_components
+    from model.views.evidence_value import evsi_payload_json, format_evsi
+
+    priors = _load(args)
+    studies = load_studies(args.study, priors_components(priors))  # refused before any fit
+    result = _fit(args, priors)
+    payload = evsi_payload(result, studies, nested=args.nested, seed=args.seed)
+    _emit(args, evsi_payload_json(payload), format_evsi(payload))
+    return _strict(args, result.diagnostics)
+
+
+def cmd_timeline(args) -> int:
+    """``feasibility timeline``: the forecast as of each date, as time passes without news."""
+    from model.analysis.timeline import case_timeline
+    from model.views.evidence_value import format_timeline
+
+    priors = _load(args)
+    case = priors.case.get("id", "us_mexico_2007")
+    if args.case is not None and args.case != case:
+        raise InputError(
+            "--case",
+            args.case,
+            f"only the priors file's own case ({case}) has a timeline here; library cases "
+            "need the library model's draws (model.analysis.timeline.cure_path)",
+            f"leave --case out or use {case}",
+        )
+    if args.step <= 0 or args.step > 24:
+        raise InputError("--step", str(args.step), "must be in (0, 24] months", "use e.g. 1")
+    if args.from_date is not None and args.from_date < priors.as_of:
+        raise InputError(
+            "--from",
+            str(args.from_date),
+            f"before the as-of date {priors.as_of}: the fit knows evidence up to then",
+            f"use {priors.as_of} or later (or --as-of an earlier date)",
+        )
+    if args.to_date is not None and args.to_date < (args.from_date or priors.as_of):
+        raise InputError("--to", str(args.to_date), "before --from", "give a later date")
+    result = _fit(args, priors)
+    payload = case_timeline(result, start=args.from_date, end=args.to_date, step=args.step)
+    _emit(args, payload, format_timeline(payload))
+    return _strict(args, result.diagnostics)

@@ -48,6 +48,8 @@ PRIORS_FILE = ROOT / "priors" / "baseline.toml"
 SCENARIO_DIR = ROOT / "priors" / "scenarios"
 EXPERT_DIR = ROOT / "priors" / "experts"
 """Expert overlays on the baseline priors: the report and the panel pool and compare them."""
+STUDY_DIR = ROOT / "priors" / "studies"
+"""Studies one could commission (`feasibility evsi`): one TOML file each."""
 DATA_DIR = ROOT / "data"
 REPORTS_DIR = ROOT / "reports"
 CACHE_DIR = Path(os.environ.get("FEASIBILITY_CACHE", "").strip() or ROOT / ".cache")
@@ -176,3 +178,12 @@ SIZE_REF_MUSD = 100.0
 YEAR_REF = 2000
 """Centring of the pooled covariates (log nominal size around USD 100M; the year around 2000):
 scalings, not data."""
+
+STUDY_MAX_N = 100_000
+"""Largest sample size of a study (respondents, members or officials)."""
+EVSI_OUTER = 1000
+"""Simulated study results of the brute-force (nested) EVSI estimate."""
+TIMELINE_STEP_MONTHS = 1.0
+"""Default step of `feasibility timeline`."""
+TIMELINE_HORIZONS = (3.0, 6.0, 12.0)
+"""Months after a library case's request at which its timeline forecast is scored."""

@@ -37,6 +37,7 @@ from model.files import write_text, write_with
 from model.inference.fit import evidence_for, fit
 from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
+from model.report.evidence_value import compute_evidence_value
 from model.report.notebooks import execute_all, missing_requirements, notebooks
 from model.report.publish import check_out, clean_stale, locked, new_version, pause
 from model.report.publish import publish as publish_version
@@ -225,6 +226,8 @@ def compute(
         for line in experts["problems"]:
             problems.append(line)
             steps.say(f"SAMPLER WARNING: {line}")
+    steps.say("evidence value: EVSI of each study in priors/studies and the timeline...")
+    evidence_value = compute_evidence_value(base, seed=settings.seed)
     size = len(next(iter(base.draws.values())))
     prior = prior_draws(priors, size=size, rng=np.random.default_rng(settings.seed))
     res = Results(
@@ -242,6 +245,7 @@ def compute(
         backtest=backtest or None,
         adjustments=adjustment_effect(base),
         experts=experts,
+        evidence_value=evidence_value,
     )
     return res
 

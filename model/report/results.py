@@ -23,6 +23,7 @@ from model.files import write_with
 from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
+from model.report.evidence_value import evidence_figures, evidence_tables
 from model.views import figures as plots
 from model.views.backtest import backtest_table, reliability_figure
 from model.views.changes import scenario_changes
@@ -58,6 +59,8 @@ class Results:
     """How far the case adjustments moved P(deal) (`analysis.library_prior.adjustment_effect`)."""
     experts: dict | None = None
     """Several experts' answers, the pool and the disagreement (`analysis.pool.experts_payload`)."""
+    evidence_value: dict | None = None
+    """EVSI of each study and the timeline (`model.report.evidence_value`), when computed."""
 
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""
@@ -203,6 +206,7 @@ def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
         tables["backtest"] = backtest_table(res.backtest)
     if res.experts and res.experts["experts"]:
         tables |= expert_frames(res)
+    tables |= evidence_tables(res.evidence_value)
     return tables
 
 
@@ -342,4 +346,5 @@ def figures(res: Results) -> dict[str, tuple[object, str]]:
             f"Reliability diagram of {res.backtest.chosen_variant}: observed frequency against "
             "forecast probability per bin of past cases, with the diagonal of perfect calibration.",
         )
+    out |= evidence_figures(res.evidence_value)
     return out

@@ -11,6 +11,7 @@ from model.analysis.baseline import decomposition_table
 from model.case.levers import describe
 from model.constants import CI_PCT, NEAR_TIE_POINTS
 from model.inference.stamps import git_commit
+from model.report.evidence_value import evidence_section
 from model.report.experts import experts_section
 from model.report.headline import headline_bullets, headline_text, near_ties
 from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
@@ -21,7 +22,8 @@ from model.views.words import pct
 
 SECTION_IDS = (
     "summary", "trust", "decomposition", "timing", "designs", "scenarios", "experts",
-    "sensitivity", "prior-sensitivity", "priors", "evidence", "provenance", "notebooks",
+    "sensitivity", "evidence-value", "prior-sensitivity", "priors", "evidence", "provenance",
+    "notebooks",
 )  # fmt: skip
 """Section anchors in the order the report shows them."""
 
@@ -387,6 +389,7 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         _scenarios(res, pngs),
         experts_section(res),
         _sensitivity(res, pngs),
+        evidence_section(res.evidence_value, pngs),
         _prior_sensitivity(res),
         _priors(res, pngs),
         _evidence(res),

@@ -23,6 +23,7 @@ TITLES = (
     "Scenarios",
     "Where the experts disagree",
     "Sensitivity and value of information",
+    "What evidence is worth buying",
     "Prior-sensitivity",
     "Priors",
     "Evidence",
@@ -56,6 +57,7 @@ FIGURES_BY_SECTION = {
     "designs": ["winset"],
     "scenarios": ["scenarios"],
     "sensitivity": ["tornado", "first_order", "evppi"],
+    "evidence-value": ["evsi", "timeline"],
     "priors": ["prior_posterior"],
 }
 
@@ -183,7 +185,7 @@ def test_markdown_links_existing_figures_and_tables(built):
     md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
     figures = re.findall(r"\]\((figures/[^)]+\.png)\)", md)
     tables = re.findall(r"\]\((tables/[^)]+\.csv)\)", md)
-    assert len(figures) == 9 and tables
+    assert len(figures) == 11 and tables
     for rel in figures + tables:
         assert (built["out"] / rel).is_file(), rel
     assert "data:image" not in md

@@ -23,7 +23,14 @@ from model.report.notebooks import (
 )
 
 SMALL_PARAMS = {"DRAWS": 200, "TUNE": 200, "CHAINS": 2}
-EXPECTED = ["01-baseline", "02-what-if", "03-sensitivity", "04-package-design", "05-backtest"]
+EXPECTED = [
+    "01-baseline",
+    "02-what-if",
+    "03-sensitivity",
+    "04-package-design",
+    "05-backtest",
+    "06-evidence-and-time",
+]
 FORBIDDEN = re.compile(r"^\s*(def|class)\s|pm\.Model|import pymc|from pymc", re.MULTILINE)
 PATHS = notebooks()
 
@@ -36,7 +43,7 @@ def _code(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def test_the_five_notebooks_exist():
+def test_the_six_notebooks_exist():
     assert [p.stem for p in PATHS] == EXPECTED
 
 
