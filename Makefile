@@ -14,10 +14,10 @@ FIND_PYTHON := for c in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/pyt
 	python3.13 $$(ls -d $$HOME/.pyenv/versions/3.1[3-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$c; break; }; done
 
-.PHONY: help venv run app test test-slow test-all bench reports lint format notebooks clean
+.PHONY: help venv run app test test-slow test-all bench bench-smoke reports lint format notebooks clean
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@py="$$($(FIND_PYTHON))"; \
@@ -42,17 +42,23 @@ reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html
 		{ set -o pipefail; $(PIP) -e '.[report]' 2>&1 | $(QUIET); }
 	$(VENV)/bin/feasibility report --out reports
 
+# The slowest tests are listed after every run, so a slow new test shows itself.
+DURATIONS := --durations=15
+
 test: $(STAMP) ## Run the test suite (fast tests; slow ones with `make test-slow`)
-	$(PYTEST) -m "not slow" -q
+	$(PYTEST) -m "not slow" -q $(DURATIONS)
 
 test-slow: $(STAMP) ## Run only the slow statistical tests
-	$(PYTEST) -m slow -q
+	$(PYTEST) -m slow -q $(DURATIONS)
 
 test-all: $(STAMP) ## Run every test
-	$(PYTEST) -q
+	$(PYTEST) -q $(DURATIONS)
 
 bench: $(STAMP) ## Benchmarks: speed and memory ratios, written to reports/bench.txt
 	$(PY) benchmarks/bench.py
+
+bench-smoke: $(STAMP) ## The benchmarks once at tiny settings (CI): they still run; not figures
+	FEASIBILITY_QUICK=1 $(PY) benchmarks/bench.py
 
 lint: $(STAMP) ## ruff check, format check and the layer contracts (import-linter)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache
@@ -63,5 +69,5 @@ format: $(STAMP) ## ruff fix and format
 notebooks: $(STAMP) ## Open the notebooks in JupyterLab (installs the optional `lab` group)
 	$(PIP) -e '.[lab]' && $(VENV)/bin/jupyter lab notebooks/
 
-clean: ## Remove caches (not the venv, not reports)
+clean: ## Remove caches, the test cache .cache/tests too (not the venv, not reports)
 	rm -rf .cache .pytest_cache .ruff_cache

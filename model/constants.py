@@ -166,6 +166,13 @@ BACKTEST_DRAWS = 500
 BACKTEST_TUNE = 500
 BACKTEST_CHAINS = 2
 """Small sampler settings for backtest refits (2 chains x 500 draws, 500 tuning steps)."""
+QUICK_ENV = "FEASIBILITY_QUICK"
+"""``FEASIBILITY_QUICK=1``: every fit samples at most ``QUICK_DRAWS`` draws and ``QUICK_TUNE``
+tuning steps on at most ``QUICK_CHAINS`` chains (``model.inference.settings``). For smoke runs
+(the fast tests' notebooks, ``make bench-smoke``), never for numbers anyone reads."""
+QUICK_DRAWS = 100
+QUICK_TUNE = 100
+QUICK_CHAINS = 2
 MIN_TRAINING_OUTCOMES = 4
 """A rolling-origin forecast needs at least this many resolved outcomes in its training set."""
 REFIT_EVERY = 3

@@ -1,12 +1,44 @@
-"""Shared fixtures: a temporary cache folder and one small baseline fit per test session."""
+"""Shared fixtures: one small baseline fit, kept in a persistent test cache, and private caches.
+
+How a new fast test gets a posterior
+------------------------------------
+- ``small_fit``: the baseline posterior (``priors/baseline.toml``) at the suite's sampler size
+  ``SMALL`` (2 chains x 400 draws, default seed), fitted once per session. Use it for anything
+  that needs a real posterior: numbers, payloads, tables, figures, the report, the panel, the
+  CLI in process (``main([..., *SMALL_ARGS])`` reads the same cached fit). ``small_settings``
+  is ``Settings(**SMALL)``; ``baseline_priors`` the loaded baseline priors.
+- Another case or scenario: ``fit(priors, settings=small_settings)``. Every fit goes through the
+  posterior cache, whose key hashes the priors, the evidence, the model's code and the sampler
+  settings, so a changed input or a code change refits and nothing stale is ever read.
+- The test cache is persistent: ``FEASIBILITY_CACHE`` defaults to ``.cache/tests`` (ignored by
+  git; ``make clean`` removes it), so the second ``make test`` reads every fit of the first.
+  Subprocesses (CLI, notebook kernels) inherit it; pass ``SMALL_ARGS`` / ``SMALL`` to share fits.
+- A test that writes, corrupts or must miss the cache takes ``private_cache`` (its own folder,
+  seeded with a copy of the small fit): never write into ``small_fit.cache_file``.
+- Fast tests never sample more than ``SMALL``; a check of statistics (recovery, calibration,
+  reweight against refit, several seeds) is ``@pytest.mark.slow`` (``make test-slow``).
+- Notebooks run at ``SMALL`` and read the same cached fits (``tests/report/test_notebooks.py``);
+  notebook 05 runs a short backtest under ``FEASIBILITY_QUICK=1`` (read by
+  ``model.inference.settings``: every fit capped at 2 chains x 100 draws). The same variable
+  makes ``make bench-smoke`` quick.
+- ``pymc.testing.mock_sample`` was measured and not used: it compiles a prior-predictive
+  function, which costs about as much CPU as a tiny NUTS fit of this model; the persistent
+  cache is what saves the time.
+"""
 
 import os
-import tempfile
+import re
+import shutil
+from pathlib import Path
 
-os.environ.setdefault("FEASIBILITY_CACHE", tempfile.mkdtemp(prefix="feasibility-test-cache-"))
+ROOT = Path(__file__).resolve().parents[1]
+TEST_CACHE = ROOT / ".cache" / "tests"
+"""The persistent test cache (``FEASIBILITY_CACHE`` overrides it)."""
+
+os.environ.setdefault("FEASIBILITY_CACHE", str(TEST_CACHE))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import pytest
+import pytest  # noqa: E402
 
 SMALL = {"draws": 400, "tune": 400, "chains": 2}
 """The test suite's sampler size: the one place it is set."""
@@ -30,10 +62,30 @@ def small_settings():
 
 @pytest.fixture(scope="session")
 def small_fit(baseline_priors, small_settings):
-    """The baseline posterior with few draws, shared by every test that needs one."""
+    """The baseline posterior with few draws, shared by every test that needs one (cached)."""
     from model.inference.fit import fit
 
     return fit(baseline_priors, settings=small_settings)
+
+
+@pytest.fixture
+def private_cache(tmp_path, monkeypatch, small_fit):
+    """A posterior cache folder of this test's own, holding a copy of the small fit's file.
+
+    Fits and pooled fits read and write here, and so do subprocesses (``FEASIBILITY_CACHE``);
+    the shared test cache is left alone, so one test's corruption cannot force refits on others.
+    """
+    import model.inference.fit as fit_module
+    import model.inference.pooled as pooled_module
+
+    folder = tmp_path / "cache"
+    (folder / "fits").mkdir(parents=True)
+    if small_fit.cache_file is not None:
+        shutil.copy2(small_fit.cache_file, folder / "fits" / small_fit.cache_file.name)
+    for module in (fit_module, pooled_module):
+        monkeypatch.setattr(module, "CACHE_DIR", folder)
+    monkeypatch.setenv("FEASIBILITY_CACHE", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +97,31 @@ def sensitivity_payload(small_fit):
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+
+def csv_rounding(values) -> float:
+    """The most that writing ``values`` to the report's CSVs can move their sum.
+
+    Every float is written with ``FLOAT_FORMAT`` (``%.Ng``: N significant digits), so each value
+    is off by at most half a unit in its last written digit; a test comparing numbers read back
+    from a CSV takes its tolerance from here, not from a guess.
+    """
+    import numpy as np
+
+    from model.report.results import FLOAT_FORMAT
+
+    digits = int(re.fullmatch(r"%\.(\d+)g", FLOAT_FORMAT).group(1))
+    v = np.abs(np.asarray(values, dtype=float).ravel())
+    v = v[v > 0]
+    return float(np.sum(0.5 * 10.0 ** (np.floor(np.log10(v)) - digits + 1)))
+
+
+def csv_relative_rounding() -> float:
+    """The largest relative error of one float written with the CSVs' ``FLOAT_FORMAT``."""
+    from model.report.results import FLOAT_FORMAT
+
+    digits = int(re.fullmatch(r"%\.(\d+)g", FLOAT_FORMAT).group(1))
+    return 0.5 * 10.0 ** (1 - digits)
 
 
 FUZZ_COUNTS: dict[str, int] = {}
@@ -73,15 +150,18 @@ def pytest_terminal_summary(terminalreporter):
 CHROMIUM = "/usr/bin/chromium"
 
 
+def find_chromium() -> str | None:
+    """The headless Chromium to drive: ``/usr/bin/chromium`` or ``chromium`` on PATH, or None."""
+    return shutil.which(CHROMIUM) or shutil.which("chromium")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (nothing downloaded: ``executable_path``).
 
     Missing Chromium or Playwright fails the test under CI (``CI=true``) and skips it locally.
     """
-    import shutil
-
-    path = shutil.which(CHROMIUM) or shutil.which("chromium")
+    path = find_chromium()
     problem = None
     try:
         from playwright.sync_api import sync_playwright

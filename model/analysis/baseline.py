@@ -30,9 +30,10 @@ def run_summary(fit: Fit, *, design=None) -> dict:
         Keys ``p_framework``, ``p_enacted``, ``p_accepted``, ``p_deal`` (each
         ``{"mean", "lo", "hi", "mcse"}``, ``mcse`` the Monte Carlo standard error of the mean),
         ``p_willing`` and ``p_in_time`` (the donor arena split: P(willing) and P(enacted in
-        time | willing), per draw), ``labels`` (outcome -> label), ``months_to_enactment``,
-        ``timing``, ``diagnostics``, ``provenance``. The parts are averages over the design
-        mixture and the draws, so their product is not P(deal).
+        time | willing), per draw), ``labels`` (outcome -> label), ``months_to_enactment``
+        (each draw's median months to enactment: its mean and interval over draws, the one
+        number every output shows), ``timing``, ``diagnostics``, ``provenance``. The parts
+        are averages over the design mixture and the draws, so their product is not P(deal).
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
     months = np.arange(TIMING_MONTHS + 1)
@@ -48,7 +49,6 @@ def run_summary(fit: Fit, *, design=None) -> dict:
         "p_enacted_by": mean_curve.tolist(),
         "p_enacted_by_lo": bounds(curve, axis=0)[0].tolist(),
         "p_enacted_by_hi": bounds(curve, axis=0)[1].tolist(),
-        "median_months_to_enactment": float(np.median(out["months_to_enactment"])),
         "conditional_on": "framework agreed",
     }
     diag = dict(fit.diagnostics)

@@ -32,7 +32,7 @@ def format_table(summary: dict) -> str:
                 lines.append(f"{name:<36}{pct(t['mean']):>8}{cell:>18}")
     m = summary["months_to_enactment"]
     lines.append(
-        f"{'Median months to enactment':<36}{summary['timing']['median_months_to_enactment']:>8.1f}"
+        f"{'Median months to enactment':<36}{m['mean']:>8.1f}"
         f"{f'[{m["lo"]:.1f}, {m["hi"]:.1f}]':>18}"
     )
     lines.append(PARTS_NOTE)

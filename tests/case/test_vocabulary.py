@@ -67,7 +67,7 @@ def test_bad_vocabulary_is_one_line_naming_the_key(raw, key):
 @pytest.fixture(scope="module")
 def second_fit():
     priors = load_priors(SECOND)
-    return fit(priors, settings=Settings(**SMALL), cache=False)
+    return fit(priors, settings=Settings(**SMALL))  # cached: the key is this case's own
 
 
 def test_second_case_speaks_its_own_words(second_fit):

@@ -1,13 +1,22 @@
 """Fitting: reproducibility, the cache, and diagnostics."""
 
 import numpy as np
+import pytest
 
 from model.inference.fit import fit
 
+TINY = {"draws": 50, "tune": 50, "chains": 2}
+"""A fit only compared with itself: as few draws as NUTS allows."""
 
-def test_same_seed_same_numbers(small_fit, baseline_priors, small_settings):
-    again = fit(baseline_priors, settings=small_settings, cache=False)
-    for name, values in small_fit.draws.items():
+
+def test_same_seed_same_numbers(baseline_priors, small_settings):
+    from dataclasses import replace
+
+    tiny = replace(small_settings, **TINY)
+    first = fit(baseline_priors, settings=tiny)  # from the test cache after the first run
+    again = fit(baseline_priors, settings=tiny, cache=False)
+    assert not again.cached
+    for name, values in first.draws.items():
         np.testing.assert_array_equal(values, again.draws[name])
 
 
@@ -17,6 +26,7 @@ def test_cached_fit_is_reused_and_identical(small_fit, baseline_priors, small_se
     np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])
 
 
+@pytest.mark.slow
 def test_different_seed_agrees_within_monte_carlo_error(small_fit, baseline_priors, small_settings):
     from dataclasses import replace
 
@@ -30,8 +40,11 @@ def test_different_seed_agrees_within_monte_carlo_error(small_fit, baseline_prio
     assert abs(a.mean() - b.mean()) < 4 * se
 
 
-def test_corrupt_cache_is_reported_and_refitted(small_fit, baseline_priors, small_settings, capsys):
-    path = small_fit.cache_file
+def test_corrupt_cache_is_reported_and_refitted(
+    small_fit, baseline_priors, small_settings, private_cache, monkeypatch, capsys
+):
+    _quick_refit(monkeypatch, small_fit)
+    path = _private_file(small_fit, private_cache)
     path.write_bytes(b"this is not netCDF")
     again = fit(baseline_priors, settings=small_settings)
     assert not again.cached
@@ -55,10 +68,17 @@ def test_cached_fit_keeps_the_diagnostics_it_was_fitted_with(
     assert again.diagnostics == small_fit.diagnostics
 
 
-def _rewrite_cache(small_fit, change):
+def _private_file(small_fit, folder):
+    """The test's own copy of the small fit's cache file (``private_cache``)."""
+    path = folder / "fits" / small_fit.cache_file.name
+    assert path.is_file() and path != small_fit.cache_file
+    return path
+
+
+def _rewrite_cache(small_fit, folder, change):
     from model.inference.cache import read_posterior, write_posterior
 
-    path = small_fit.cache_file
+    path = _private_file(small_fit, folder)
     key = path.stem
     tree, diagnostics = read_posterior(path, key)
     write_posterior(change(tree), path, key, diagnostics)
@@ -83,7 +103,7 @@ def _check_refitted(small_fit, baseline_priors, small_settings, words):
 
 
 def test_cache_file_missing_a_variable_is_reported_and_refitted(
-    small_fit, baseline_priors, small_settings, monkeypatch
+    small_fit, baseline_priors, small_settings, private_cache, monkeypatch
 ):
     _quick_refit(monkeypatch, small_fit)
 
@@ -91,12 +111,12 @@ def test_cache_file_missing_a_variable_is_reported_and_refitted(
         tree["posterior"] = tree["posterior"].to_dataset().drop_vars("gov_will")
         return tree
 
-    _rewrite_cache(small_fit, drop)
+    _rewrite_cache(small_fit, private_cache, drop)
     _check_refitted(small_fit, baseline_priors, small_settings, "lacks gov_will")
 
 
 def test_cache_file_with_the_wrong_shape_is_reported_and_refitted(
-    small_fit, baseline_priors, small_settings, monkeypatch
+    small_fit, baseline_priors, small_settings, private_cache, monkeypatch
 ):
     _quick_refit(monkeypatch, small_fit)
 
@@ -104,7 +124,7 @@ def test_cache_file_with_the_wrong_shape_is_reported_and_refitted(
         tree["posterior"] = tree["posterior"].to_dataset().isel(draw=slice(0, 10))
         return tree
 
-    _rewrite_cache(small_fit, shorten)
+    _rewrite_cache(small_fit, private_cache, shorten)
     _check_refitted(small_fit, baseline_priors, small_settings, "holds 20 draws, not 800")
 
 

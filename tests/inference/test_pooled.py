@@ -100,7 +100,7 @@ def test_data_params_of_the_case_model_follow_the_graph(baseline_priors):
     assert data_params(old, evidence_for(old)) == touched | {"duration_mu", "duration_sigma"}
 
 
-def test_refit_of_the_same_training_set_is_cached(sim_library):
+def test_refit_of_the_same_training_set_is_cached(sim_library, private_cache):
     settings = Settings(draws=50, tune=50, chains=1)
     train = known_at(sim_library.cases, date(2030, 1, 1))
     first = fit_pooled(train, window="hard_window", hurdles="independent", settings=settings)

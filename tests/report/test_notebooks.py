@@ -1,8 +1,11 @@
 """The analysis notebooks: committed clean, free of model code, and executable top to bottom.
 
-The execution tests run each notebook small (``SMALL_PARAMS``) in a kernel of this interpreter;
-the kernel inherits ``FEASIBILITY_CACHE`` from conftest, so the four notebooks share one cached
-baseline fit (same priors and settings give the same cache key).
+``make test`` runs each notebook at the suite's sampler size (``SMALL``, the same seed), in a
+kernel of this interpreter that inherits ``FEASIBILITY_CACHE``: notebooks 01-04 read the
+session's cached baseline fit (same priors and settings give the same cache key) and notebook
+02's scenario refits are the report test's. Notebook 05 runs its backtest from ``QUICK_SINCE``
+only (one training set) with ``FEASIBILITY_QUICK=1`` (tiny refits). ``make test-slow`` runs
+every notebook over its whole backtest range with the default backtest settings.
 """
 
 import re
@@ -11,9 +14,8 @@ import sys
 import nbformat
 import pytest
 
-from model.constants import ROOT
+from model.constants import QUICK_ENV, ROOT
 from model.report.notebooks import (
-    NOTEBOOK_DIR,
     PARAMETERS_TAG,
     execute,
     execute_all,
@@ -21,8 +23,11 @@ from model.report.notebooks import (
     notebooks,
     parameters_cell,
 )
+from tests.conftest import SMALL
 
-SMALL_PARAMS = {"DRAWS": 200, "TUNE": 200, "CHAINS": 2}
+SMALL_PARAMS = {"DRAWS": SMALL["draws"], "TUNE": SMALL["tune"], "CHAINS": SMALL["chains"]}
+QUICK_SINCE = 2016
+"""Notebook 05's first forecast year in the fast suite: two cases, one training set."""
 EXPECTED = [
     "01-baseline",
     "02-what-if",
@@ -81,7 +86,8 @@ def test_inject_parameters_replaces_values_and_rejects_unknown_names():
     nb = _read(PATHS[0])
     inject_parameters(nb, SMALL_PARAMS)
     source = parameters_cell(nb).source
-    assert "DRAWS = 200" in source and "CHAINS = 2" in source and "SEED = 20070815" in source
+    assert f"DRAWS = {SMALL['draws']}" in source and f"CHAINS = {SMALL['chains']}" in source
+    assert "SEED = 20070815" in source
     assert "DRAWS = 1000" not in source
     with pytest.raises(ValueError, match="DRAWZ"):
         inject_parameters(_read(PATHS[0]), {"DRAWZ": 10})
@@ -105,17 +111,46 @@ def test_kernel_is_this_interpreter_in_the_repo_root(tmp_path):
     assert "<html" in written[0].read_text() and not list((tmp_path / "html").glob(".*"))
 
 
-@pytest.mark.timeout(900)
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_notebook_executes(path):
-    nb = execute(path, params=SMALL_PARAMS, timeout=600)
+def _run(path, params):
+    nb = execute(path, params=params, timeout=600)
     errors = [o for c in _code(nb) for o in c.outputs if o.output_type == "error"]
     assert not errors
-    answer = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    answer = _printed(nb.cells[-1])
     assert len(answer.split()) > 20, f"{path.name}: the last cell printed no answer"
     images = [o for c in _code(nb) for o in c.outputs if "image/png" in o.get("data", {})]
     assert images, f"{path.name}: no figure rendered"
+    return nb
 
 
-def test_notebook_dir_is_the_repo_folder():
-    assert NOTEBOOK_DIR == ROOT / "notebooks"
+def _printed(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def _has(nb, name: str) -> bool:
+    return re.search(rf"^{name} = ", parameters_cell(nb).source, re.MULTILINE) is not None
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_executes(path, small_fit, monkeypatch):
+    params = dict(SMALL_PARAMS)
+    if _has(_read(path), "SINCE"):
+        params |= {"SINCE": QUICK_SINCE, "WORKERS": 1}
+        monkeypatch.setenv(QUICK_ENV, "1")
+    nb = _run(path, params)
+    if path.stem == "01-baseline":  # the notebook's answer is `run`'s, from the same fit
+        from model.analysis.baseline import run_summary
+
+        s = run_summary(small_fit)
+        answer = _printed(nb.cells[-1])
+        deal = s["p_deal"]
+        assert f"{deal['mean']:.0%} chance (90% interval {deal['lo']:.0%} to" in answer
+        assert f"to enactment is {s['months_to_enactment']['mean']:.1f} months" in answer
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_executes_in_full(path):
+    """The whole backtest range and the default backtest settings (real refits)."""
+    _run(path, SMALL_PARAMS)
