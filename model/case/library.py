@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,12 @@ COVARIATES = (
 )
 """Covariates knowable on the as-of date, as the pooled model sees them (missingness explicit:
 a missing size or poll is 0 in its column and 1 in its ``_missing`` indicator)."""
+OPTIONAL_COLUMNS = ("episode", "episode_src", "conditions_enacted", "conditions_enacted_src")
+"""Columns a case file may leave out: ``episode`` (default: the row's id) and its source, and
+``conditions_enacted`` (known only after the outcome: kept apart in ``Library.later``, never a
+covariate)."""
+LATER_COLUMNS = ("conditions_enacted",)
+"""Values known only after the outcome: never in ``Library.cases``, never read by a forecast."""
 SOURCE_COLUMNS = ("key", "citation", "date", "url")
 UNVERIFIED = "UNVERIFIED:"
 _NOTE = re.compile(r"\(([^)]*)\)")
@@ -75,6 +82,9 @@ class Library:
     cases: pd.DataFrame
     sources: pd.DataFrame
     unverified: int
+    later: pd.DataFrame | None = None
+    """``id`` and the ``LATER_COLUMNS``: what was known only after the outcome (for the manual
+    and the balance table; no forecast reads it)."""
 
     def digest(self) -> str:
         """Hash of the typed rows (what a fit depends on)."""
@@ -105,7 +115,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _check_header(path: Path, columns) -> None:
     expected = list(ID_COLUMNS) + [c for v in VALUE_COLUMNS for c in (v, f"{v}_src")]
-    allowed = set(expected) | {"notes", "notes_src"}
+    allowed = set(expected) | {"notes", "notes_src", *OPTIONAL_COLUMNS}
     for col in columns:
         if col not in allowed:
             close = difflib.get_close_matches(col, sorted(allowed), n=1)
@@ -180,6 +190,12 @@ def _parse(row: _Row, *, pending: bool) -> dict:
     out = {"id": row.id, "line": row.line}
     for col in ("name", "partner"):
         out[col] = row.raw[col].strip()
+    out["episode"] = row.raw.get("episode", "").strip() or row.id
+    if not re.fullmatch(r"[a-z0-9_]+", out["episode"]):
+        raise row.fail("episode", f"{out['episode']!r} is not a snake_case id", "use e.g. the id")
+    later = {"conditions_enacted": np.nan}
+    if "conditions_enacted" in row.raw:
+        later["conditions_enacted"] = row.flag("conditions_enacted")
     out["domain"] = row.raw["domain"].strip()
     if out["domain"] not in DOMAINS:
         raise row.fail("domain", f"{out['domain']!r} is not a domain", f"use one of {DOMAINS}")
@@ -202,7 +218,7 @@ def _parse(row: _Row, *, pending: bool) -> dict:
     if out["next_election"] <= out["as_of"]:
         raise row.fail("next_election", "not after as_of", "give the next US general election")
     row.raw = {}
-    return out
+    return out, later
 
 
 def _check_outcomes(row: _Row, out: dict, *, pending: bool) -> None:
@@ -210,15 +226,24 @@ def _check_outcomes(row: _Row, out: dict, *, pending: bool) -> None:
         ("us_needed", "enacted", ("enacted_date", "us_end_date")),
         ("partner_needed", "accepted", ("accepted_date",)),
     ):
-        if out[side] == 0 and not np.isnan(out[outcome]):
-            raise row.fail(outcome, f"given while {side} = 0", "leave it empty")
-        if out[side] == 1 and np.isnan(out[outcome]) and not pending:
-            raise row.fail(outcome, f"empty while {side} = 1", "give 0 or 1 and its source")
+        if out[side] == 0:
+            for col in (outcome, *dates):
+                value = out[col]
+                if value is not None and not (isinstance(value, float) and np.isnan(value)):
+                    raise row.fail(col, f"given while {side} = 0", "leave it empty")
         for col in dates:
             when = out[col]
             if when is not None and when < out["request_date"]:
                 problem = f"outcome date {when} is before the request ({out['request_date']})"
                 raise row.fail(col, problem, "fix the date or the request_date")
+    if out["partner_needed"] == 1 and np.isnan(out["accepted"]) and not pending:
+        raise row.fail("accepted", "empty while partner_needed = 1", "give 0 or 1 and its source")
+    if out["us_needed"] == 1 and np.isnan(out["enacted"]) and not pending:
+        if out["us_end_date"] is None:
+            fix = "give 0 or 1, or (if the partner ended it first) the us_end_date: censored"
+            raise row.fail("enacted", "empty while us_needed = 1", fix)
+        if out["enacted_date"] is not None:
+            raise row.fail("enacted_date", "given while enacted is empty", "give enacted = 1")
     needs = {1.0: "enacted_date", 0.0: "us_end_date"}
     if out["us_needed"] == 1 and not np.isnan(out["enacted"]):
         col = needs[out["enacted"]]
@@ -226,6 +251,51 @@ def _check_outcomes(row: _Row, out: dict, *, pending: bool) -> None:
             raise row.fail(col, f"empty while enacted = {out['enacted']:g}", "give the date")
     if out["partner_needed"] == 1 and not np.isnan(out["accepted"]) and not out["accepted_date"]:
         raise row.fail("accepted_date", "empty while accepted is given", "give the date")
+
+
+_SIDES = (
+    ("us_needed", "enacted", "enacted_date", "us_end_date"),
+    ("partner_needed", "accepted", "accepted_date", None),
+)
+
+
+def _decision(case: dict, side: tuple) -> tuple | None:
+    """One side's decision of a case: (outcome, date), or None where that side is not needed."""
+    needed, outcome, done, end = side
+    if case[needed] != 1:
+        return None
+    when = case[done] if case[outcome] == 1 or end is None else case[end]
+    return (None if np.isnan(case[outcome]) else case[outcome], when)
+
+
+def check_episodes(path: Path, rows: list[dict]) -> None:
+    """Check that the rows of each episode are one decision.
+
+    On each side both rows need (the partner side only for the same partner), they share its
+    outcome and date, or the later row was put after the earlier one was decided (a new offer
+    answering a refusal, as in Manas 2009).
+
+    Raises
+    ------
+    InputError
+        One line naming both rows, the episode, the column and the fix.
+    """
+    by_episode: dict[str, list[dict]] = {}
+    for case in rows:
+        by_episode.setdefault(case["episode"], []).append(case)
+    for members in by_episode.values():
+        members = sorted(members, key=lambda c: (c["as_of"], c["id"]))
+        for first, second in itertools.pairwise(members):
+            for side in _SIDES:
+                if side[0] == "partner_needed" and first["partner"] != second["partner"]:
+                    continue  # several partners, each its own decision (the 2011 FTAs)
+                a, b = _decision(first, side), _decision(second, side)
+                if a is None or b is None or a == b or (a[1] and second["as_of"] >= a[1]):
+                    continue
+                where = f"rows {first['id']} and {second['id']} (episode {first['episode']})"
+                problem = f"one episode with different {side[1]} outcomes or dates ({a} vs {b})"
+                fix = "give one decision's rows the same outcome and date, or split the episode"
+                raise InputError(path, f"{where} column {side[1]}", problem, fix)
 
 
 def load_cases(path: str | Path = CASES_FILE, *, pending: bool = False) -> Library:
@@ -256,18 +326,22 @@ def load_cases(path: str | Path = CASES_FILE, *, pending: bool = False) -> Libra
     keys = {k.strip() for k in sources["key"]}
     frame = _read_csv(path)
     _check_header(path, list(frame.columns))
-    rows, seen, unverified = [], set(), 0
+    rows, laters, seen, unverified = [], [], set(), 0
     for i, raw in enumerate(frame.to_dict(orient="records"), start=2):
         row = _Row(path, i, raw, keys)
         if row.id in seen or row.id == "?":
             raise row.fail("id", "duplicate or empty id", "give each case its own id")
         seen.add(row.id)
-        rows.append(_parse(row, pending=pending))
+        parsed, later = _parse(row, pending=pending)
+        rows.append(parsed)
+        laters.append({"id": row.id} | later)
         unverified += row.unverified
+    check_episodes(path, rows)
     cases = pd.DataFrame(rows)
     if len(cases):
         cases = _derive(cases)
-    return Library(path, cases, sources, unverified)
+    later = pd.DataFrame(laters, columns=["id", *LATER_COLUMNS])
+    return Library(path, cases, sources, unverified, later)
 
 
 def _months(starts, ends) -> np.ndarray:
@@ -325,8 +399,9 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``id, domain, window_months``, the ``COVARIATES``, ``enacted``, ``accepted`` (NaN when
-        unknown on ``origin``), ``months`` and ``censored`` (NaN months: no duration row).
+        ``id, episode, domain, window_months``, the ``COVARIATES``, ``enacted``, ``accepted``
+        (NaN when unknown on ``origin``, or never decided because the partner ended the case
+        first), ``months`` and ``censored`` (NaN months: no duration row).
     """
     rows = []
     for case in cases[cases["as_of"] < origin].to_dict(orient="records"):
@@ -337,6 +412,8 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
                 enacted, months = 1.0, case["months_to_enactment"]
             elif case["enacted"] == 0 and end is not None and end < origin:
                 enacted, months, censored = 0.0, case["months_to_us_end"], True
+            elif np.isnan(case["enacted"]) and end is not None and end < origin:
+                months, censored = case["months_to_us_end"], True  # the partner ended it first
             elif case["request_date"] < origin:
                 months, censored = months_between(case["request_date"], origin), True
         decided = case["accepted_date"]
@@ -349,7 +426,8 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if not len(frame):
         return frame
-    keep = ["id", "domain", "window_months", "enacted", "accepted", "months", "censored"]
+    keep = ["id", "episode", "domain", "window_months", "enacted", "accepted", "months"]
+    keep += ["censored"]
     return pd.concat([frame[keep], covariates(frame)], axis=1)
 
 
@@ -366,11 +444,73 @@ def resolved_on(case: dict) -> date | None:
 
 
 def case_rows(cases: pd.DataFrame) -> pd.DataFrame:
-    """Every case's ``id, domain, window_months`` and ``COVARIATES`` (what a model is built on)."""
-    keep = cases[["id", "domain", "window_months"]].reset_index(drop=True)
+    """Every case's ``id, episode, domain, window_months`` and ``COVARIATES`` (a model's rows)."""
+    keep = cases[["id", "episode", "domain", "window_months"]].reset_index(drop=True)
     return pd.concat([keep, covariates(cases).reset_index(drop=True)], axis=1)
 
 
 def training_digest(train: pd.DataFrame) -> str:
     """Hash of the training rows a pooled fit sees (``known_at`` on one day)."""
     return hashlib.sha256(train.to_csv(index=False).encode()).hexdigest()[:16]
+
+
+def episode_weights(rows: pd.DataFrame) -> pd.Series:
+    """Each row's weight, 1 / (rows of its episode among ``rows``): an episode counts once.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Rows with an ``episode`` column (``Library.cases``, ``known_at`` or ``case_rows``).
+
+    Returns
+    -------
+    pandas.Series
+        Weights on ``rows.index``, summing to the number of episodes.
+    """
+    return 1.0 / rows.groupby("episode")["episode"].transform("size").astype(float)
+
+
+BALANCE_START = "<!-- balance: generated by model.case.library.balance_markdown; do not edit -->"
+BALANCE_END = "<!-- end of balance -->"
+
+
+def balance_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Counts by domain (and in total): cases, episodes, each side's outcomes.
+
+    US side: ``us_needed``, ``enacted``, ``failed`` (enacted = 0), ``censored`` (never decided:
+    the partner ended it first), ``late`` (needed but not enacted before the next election:
+    failures, censored cases and enactments after it). Partner side: ``partner_needed``,
+    ``accepted``, ``refused``.
+    """
+
+    def counts(frame: pd.DataFrame) -> dict:
+        us = frame[frame["us_needed"] == 1]
+        done = us["enacted_date"]
+        late = [d is None or d > e for d, e in zip(done, us["next_election"], strict=True)]
+        partner = frame[frame["partner_needed"] == 1]
+        return {
+            "cases": len(frame),
+            "episodes": frame["episode"].nunique(),
+            "us_needed": len(us),
+            "enacted": int((us["enacted"] == 1).sum()),
+            "failed": int((us["enacted"] == 0).sum()),
+            "censored": int(us["enacted"].isna().sum()),
+            "late": int(sum(late)),
+            "partner_needed": len(partner),
+            "accepted": int((partner["accepted"] == 1).sum()),
+            "refused": int((partner["accepted"] == 0).sum()),
+        }
+
+    rows = {d: counts(cases[cases["domain"] == d]) for d in DOMAINS}
+    rows["all"] = counts(cases)
+    return pd.DataFrame(rows).T.rename_axis("domain")
+
+
+def balance_markdown(cases: pd.DataFrame) -> str:
+    """The balance table as the Markdown block kept in ``data/cases.md`` (between markers)."""
+    table = balance_table(cases)
+    head = ["domain", *table.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for domain, row in table.iterrows():
+        lines.append("| " + " | ".join([str(domain), *map(str, row.tolist())]) + " |")
+    return "\n".join([BALANCE_START, *lines, BALANCE_END])
