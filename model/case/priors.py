@@ -7,9 +7,11 @@ reported as one :class:`~model.errors.InputError` line naming the file, the key 
 
 from __future__ import annotations
 
+import calendar
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +43,7 @@ from model.case.schema import (
 from model.case.vocabulary import Vocabulary, read_vocabulary
 from model.constants import (
     AS_OF,
+    EXPERT_DIR,
     PRIORS_FILE,
     ROOT,
 )
@@ -62,6 +65,9 @@ class Priors:
     ("as_of", date)."""
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     """The case's words: arena names, parameter labels, what evidence resolves each input."""
+    hindsight: list[str] = field(default_factory=list)
+    """Sources dated after the as-of date, each ``"FILE: KEY dated DATE"``: only from scenarios
+    marked ``hindsight = true`` (empty for the baseline, the experts and the headline)."""
 
     def label(self, name: str) -> str:
         """Plain label of a parameter, from the case's vocabulary and lever labels."""
@@ -155,6 +161,90 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
+_SOURCE_DATE = re.compile(r"\[(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\]")
+SOURCE_DATE_FIX = 'start it with the date of the newest fact it rests on: "[YYYY-MM-DD] ..."'
+
+
+def source_date(where, key: str, text: str) -> date | None:
+    """The date a source carries: a leading ``[YYYY-MM-DD]``, ``[YYYY-MM]`` or ``[YYYY]``.
+
+    The date of the newest fact the source rests on (a judgment's: the day it was made on
+    what was known). A month or a year counts as its last day, so an imprecise date must still
+    fall on or before the as-of date. None when the source carries no date.
+    """
+    if not text.startswith("["):
+        return None
+    found = _SOURCE_DATE.match(text)
+    try:
+        year, month, day = (int(g) if g else None for g in found.groups()) if found else (0,) * 3
+        month_end = calendar.monthrange(year, month or 12)[1]
+        return date(year, month or 12, day or month_end)
+    except (ValueError, TypeError, calendar.IllegalMonthError):
+        raise InputError(where, key, f"bad source date {text[:13]!r}", SOURCE_DATE_FIX) from None
+
+
+def _sources(table: Any, prefix: str = ""):
+    """Every ``source`` string in a (nested) table, with its dotted key."""
+    if isinstance(table, dict):
+        for k, v in table.items():
+            key = f"{prefix}.{k}" if prefix else str(k)
+            if k == "source" and isinstance(v, str):
+                yield key, v
+            else:
+                yield from _sources(v, key)
+
+
+def check_source_dates(
+    where, table: dict, as_of: date, *, hindsight: bool = False, required: bool = False
+) -> list[str]:
+    """Refuse a source dated after ``as_of`` (one line naming the file, the key and the date).
+
+    Parameters
+    ----------
+    where : str or Path
+        The file (or overlay) the table came from.
+    table : dict
+        A priors file, scenario or overlay, as read.
+    as_of : date
+        The analysis date.
+    hindsight : bool
+        The table is a scenario marked ``hindsight = true``: later sources are accepted and
+        returned as labels.
+    required : bool
+        Every source must carry a date (the base file with ``case.dated_sources = true`` and
+        the scenarios in its folder).
+
+    Returns
+    -------
+    list of str
+        ``"FILE: KEY dated DATE"`` for each accepted source dated after ``as_of``.
+    """
+    labels = []
+    for key, text in _sources(table):
+        when = source_date(where, key, text)
+        if when is None:
+            if required:
+                raise InputError(where, key, "source carries no date", SOURCE_DATE_FIX)
+            continue
+        if when > as_of and not hindsight:
+            problem = f"source dated {text[1 : text.index(']')]} is after the as-of date {as_of}"
+            fix = "rest it on what was known then, or mark the scenario hindsight = true"
+            raise InputError(where, key, problem, fix)
+        if when > as_of:
+            labels.append(f"{where}: {key} dated {when}")
+    return labels
+
+
+def _hindsight(where, over: dict) -> bool:
+    """A scenario's ``hindsight`` flag; never in the experts' folder."""
+    flag = over.get("hindsight", False)
+    if not isinstance(flag, bool):
+        raise InputError(where, "hindsight", "must be true or false", "write hindsight = true")
+    if flag and Path(where).resolve().parent == EXPERT_DIR.resolve():
+        raise InputError(where, "hindsight", "an expert may not use hindsight", "remove it")
+    return flag
+
+
 def load_priors(
     path: str | Path = PRIORS_FILE,
     *,
@@ -205,13 +295,19 @@ def load_priors(
     todo += [("as_of", as_of)] if as_of is not None else []
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
+    dated = raw.get("case", {}).get("dated_sources", False) is True
+    to_date = [(path, raw, False, dated)]
     for kind, value in todo:
         if kind == "scenario":
             over = read_toml(value)
+            marked = _hindsight(value, over)
+            inside = Path(value).resolve().is_relative_to(path.parent.resolve())
+            to_date.append((value, over, marked, dated and inside))
             materialize(priors_raw, over, where=value, folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
             overlays.append(str(value))
-            questions.append(over.get("question", ""))
+            question = over.get("question", "")
+            questions.append(f"[hindsight] {question}" if marked else question)
         elif kind == "as_of":
             if not isinstance(value, date) or isinstance(value, datetime):
                 raise InputError("--as-of", repr(value), "must be a date", "write YYYY-MM-DD")
@@ -220,16 +316,25 @@ def load_priors(
             continue
         elif kind == "overrides":
             check_values("overrides", value)
+            to_date.append(("overrides", value, False, False))
             materialize(priors_raw, value, where="overrides", folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
             over = parse_sets(value)
+            to_date.append(("--set", over, False, False))
             materialize(priors_raw, over, where="--set", folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where="--set")
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
+    hindsight = [
+        label
+        for at, table, marked, required in to_date
+        for label in check_source_dates(
+            at, table, priors_raw["case"]["as_of"], hindsight=marked, required=required
+        )
+    ]
     tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
     pooled = (path.parent, priors_raw["evidence"], priors_raw["case"]["as_of"])
     params = {
@@ -237,7 +342,9 @@ def load_priors(
         for name, spec in priors_raw["params"].items()
     }
     vocabulary = _validate_resolved(where, priors_raw, params)
-    return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
+    return Priors(
+        path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary, hindsight
+    )
 
 
 def overlay_priors(
@@ -271,6 +378,7 @@ def overlay_priors(
     materialize(raw, overlay, where=where, folder=base.path.parent)
     changes_evidence = apply_overlay(raw, overlay, where=where)
     validate_base(where, raw)
+    check_source_dates(where, overlay, raw["case"]["as_of"])
     tails = raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
     pooled = (base.path.parent, raw["evidence"], raw["case"]["as_of"])
     params = {
@@ -292,6 +400,7 @@ def overlay_priors(
         base.changes_evidence or changes_evidence,
         [*base.layers, ("overrides", copy.deepcopy(overlay))],
         vocabulary,
+        base.hindsight,
     )
 
 
