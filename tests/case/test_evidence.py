@@ -148,7 +148,7 @@ def test_a_typed_months_column_must_agree_with_the_dates(tmp_path):
         return "\n".join(lines) + "\n"
 
     folder = _copy_data(tmp_path, typed)
-    with pytest.raises(InputError, match=r"months=8.5.*the dates give 8.38"):
+    with pytest.raises(InputError, match=r"months=8.5.*the dates give 9.07"):
         load_evidence(folder, as_of=date(2007, 8, 15))
 
 
