@@ -3,7 +3,8 @@
 A case file is a CSV with one row per request or agreement. Every value column from ``as_of``
 on is followed by ``<column>_src``, a key into the sources file (``case_sources.csv`` next to
 it, or ``<stem>_sources.csv`` when that exists). A source cell may carry `` (day unverified)``
-or be ``UNVERIFIED: ...`` text; both are kept and counted. Months (to enactment, to the next
+or be ``UNVERIFIED: ...`` text, alone or after the keys (``key; UNVERIFIED: why``); all are
+kept and counted. Months (to enactment, to the next
 election, to acceptance) are computed from the dates, never typed. Size enters as log nominal
 USD with the year as a separate covariate (no deflator). Every problem is one
 :class:`~model.errors.InputError` naming the file, the row (id and line), the column and the fix.
@@ -151,6 +152,8 @@ class _Row:
         if cell.startswith(UNVERIFIED):
             self.unverified += 1
             return
+        if f"; {UNVERIFIED}" in cell:  # "key; UNVERIFIED: why": keys, then the note
+            cell = cell[: cell.index(f"; {UNVERIFIED}")] + " (unverified)"
         notes = _NOTE.findall(cell)
         self.unverified += any("unverified" in n.lower() for n in notes)
         for key in (k.strip() for k in _NOTE.sub("", cell).split(";")):

@@ -168,3 +168,12 @@ def test_no_placeholder_dates_and_sources_for_every_checked_cell():
         assert frame.loc[row, col] == value
         assert frame.loc[row, f"{col}_src"] and not frame.loc[row, f"{col}_src"].startswith("UNV")
     assert (frame["as_of"] == frame["request_date"]).all()
+
+
+def test_a_source_cell_may_end_in_an_unverified_note(tmp_path, frame):
+    plain = _load(tmp_path, frame).unverified
+    noted = frame.copy()
+    noted.loc[0, "as_of_src"] = "sim; UNVERIFIED: the day; inferred from a later report"
+    assert _load(tmp_path, noted).unverified == plain + 1
+    noted.loc[0, "as_of_src"] = "nowhere; UNVERIFIED: the day"
+    assert "nowhere" in _error(tmp_path, noted).problem
