@@ -272,7 +272,7 @@ def _decision(case: dict, side: tuple) -> tuple | None:
 
 
 def check_episodes(path: Path, rows: list[dict]) -> None:
-    """Check that the rows of each episode are one decision.
+    """Check that the rows of each episode are one decision, named by its earliest row's id.
 
     On each side both rows need (the partner side only for the same partner), they share its
     outcome and date, or the later row was put after the earlier one was decided (a new offer
@@ -288,6 +288,10 @@ def check_episodes(path: Path, rows: list[dict]) -> None:
         by_episode.setdefault(case["episode"], []).append(case)
     for members in by_episode.values():
         members = sorted(members, key=lambda c: (c["as_of"], c["id"]))
+        if members[0]["episode"] != members[0]["id"]:
+            where = f"row {members[0]['id']} column episode"
+            problem = f"episode {members[0]['episode']!r} is not the id of its earliest row"
+            raise InputError(path, where, problem, f"name it {members[0]['id']!r}")
         for first, second in itertools.pairwise(members):
             for side in _SIDES:
                 if side[0] == "partner_needed" and first["partner"] != second["partner"]:

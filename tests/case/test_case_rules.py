@@ -82,14 +82,16 @@ def test_rows_of_one_episode_share_its_outcome(tmp_path, frame):
     bad.loc[[i, j], ["partner_opposition", "partner_poll_date"]] = ""
     bad.loc[[i, j], "episode"] = "one_deal"
     bad.loc[[i, j], "episode_src"] = "sim"
+    assert "not the id of its earliest row" in _error(tmp_path, bad).problem
+    bad.loc[[i, j], "episode"] = min(bad.loc[[i, j], "id"])  # both put on the same day
     err = _error(tmp_path, bad)
     assert frame.loc[i, "id"] in err.key and frame.loc[j, "id"] in err.key
-    assert "episode one_deal" in err.key and "enacted" in err.key
+    assert f"episode {min(bad.loc[[i, j], 'id'])}" in err.key and "enacted" in err.key
     later = max(bad.loc[i, "enacted_date"], bad.loc[j, "enacted_date"])
     bad.loc[[i, j], "enacted_date"] = later
     lib = _load(tmp_path, bad)
     weights = episode_weights(lib.cases)
-    assert weights[lib.cases["episode"] == "one_deal"].tolist() == [0.5, 0.5]
+    assert weights[lib.cases["episode"] == min(bad.loc[[i, j], "id"])].tolist() == [0.5, 0.5]
     assert weights.sum() == pytest.approx(lib.cases["episode"].nunique())
 
 

@@ -48,3 +48,18 @@ def test_agreement_per_column():
     assert table.loc["size_musd", "max_rel_diff"] == pytest.approx(0.2)
     text = agreement_markdown(agreement(first, second))
     assert text.startswith("| column | kind |") and "| as_of | date | 2 | 1 |" in text
+
+
+def test_the_agreement_table_in_the_manual_is_the_two_codings():
+    from model.case.coding import AGREEMENT_END, AGREEMENT_START, agreement_block
+    from model.constants import CASES_FILE
+
+    data = CASES_FILE.parent
+    first, second = (
+        pd.read_csv(data / f"double_coding_{n}.csv", dtype=str, keep_default_na=False)
+        for n in ("first", "second")
+    )
+    text = (data / "cases.md").read_text()
+    block = text[text.index(AGREEMENT_START) : text.index(AGREEMENT_END) + len(AGREEMENT_END)]
+    assert block == agreement_block(first, second)
+    assert len(second) == 8 and set(second["id"]) <= set(first["id"])
