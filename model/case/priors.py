@@ -211,8 +211,9 @@ def check_source_dates(
         The table is a scenario marked ``hindsight = true``: later sources are accepted and
         returned as labels.
     required : bool
-        Every source must carry a date (the base file with ``case.dated_sources = true`` and
-        the scenarios in its folder).
+        Every source must carry a date (the base file with ``case.dated_sources = true``; the
+        repository's scenarios and experts are held to it by a test, while a scenario saved
+        from the what-if panel may leave its sources undated).
 
     Returns
     -------
@@ -301,8 +302,7 @@ def load_priors(
         if kind == "scenario":
             over = read_toml(value)
             marked = _hindsight(value, over)
-            inside = Path(value).resolve().is_relative_to(path.parent.resolve())
-            to_date.append((value, over, marked, dated and inside))
+            to_date.append((value, over, marked, False))  # dated where a date is given
             materialize(priors_raw, over, where=value, folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
             overlays.append(str(value))
