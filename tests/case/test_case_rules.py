@@ -179,3 +179,9 @@ def test_a_source_cell_may_end_in_an_unverified_note(tmp_path, frame):
     assert _load(tmp_path, noted).unverified == plain + 1
     noted.loc[0, "as_of_src"] = "nowhere; UNVERIFIED: the day"
     assert "nowhere" in _error(tmp_path, noted).problem
+
+
+def test_the_fy2008_supplemental_stays_pending_on_the_as_of_date():
+    ref = pd.read_csv(CASES_FILE.with_name("reference_class.csv"), dtype=str, keep_default_na=False)
+    row = ref[ref["package"].str.startswith("FY2008 war supplemental")].squeeze()
+    assert row["enacted"] == "" and row["censored"] == "true" and row["date"] == "2007-08-15"
