@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +91,20 @@ class Library:
         """Hash of the typed rows (what a fit depends on)."""
         text = self.cases.drop(columns=["line"]).to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def next_general_election(after: date) -> date:
+    """The first US general election after ``after`` (2 U.S.C. 7).
+
+    The Tuesday after the first Monday of November of an even year.
+    """
+    year = after.year + after.year % 2
+    while True:
+        first = date(year, 11, 1)
+        election = first + timedelta(days=(-first.weekday()) % 7 + 1)
+        if election > after:
+            return election
+        year += 2
 
 
 def months_between(start: date, end: date) -> float:
@@ -220,6 +234,10 @@ def _parse(row: _Row, *, pending: bool) -> dict:
         raise row.fail("partner_poll_date", f"{poll} is after as_of", "use a poll known by then")
     if out["next_election"] <= out["as_of"]:
         raise row.fail("next_election", "not after as_of", "give the next US general election")
+    due = next_general_election(out["as_of"])
+    if out["next_election"] != due:
+        problem = f"{out['next_election']} is not the next general election after as_of"
+        raise row.fail("next_election", problem, f"write {due}")
     row.raw = {}
     return out, later
 

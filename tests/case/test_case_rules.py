@@ -18,6 +18,7 @@ from model.case.library import (
     episode_weights,
     known_at,
     load_cases,
+    next_general_election,
 )
 from model.constants import CASES_FILE
 from model.errors import InputError
@@ -79,6 +80,7 @@ def test_rows_of_one_episode_share_its_outcome(tmp_path, frame):
     bad = frame.copy()
     first = min(bad.loc[i, "as_of"], bad.loc[j, "as_of"])  # put together, decided apart
     bad.loc[[i, j], ["as_of", "request_date"]] = first
+    bad.loc[[i, j], "next_election"] = next_general_election(date.fromisoformat(first)).isoformat()
     bad.loc[[i, j], ["partner_opposition", "partner_poll_date"]] = ""
     bad.loc[[i, j], "episode"] = "one_deal"
     bad.loc[[i, j], "episode_src"] = "sim"
@@ -185,3 +187,13 @@ def test_the_fy2008_supplemental_stays_pending_on_the_as_of_date():
     ref = pd.read_csv(CASES_FILE.with_name("reference_class.csv"), dtype=str, keep_default_na=False)
     row = ref[ref["package"].str.startswith("FY2008 war supplemental")].squeeze()
     assert row["enacted"] == "" and row["censored"] == "true" and row["date"] == "2007-08-15"
+
+
+def test_next_election_is_computed_by_the_rule(tmp_path, frame):
+    assert next_general_election(date(2007, 8, 15)) == date(2008, 11, 4)
+    assert next_general_election(date(2008, 11, 4)) == date(2010, 11, 2)
+    assert next_general_election(date(1991, 8, 27)) == date(1992, 11, 3)
+    bad = frame.copy()
+    bad.loc[0, "next_election"] = "2100-11-02"
+    err = _error(tmp_path, bad)
+    assert "next_election" in err.key and "not the next general election" in err.problem
