@@ -8,18 +8,9 @@ import pandas as pd
 import pytest
 
 from model.analysis.simulate import simulate_cases, write_case_file
-from model.case.library import (
-    BALANCE_END,
-    BALANCE_START,
-    balance_markdown,
-    balance_table,
-    case_rows,
-    covariates,
-    episode_weights,
-    known_at,
-    load_cases,
-    next_general_election,
-)
+from model.case.coding import BALANCE_END, BALANCE_START, balance_markdown, balance_table
+from model.case.library import case_rows, covariates, episode_weights, known_at, load_cases
+from model.case.rules import next_general_election
 from model.constants import CASES_FILE
 from model.errors import InputError
 
@@ -123,8 +114,7 @@ def test_the_balance_table_in_the_manual_is_the_files():
     text = MANUAL.read_text()
     block = text[text.index(BALANCE_START) : text.index(BALANCE_END) + len(BALANCE_END)]
     assert block == balance_markdown(cases), (
-        "regenerate: .venv/bin/python -c 'from model.case.library import *; "
-        "print(balance_markdown(load_cases().cases))'"
+        "regenerate the block with model.case.coding.balance_markdown(load_cases().cases)"
     )
     table = balance_table(cases)
     assert table.loc["all", "cases"] == len(cases)

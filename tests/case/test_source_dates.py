@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import model.case.priors as priors_module
-from model.case.priors import _sources, load_priors, source_date
+import model.case.source_dates as dating
+from model.case.priors import load_priors
+from model.case.source_dates import iter_sources, source_date
 from model.constants import PRIORS_FILE, ROOT
 from model.errors import InputError
 
@@ -26,7 +27,7 @@ def test_every_source_in_priors_is_dated_on_or_before_the_as_of_date():
     for path in _files():
         table = tomllib.loads(path.read_text())
         assert table.get("hindsight", False) is False, f"{path.name} is marked hindsight"
-        found = list(_sources(table))
+        found = list(iter_sources(table))
         assert found or path.parent.name == "experts", path
         for key, text in found:
             when = source_date(path, key, text)
@@ -107,6 +108,6 @@ def test_an_expert_may_not_use_hindsight(tmp_path, monkeypatch):
     experts = tmp_path / "experts"
     experts.mkdir()
     (experts / "seer.toml").write_text(SCENARIO.format(flag="hindsight = true"))
-    monkeypatch.setattr(priors_module, "EXPERT_DIR", experts)
+    monkeypatch.setattr(dating, "EXPERT_DIR", experts)
     with pytest.raises(InputError, match="an expert may not use hindsight"):
         load_priors(base, scenarios=[experts / "seer.toml"])
