@@ -3,7 +3,8 @@
 A case file is a CSV with one row per request or agreement. Every value column from ``as_of``
 on is followed by ``<column>_src``, a key into the sources file (``case_sources.csv`` next to
 it, or ``<stem>_sources.csv`` when that exists). A source cell may carry `` (day unverified)``
-or be ``UNVERIFIED: ...`` text; both are kept and counted. Months (to enactment, to the next
+or be ``UNVERIFIED: ...`` text, alone or after the keys (``key; UNVERIFIED: why``); all are
+kept and counted. Months (to enactment, to the next
 election, to acceptance) are computed from the dates, never typed. Size enters as log nominal
 USD with the year as a separate covariate (no deflator). Every problem is one
 :class:`~model.errors.InputError` naming the file, the row (id and line), the column and the fix.
@@ -24,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from model.case.dates import check_case
+from model.case.rules import check_episodes, next_general_election
+from model.case.rules import episode_weights as episode_weights  # re-exported with the rows
 from model.constants import CASES_FILE, DAYS_PER_MONTH, SIZE_REF_MUSD, YEAR_REF
 from model.errors import InputError
 from model.files import read_text
@@ -65,6 +68,12 @@ COVARIATES = (
 )
 """Covariates knowable on the as-of date, as the pooled model sees them (missingness explicit:
 a missing size or poll is 0 in its column and 1 in its ``_missing`` indicator)."""
+OPTIONAL_COLUMNS = ("episode", "episode_src", "conditions_enacted", "conditions_enacted_src")
+"""Columns a case file may leave out: ``episode`` (default: the row's id) and its source, and
+``conditions_enacted`` (known only after the outcome: kept apart in ``Library.later``, never a
+covariate)."""
+LATER_COLUMNS = ("conditions_enacted",)
+"""Values known only after the outcome: never in ``Library.cases``, never read by a forecast."""
 SOURCE_COLUMNS = ("key", "citation", "date", "url")
 UNVERIFIED = "UNVERIFIED:"
 _NOTE = re.compile(r"\(([^)]*)\)")
@@ -79,6 +88,9 @@ class Library:
     cases: pd.DataFrame
     sources: pd.DataFrame
     unverified: int
+    later: pd.DataFrame | None = None
+    """``id`` and the ``LATER_COLUMNS``: what was known only after the outcome (for the manual
+    and the balance table; no forecast reads it)."""
 
     def digest(self) -> str:
         """Hash of the typed rows (what a fit depends on)."""
@@ -110,7 +122,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def _check_header(path: Path, columns) -> None:
     expected = list(ID_COLUMNS) + [c for v in VALUE_COLUMNS for c in (v, f"{v}_src")]
-    allowed = set(expected) | {"notes", "notes_src"}
+    allowed = set(expected) | {"notes", "notes_src", *OPTIONAL_COLUMNS}
     for col in columns:
         if col not in allowed:
             close = difflib.get_close_matches(col, sorted(allowed), n=1)
@@ -146,6 +158,8 @@ class _Row:
         if cell.startswith(UNVERIFIED):
             self.unverified += 1
             return
+        if f"; {UNVERIFIED}" in cell:  # "key; UNVERIFIED: why": keys, then the note
+            cell = cell[: cell.index(f"; {UNVERIFIED}")] + " (unverified)"
         notes = _NOTE.findall(cell)
         self.unverified += any("unverified" in n.lower() for n in notes)
         for key in (k.strip() for k in _NOTE.sub("", cell).split(";")):
@@ -185,6 +199,12 @@ def _parse(row: _Row, *, pending: bool) -> dict:
     out = {"id": row.id, "line": row.line}
     for col in ("name", "partner"):
         out[col] = row.raw[col].strip()
+    out["episode"] = row.raw.get("episode", "").strip() or row.id
+    if not re.fullmatch(r"[a-z0-9_]+", out["episode"]):
+        raise row.fail("episode", f"{out['episode']!r} is not a snake_case id", "use e.g. the id")
+    later = {"conditions_enacted": np.nan}
+    if "conditions_enacted" in row.raw:
+        later["conditions_enacted"] = row.flag("conditions_enacted")
     out["domain"] = row.raw["domain"].strip()
     if out["domain"] not in DOMAINS:
         raise row.fail("domain", f"{out['domain']!r} is not a domain", f"use one of {DOMAINS}")
@@ -207,8 +227,12 @@ def _parse(row: _Row, *, pending: bool) -> dict:
         raise row.fail("partner_poll_date", f"{poll} is after as_of", "use a poll known by then")
     if out["next_election"] <= out["as_of"]:
         raise row.fail("next_election", "not after as_of", "give the next US general election")
+    due = next_general_election(out["as_of"])
+    if out["next_election"] != due:
+        problem = f"{out['next_election']} is not the next general election after as_of"
+        raise row.fail("next_election", problem, f"write {due}")
     row.raw = {}
-    return out
+    return out, later
 
 
 def _check_outcomes(row: _Row, out: dict, *, pending: bool) -> None:
@@ -216,15 +240,24 @@ def _check_outcomes(row: _Row, out: dict, *, pending: bool) -> None:
         ("us_needed", "enacted", ("enacted_date", "us_end_date")),
         ("partner_needed", "accepted", ("accepted_date",)),
     ):
-        if out[side] == 0 and not np.isnan(out[outcome]):
-            raise row.fail(outcome, f"given while {side} = 0", "leave it empty")
-        if out[side] == 1 and np.isnan(out[outcome]) and not pending:
-            raise row.fail(outcome, f"empty while {side} = 1", "give 0 or 1 and its source")
+        if out[side] == 0:
+            for col in (outcome, *dates):
+                value = out[col]
+                if value is not None and not (isinstance(value, float) and np.isnan(value)):
+                    raise row.fail(col, f"given while {side} = 0", "leave it empty")
         for col in dates:
             when = out[col]
             if when is not None and when < out["request_date"]:
                 problem = f"outcome date {when} is before the request ({out['request_date']})"
                 raise row.fail(col, problem, "fix the date or the request_date")
+    if out["partner_needed"] == 1 and np.isnan(out["accepted"]) and not pending:
+        raise row.fail("accepted", "empty while partner_needed = 1", "give 0 or 1 and its source")
+    if out["us_needed"] == 1 and np.isnan(out["enacted"]) and not pending:
+        if out["us_end_date"] is None:
+            fix = "give 0 or 1, or (if the partner ended it first) the us_end_date: censored"
+            raise row.fail("enacted", "empty while us_needed = 1", fix)
+        if out["enacted_date"] is not None:
+            raise row.fail("enacted_date", "given while enacted is empty", "give enacted = 1")
     needs = {1.0: "enacted_date", 0.0: "us_end_date"}
     if out["us_needed"] == 1 and not np.isnan(out["enacted"]):
         col = needs[out["enacted"]]
@@ -263,18 +296,22 @@ def load_cases(path: str | Path = CASES_FILE, *, pending: bool = False) -> Libra
     keys = {k.strip() for k in sources["key"]}
     frame = _read_csv(path)
     _check_header(path, list(frame.columns))
-    rows, seen, unverified = [], set(), 0
+    rows, laters, seen, unverified = [], [], set(), 0
     for i, raw in enumerate(frame.to_dict(orient="records"), start=2):
         row = _Row(path, i, raw, keys)
         if row.id in seen or row.id == "?":
             raise row.fail("id", "duplicate or empty id", "give each case its own id")
         seen.add(row.id)
-        rows.append(_parse(row, pending=pending))
+        parsed, later = _parse(row, pending=pending)
+        rows.append(parsed)
+        laters.append({"id": row.id} | later)
         unverified += row.unverified
+    check_episodes(path, rows)
     cases = pd.DataFrame(rows)
     if len(cases):
         cases = _derive(cases)
-    return Library(path, cases, sources, unverified)
+    later = pd.DataFrame(laters, columns=["id", *LATER_COLUMNS])
+    return Library(path, cases, sources, unverified, later)
 
 
 def _months(starts, ends) -> np.ndarray:
@@ -332,8 +369,9 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``id, domain, window_months``, the ``COVARIATES``, ``enacted``, ``accepted`` (NaN when
-        unknown on ``origin``), ``months`` and ``censored`` (NaN months: no duration row).
+        ``id, episode, domain, window_months``, the ``COVARIATES``, ``enacted``, ``accepted``
+        (NaN when unknown on ``origin``, or never decided because the partner ended the case
+        first), ``months`` and ``censored`` (NaN months: no duration row).
     """
     rows = []
     for case in cases[cases["as_of"] < origin].to_dict(orient="records"):
@@ -344,6 +382,8 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
                 enacted, months = 1.0, case["months_to_enactment"]
             elif case["enacted"] == 0 and end is not None and end < origin:
                 enacted, months, censored = 0.0, case["months_to_us_end"], True
+            elif np.isnan(case["enacted"]) and end is not None and end < origin:
+                months, censored = case["months_to_us_end"], True  # the partner ended it first
             elif case["request_date"] < origin:
                 months, censored = months_between(case["request_date"], origin), True
         decided = case["accepted_date"]
@@ -356,7 +396,8 @@ def known_at(cases: pd.DataFrame, origin: date) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if not len(frame):
         return frame
-    keep = ["id", "domain", "window_months", "enacted", "accepted", "months", "censored"]
+    keep = ["id", "episode", "domain", "window_months", "enacted", "accepted", "months"]
+    keep += ["censored"]
     return pd.concat([frame[keep], covariates(frame)], axis=1)
 
 
@@ -373,8 +414,8 @@ def resolved_on(case: dict) -> date | None:
 
 
 def case_rows(cases: pd.DataFrame) -> pd.DataFrame:
-    """Every case's ``id, domain, window_months`` and ``COVARIATES`` (what a model is built on)."""
-    keep = cases[["id", "domain", "window_months"]].reset_index(drop=True)
+    """Every case's ``id, episode, domain, window_months`` and ``COVARIATES`` (a model's rows)."""
+    keep = cases[["id", "episode", "domain", "window_months"]].reset_index(drop=True)
     return pd.concat([keep, covariates(cases).reset_index(drop=True)], axis=1)
 
 

@@ -38,6 +38,7 @@ from model.case.schema import (
     TAILS,
     TOP_KEYS,
 )
+from model.case.source_dates import check_source_dates, hindsight_flag
 from model.case.vocabulary import Vocabulary, read_vocabulary
 from model.constants import (
     AS_OF,
@@ -62,6 +63,9 @@ class Priors:
     ("as_of", date)."""
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     """The case's words: arena names, parameter labels, what evidence resolves each input."""
+    hindsight: list[str] = field(default_factory=list)
+    """Sources dated after the as-of date, each ``"FILE: KEY dated DATE"``: only from scenarios
+    marked ``hindsight = true`` (empty for the baseline, the experts and the headline)."""
 
     def label(self, name: str) -> str:
         """Plain label of a parameter, from the case's vocabulary and lever labels."""
@@ -205,13 +209,18 @@ def load_priors(
     todo += [("as_of", as_of)] if as_of is not None else []
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
+    dated = raw.get("case", {}).get("dated_sources", False) is True
+    to_date = [(path, raw, False, dated)]
     for kind, value in todo:
         if kind == "scenario":
             over = read_toml(value)
+            marked = hindsight_flag(value, over)
+            to_date.append((value, over, marked, False))  # dated where a date is given
             materialize(priors_raw, over, where=value, folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
             overlays.append(str(value))
-            questions.append(over.get("question", ""))
+            question = over.get("question", "")
+            questions.append(f"[hindsight] {question}" if marked else question)
         elif kind == "as_of":
             if not isinstance(value, date) or isinstance(value, datetime):
                 raise InputError("--as-of", repr(value), "must be a date", "write YYYY-MM-DD")
@@ -220,16 +229,25 @@ def load_priors(
             continue
         elif kind == "overrides":
             check_values("overrides", value)
+            to_date.append(("overrides", value, False, False))
             materialize(priors_raw, value, where="overrides", folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
             overlays.append("overrides")
         else:
             over = parse_sets(value)
+            to_date.append(("--set", over, False, False))
             materialize(priors_raw, over, where="--set", folder=path.parent)
             changes_evidence |= apply_overlay(priors_raw, over, where="--set")
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
     validate_base(where, priors_raw)
+    hindsight = [
+        label
+        for at, table, marked, required in to_date
+        for label in check_source_dates(
+            at, table, priors_raw["case"]["as_of"], hindsight=marked, required=required
+        )
+    ]
     tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
     pooled = (path.parent, priors_raw["evidence"], priors_raw["case"]["as_of"])
     params = {
@@ -237,7 +255,9 @@ def load_priors(
         for name, spec in priors_raw["params"].items()
     }
     vocabulary = _validate_resolved(where, priors_raw, params)
-    return Priors(path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary)
+    return Priors(
+        path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary, hindsight
+    )
 
 
 def overlay_priors(
@@ -271,6 +291,7 @@ def overlay_priors(
     materialize(raw, overlay, where=where, folder=base.path.parent)
     changes_evidence = apply_overlay(raw, overlay, where=where)
     validate_base(where, raw)
+    check_source_dates(where, overlay, raw["case"]["as_of"])
     tails = raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
     pooled = (base.path.parent, raw["evidence"], raw["case"]["as_of"])
     params = {
@@ -292,6 +313,7 @@ def overlay_priors(
         base.changes_evidence or changes_evidence,
         [*base.layers, ("overrides", copy.deepcopy(overlay))],
         vocabulary,
+        base.hindsight,
     )
 
 

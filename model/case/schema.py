@@ -65,7 +65,7 @@ OPTIONAL_TOP_KEYS = {"vocabulary", "elicitation", "decision", "variant"}
 """Keys a priors file may leave out (generic words are used; ``variant`` is a list of names,
 ``variant = ["falling_hazard", ...]``, the others tables)."""
 
-SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence"}
+SCENARIO_KEYS = TOP_KEYS | {"question", "source", "changes_evidence", "hindsight"}
 """Keys a scenario file may carry at the top."""
 
 CASE_KEYS = {
@@ -76,6 +76,7 @@ CASE_KEYS = {
     "design_label",
     "arenas",
     "expert_weight",
+    "dated_sources",
 }
 CASE_SETTABLE = {"as_of", "expert_weight"}
 """Case keys an overlay may set even where the base file leaves them to their default."""
