@@ -11,26 +11,9 @@ import sys
 from model.errors import InputError
 
 
-def _labels(names: list[str]) -> list[str]:
-    """Variant labels (``baseline`` or options joined by ``+``), checked."""
-    from model.analysis.variants import from_label, label
-    from model.case.schema import VARIANTS
-
-    out = []
-    for name in names:
-        try:
-            out.append(label(from_label(name)))
-        except ValueError as exc:
-            options = ", ".join(o for opts in VARIANTS.values() for o in opts)
-            raise InputError(
-                "--variant", str(exc), "unknown variant option", f"use baseline or one of {options}"
-            ) from None
-    return out
-
-
 def cmd_backtest(args) -> int:
-    """``feasibility backtest``: rolling-origin scores of each variant and two baselines."""
-    from model.analysis.backtest import VARIANT_LABELS, backtest_settings, run_backtest
+    """``feasibility backtest``: prequential scores of the stack, the library model, baselines."""
+    from model.analysis.backtest import run_backtest
     from model.case.library import load_cases
     from model.constants import CASES_FILE
     from model.views.backtest import backtest_payload, format_backtest
@@ -38,15 +21,15 @@ def cmd_backtest(args) -> int:
 
     if args.workers < 1:
         raise InputError("--workers", str(args.workers), "must be >= 1", "use e.g. 2")
+    if args.variant:
+        raise InputError(
+            "--variant",
+            ",".join(args.variant),
+            "the backtest no longer scores variants: it scores the prequential stack",
+            "drop --variant",
+        )
     library = load_cases(args.cases or CASES_FILE)
-    variants = _labels(args.variant) if args.variant else list(VARIANT_LABELS)
-    result = run_backtest(
-        library,
-        variants=variants,
-        settings=backtest_settings(args.seed),
-        workers=args.workers,
-        cache=not args.no_cache,
-    )
+    result = run_backtest(library, workers=args.workers, seed=args.seed, progress=True)
     for problem in result.problems:
         print(f"SAMPLER WARNING: {problem}", file=sys.stderr)
     print(to_json(backtest_payload(result)) if args.json else format_backtest(result))
@@ -59,7 +42,6 @@ def cmd_pooled(args) -> int:
     from model.case.library import load_cases
     from model.constants import AS_OF, CASES_FILE, POOLED_FILE, TARGET_CASE_FILE
     from model.files import write_text
-    from model.inference.settings import Settings
     from model.views.payloads import to_json
 
     out = args.out or POOLED_FILE
@@ -67,8 +49,7 @@ def cmd_pooled(args) -> int:
         load_cases(args.cases or CASES_FILE),
         load_cases(args.target or TARGET_CASE_FILE, pending=True),
         as_of=args.as_of or AS_OF,
-        variant=_labels([args.variant])[0],
-        settings=Settings(seed=args.seed),
+        seed=args.seed,
         folder=out.parent,
     )
     write_text(out, to_json(blob) + "\n")
