@@ -191,6 +191,21 @@ def _done(r, origin: date) -> bool:
     return r.months is not None and months(r.request_date, origin) > r.months
 
 
+def case_loglik(t: float, observed: bool, logit_pi, mu, sigma):
+    """Log-likelihood of one Congress row under the cure mixture (arrays broadcast).
+
+    Enacted at ``t`` months: log pi + log f(t | mu, sigma) (a density in t). Censored at ``t``
+    (failed, ended on the partner side, or pending): log[(1 - pi) + pi S(t)]. For any ``c``,
+    P(censored at c) + the density of an enactment before c integrates to 1: proper.
+    """
+    t = max(float(t), 1e-3)
+    log_pi, log_1m = -np.logaddexp(0, -logit_pi), -np.logaddexp(0, logit_pi)
+    z = (np.log(t) - mu) / sigma
+    if observed:
+        return log_pi + norm.logpdf(z) - np.log(sigma) - np.log(t)
+    return np.logaddexp(log_1m, log_pi + norm.logsf(z))
+
+
 def _cell_mass(centers: np.ndarray, grid: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Mass of Normal(center, scale) in each grid cell: shape (len(centers), len(scale), grid)."""
     h = np.diff(grid)
@@ -262,21 +277,12 @@ def _congress_side(rows: pd.DataFrame) -> Posterior:
     g, mg, sg = LOGIT_GRID, MU_GRID, SIGMA_GRID
     logmass_a = np.log(np.clip(_cell_mass(HYPER_A, g, HYPER_TAU), 1e-300, None))  # (A,T,G)
     logmass_m = np.log(np.clip(_cell_mass(HYPER_M, mg, HYPER_TAU_M), 1e-300, None))  # (M,U,K)
-    log_pi, log_1m = -np.logaddexp(0, -g), -np.logaddexp(0, g)
     loglik = {}
     for d in DOMAINS:
         sub = rows[rows["domain"] == d]
         ll = np.zeros((g.size, mg.size, sg.size))
         for t, obs, w in sub[["t", "observed", "weight"]].itertuples(index=False):
-            z = (np.log(max(t, 1e-3)) - mg[:, None]) / sg[None, :]  # (K, S)
-            if obs:
-                term = (
-                    log_pi[:, None, None]
-                    + (norm.logpdf(z) - np.log(sg)[None, :] - np.log(max(t, 1e-3)))[None, :, :]
-                )
-            else:
-                log_s = norm.logsf(z)
-                term = np.logaddexp(log_1m[:, None, None], log_pi[:, None, None] + log_s[None])
+            term = case_loglik(t, obs, g[:, None, None], mg[None, :, None], sg[None, None, :])
             ll = ll + w * term
         loglik[d] = ll
     # hyper: (A, T, M, U, S); domain integral: sum over G and K of mass_a x mass_m x L
