@@ -40,15 +40,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
-from scipy.stats import norm
 
+from model.analysis.scoring import (
+    EVENTS,
+    HURDLES,
+    check_targets,
+    paired,
+    pit_histogram,
+    reliability,
+    score_case,
+    summarise,
+)
 from model.case.library import Library
-from model.constants import CI_MASS, MIN_BIN_CASES, MIN_TRAINING_OUTCOMES, RELIABILITY_BINS
+from model.constants import CI_MASS, MIN_TRAINING_OUTCOMES
 from model.errors import InputError
 from model.inference import exact
 
-HURDLES = ("us", "acc")
-EVENTS = {"us": "enacted_in_time", "acc": "accepted", "us_any": "enacted_any"}
+__all__ = ["Backtest", "case_forecast", "pit_histogram", "reliability", "run_backtest"]
 FORECASTERS = ("stack", "hierarchical", "base_rate", "fifty_fifty")
 BASELINES = ("base_rate", "fifty_fifty")
 MEMBER = "hierarchical"
@@ -57,10 +65,6 @@ WEIGHT_GRID = np.linspace(0.0, 1.0, 51)
 STACK_PRIOR = (2.0, 2.0)
 """Beta prior of the library model's stack weight: no preference, shrunk to equal weights while
 the history is short (Yao et al. 2018 regularise stacking weights the same way)."""
-TARGETS = {"log_gain": 0.05, "brier": 0.22, "calibration": 0.05, "coverage": (0.80, 0.97)}
-"""The issue's targets: gain over the base rate, Brier, |mean forecast - observed|, coverage."""
-POWER_Z = norm.ppf(0.975) + norm.ppf(0.80)
-"""A two-sided 5% test with 80% power."""
 FORECAST_DRAWS = 2000
 
 
@@ -84,7 +88,8 @@ class Backtest:
     targets: list[str] = field(default_factory=list)
 
 
-def _base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
+def base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
+    """Episode-weighted (k + 1) / (n + 2) of ``event`` among cases resolved before ``origin``."""
     seen = ev[(ev["as_of"] < origin) & ev[event].notna()]
     seen = seen[seen[known].map(lambda d: d is not None and d < origin)]
     if not len(seen):
@@ -128,10 +133,6 @@ def _fit_forecast(ev: pd.DataFrame, i: int, seed: int) -> dict:
         out["pit"] = float(ndtr(z).mean())
         out["covered"] = bool(lo <= row["months"] <= hi)
     return out
-
-
-def _log(p: float, y: float) -> float:
-    return float(np.log(max(p if y == 1 else 1 - p, 1e-12)))
 
 
 def _stack_weight(history: list[tuple[float, float, float, float]]) -> float:
@@ -281,9 +282,9 @@ def _score_all(ev: pd.DataFrame, fitted: dict) -> list[dict]:
         if i in fitted:
             fit = fitted[i]
             base = {
-                "us": _base_rate(ev, row["as_of"], "enacted_in_time", "us_known"),
-                "acc": _base_rate(ev, row["as_of"], "accepted", "acc_known"),
-                "us_any": _base_rate(ev, row["as_of"], "enacted_any", "us_known"),
+                "us": base_rate(ev, row["as_of"], "enacted_in_time", "us_known"),
+                "acc": base_rate(ev, row["as_of"], "accepted", "acc_known"),
+                "us_any": base_rate(ev, row["as_of"], "enacted_any", "us_known"),
             }
             model = {
                 "us": fit["p_enacted"],
@@ -310,206 +311,13 @@ def _score_all(ev: pd.DataFrame, fitted: dict) -> list[dict]:
         fc["stack"] = {h: w[h] * fc[MEMBER][h] + (1 - w[h]) * fc["base_rate"][h] for h in EVENTS}
         entry["stack_weight"] = w
         for name, p in fc.items():
-            entry["scores"][name] = _scores(p, entry["outcome"])
+            entry["scores"][name] = score_case(p, entry["outcome"])
         pred = entry["predictions"][MEMBER]
         for name in ("stack", MEMBER):
             if "pit" in pred:
                 entry["scores"][name]["pit"] = pred["pit"]
                 entry["scores"][name]["covered"] = pred["covered"]
     return table
-
-
-def _scores(p: dict, out: dict) -> dict:
-    s = {}
-    for h in EVENTS:
-        if out[h] is not None:
-            s[h] = {"log_score": _log(p[h], out[h]), "brier": (p[h] - out[h]) ** 2, "p": p[h]}
-    parts = [h for h in HURDLES if h in s]
-    if parts:
-        s["overall"] = {
-            "log_score": sum(s[h]["log_score"] for h in parts),
-            "brier": float(np.mean([s[h]["brier"] for h in parts])),
-        }
-    return s
-
-
-def _wmean(x, w) -> float:
-    return float(np.sum(w * x) / np.sum(w)) if np.sum(w) > 0 else float("nan")
-
-
-def _column(frame: pd.DataFrame, name: str, hurdle: str):
-    key = "us" if hurdle == "overall" else hurdle
-    rows = [
-        (s[name][hurdle], ew[key], out)
-        for s, ew, out in zip(
-            frame["scores"], frame["episode_weight"], frame["outcome"], strict=True
-        )
-        if name in s and hurdle in s[name]
-    ]
-    return rows
-
-
-def summarise(frame: pd.DataFrame, name: str) -> dict:
-    """Episode-weighted summaries of one forecaster: overall and per hurdle.
-
-    Overall rows are weighted 1 / (rows of the episode among the forecast rows).
-    """
-    out = {}
-    forecast = frame[[name in s for s in frame["scores"]]]
-    if len(forecast):
-        wo = exact.episode_weights(forecast["episode"])
-        ls = np.array(
-            [s[name].get("overall", {}).get("log_score", np.nan) for s in forecast["scores"]]
-        )
-        br = np.array([s[name].get("overall", {}).get("brier", np.nan) for s in forecast["scores"]])
-        ok = ~np.isnan(ls)
-        out = {
-            "log_score": _wmean(ls[ok], wo[ok]),
-            "brier": _wmean(br[ok], wo[ok]),
-            "n": int(ok.sum()),
-            "episodes": float(wo[ok].sum()),
-        }
-    else:
-        out = {"log_score": float("nan"), "brier": float("nan"), "n": 0, "episodes": 0.0}
-    for h in EVENTS:
-        rows = _column(frame, name, h)
-        if not rows:
-            out[h] = {"n": 0}
-            continue
-        w = np.array([r[1] for r in rows])
-        ls = np.array([r[0]["log_score"] for r in rows])
-        p = np.array([r[0]["p"] for r in rows])
-        y = np.array([r[2][h] for r in rows])
-        out[h] = {
-            "log_score": _wmean(ls, w),
-            "brier": _wmean(np.array([r[0]["brier"] for r in rows]), w),
-            "mean_forecast": _wmean(p, w),
-            "observed": _wmean(y, w),
-            "n": len(rows),
-            "episodes": float(w.sum()),
-        }
-    covered = [s[name]["covered"] for s in frame["scores"] if name in s and "covered" in s[name]]
-    out["coverage_90"] = float(np.mean(covered)) if covered else None
-    out["n_months"] = len(covered)
-    return out
-
-
-def paired(frame: pd.DataFrame, name: str, ref: str, hurdle: str) -> dict:
-    """Paired log-score difference ``name - ref`` on one hurdle: mean, SE, cases won.
-
-    Episode-weighted mean; SE = sqrt(sum w^2 (d - mean)^2) / sum w; ``needed``: the episodes a
-    two-sided 5% test with 80% power needs to confirm a gain of the observed size (or of the
-    target 0.05 when the gain is smaller).
-    """
-    d, w = [], []
-    for s, ew in zip(frame["scores"], frame["episode_weight"], strict=True):
-        if name in s and ref in s and hurdle in s[name] and hurdle in s[ref]:
-            d.append(s[name][hurdle]["log_score"] - s[ref][hurdle]["log_score"])
-            w.append(ew["us" if hurdle == "overall" else hurdle])
-    if not d:
-        return {"n": 0}
-    d, w = np.array(d), np.array(w)
-    if hurdle == "overall":
-        w = np.ones_like(w)
-    mean = _wmean(d, w)
-    se = float(np.sqrt(np.sum(w**2 * (d - mean) ** 2)) / np.sum(w))
-    sd = se * np.sqrt(np.sum(w))
-    effect = max(mean, TARGETS["log_gain"])
-    return {
-        "mean": mean,
-        "se": se,
-        "won": int((d > 1e-12).sum()),
-        "lost": int((d < -1e-12).sum()),
-        "n": len(d),
-        "needed": int(np.ceil((POWER_Z * sd / effect) ** 2)) if sd > 0 else None,
-    }
-
-
-def check_targets(result: Backtest) -> list[str]:
-    """The issue's targets, met or not, with by how much, in one line each."""
-    s = result.scores["stack"]
-    gain = result.comparisons["base_rate"]["overall"]
-    lines = []
-    ok = gain["n"] and gain["mean"] - TARGETS["log_gain"] >= 0
-    lines.append(
-        f"{'MET' if ok else 'NOT MET'}: mean log score vs running base rate "
-        f"{gain.get('mean', float('nan')):+.3f} (SE {gain.get('se', float('nan')):.3f}; target "
-        f">= +{TARGETS['log_gain']:.2f}); a 5%-level test with 80% power needs about "
-        f"{gain.get('needed')} cases at this spread"
-    )
-    ok = s["brier"] <= TARGETS["brier"]
-    lines.append(
-        f"{'MET' if ok else 'NOT MET'}: mean Brier {s['brier']:.3f} (target <= {TARGETS['brier']})"
-    )
-    for h in HURDLES:
-        if not s[h]["n"]:
-            continue
-        gap = s[h]["mean_forecast"] - s[h]["observed"]
-        ok = abs(gap) <= TARGETS["calibration"]
-        lines.append(
-            f"{'MET' if ok else 'NOT MET'}: calibration of {EVENTS[h]}: mean forecast "
-            f"{s[h]['mean_forecast']:.3f} vs observed {s[h]['observed']:.3f} ({gap:+.3f}; "
-            f"target within {TARGETS['calibration']})"
-        )
-    cov = s["coverage_90"]
-    lo, hi = TARGETS["coverage"]
-    if cov is not None:
-        ok = lo <= cov <= hi
-        lines.append(
-            f"{'MET' if ok else 'NOT MET'}: 90% coverage of months to enactment {cov:.0%} over "
-            f"{s['n_months']} enacted cases (target {lo:.0%}-{hi:.0%})"
-        )
-    lines.append("MET: every fit clean (exact grid integration: no sampler, nothing to diverge)")
-    return lines
-
-
-def reliability(
-    result: Backtest, name: str | None = None, *, bins: int = RELIABILITY_BINS, hurdle=None
-):
-    """Reliability table of one forecaster's yes/no forecasts (one hurdle, or both pooled).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``lo, hi, n, predicted, observed, too_small`` per bin (``too_small``: fewer than
-        ``MIN_BIN_CASES`` forecasts, too few to read).
-    """
-    name = name or result.chosen_variant
-    keys = HURDLES if hurdle is None else (hurdle,)
-    pairs = []
-    for s, out in zip(result.cases["scores"], result.cases["outcome"], strict=True):
-        if name not in s:
-            continue
-        for h in keys:
-            if h in s[name]:
-                pairs.append((s[name][h]["p"], out[h]))
-    p = np.array([q for q, _ in pairs])
-    y = np.array([v for _, v in pairs])
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1) if len(p) else np.array([], int)
-    table = []
-    for b in range(bins):
-        inside = idx == b
-        n = int(inside.sum())
-        table.append(
-            {
-                "lo": edges[b],
-                "hi": edges[b + 1],
-                "n": n,
-                "predicted": float(p[inside].mean()) if n else None,
-                "observed": float(y[inside].mean()) if n else None,
-                "too_small": n < MIN_BIN_CASES,
-            }
-        )
-    return pd.DataFrame(table)
-
-
-def pit_histogram(result: Backtest, name: str | None = None, *, bins: int = RELIABILITY_BINS):
-    """Counts of the months' PIT values in equal bins (flat when the months are calibrated)."""
-    name = name or result.chosen_variant
-    pits = [s[name]["pit"] for s in result.cases["scores"] if name in s and "pit" in s[name]]
-    counts, edges = np.histogram(pits, bins=bins, range=(0, 1))
-    return {"edges": edges.tolist(), "counts": counts.tolist(), "n": len(pits)}
 
 
 def case_forecast(library: Library, target, *, as_of, seed: int = 0) -> dict:
@@ -526,7 +334,7 @@ def case_forecast(library: Library, target, *, as_of, seed: int = 0) -> dict:
     post = exact.fit_exact(exact.training(ev, as_of))
     f = exact.forecast(post, tgt["domain"], exact.months(as_of, tgt["window_end"]), seed=seed)
     base = {
-        "us": _base_rate(ev, as_of, "enacted_in_time", "us_known"),
-        "acc": _base_rate(ev, as_of, "accepted", "acc_known"),
+        "us": base_rate(ev, as_of, "enacted_in_time", "us_known"),
+        "acc": base_rate(ev, as_of, "accepted", "acc_known"),
     }
     return {"draws": f, "base_rate": base, "window_end": tgt["window_end"]}

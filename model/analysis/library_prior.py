@@ -9,11 +9,13 @@ hyperparameters. ``feasibility pooled`` writes it to ``data/pooled_prior.json``.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from model.analysis.backtest import base_rate
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.analysis.whatif import answer
@@ -99,6 +101,11 @@ def pooled_prior_blob(
         },
     }
     folder = folder or library.path.parent
+    ev_rates = {
+        "enacted_in_time": base_rate(ev, as_of, "enacted_in_time", "us_known"),
+        "accepted": base_rate(ev, as_of, "accepted", "acc_known"),
+    }
+    ev_rates["both"] = ev_rates["enacted_in_time"] * ev_rates["accepted"]
     return {
         "written_by": WRITTEN_BY,
         "model": "exact grid posterior (model.inference.exact): cure mixture + domain intercepts",
@@ -112,6 +119,7 @@ def pooled_prior_blob(
         "p_enacted_in_time": interval(f["p_enacted"]),
         "p_accepted": interval(f["p_accepted"]),
         "reference": typical_opposition(library, as_of),
+        "base_rate": ev_rates,
         "seed": seed,
         "params": params,
     }
@@ -138,7 +146,7 @@ def adjustment_effect(fit: Fit) -> dict:
         if prior.pooled.adjustments:
             drop[name] = {"adjust": {}}
     if not drop:
-        return {"with": None, "without": None, "change": None, "adjustments": []}
+        return {"with": None, "without": None, "change": None, "adjustments": [], "base_rate": None}
     bare = answer(fit, overrides={"params": drop}, name="pooled only")
     with_adj = interval(evaluate(fit.draws, fit.priors, fit.evidence)["p_deal"])
     without = bare.summary("p_deal")
@@ -148,4 +156,21 @@ def adjustment_effect(fit: Fit) -> dict:
         "change": with_adj["mean"] - without["mean"],
         "method": bare.method,
         "adjustments": rows,
+        "base_rate": _base_rate_of(fit),
     }
+
+
+def _base_rate_of(fit: Fit) -> dict | None:
+    """The library's running base rates for this case, from the pooled file, with P(deal).
+
+    P(deal) by the base rate: its P(enacted in time) x P(accepted) x the model's own
+    P(framework) (the library has no framework hurdle).
+    """
+    files = {p.pooled.file for p in fit.priors.params.values() if p.pooled is not None}
+    if len(files) != 1:
+        return None
+    rates = json.loads(Path(files.pop()).read_text()).get("base_rate")
+    if not rates:
+        return None
+    framework = float(np.mean(fit.draws["p_agree"]))
+    return dict(rates) | {"framework": framework, "deal": rates["both"] * framework}

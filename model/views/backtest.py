@@ -229,4 +229,16 @@ def format_adjustments(effect: dict) -> str:
         f"from {before['mean']:.1%} [{before['lo']:.1%}, {before['hi']:.1%}] "
         f"to {after['mean']:.1%} [{after['lo']:.1%}, {after['hi']:.1%}] "
         f"({100 * effect['change']:+.1f} points, by {effect.get('method', 'recompute')})."
+    ) + base_rate_words(effect.get("base_rate"))
+
+
+def base_rate_words(rates: dict | None) -> str:
+    """The library's base rate alone for this case, beside the model's P(deal); '' if none."""
+    if not rates:
+        return ""
+    return (
+        f" The library's running base rate alone gives P(enacted in time) "
+        f"{rates['enacted_in_time']:.1%} x P(accepted) {rates['accepted']:.1%} = "
+        f"{rates['both']:.1%}; times the model's P(framework) {rates['framework']:.1%}: "
+        f"P(deal) {rates['deal']:.1%} by the base rate."
     )

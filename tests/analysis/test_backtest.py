@@ -64,12 +64,12 @@ def test_training_sees_only_outcomes_resolved_before_the_origin(planted):
 
 def test_scores_have_closed_forms():
     out = {"us": 1.0, "acc": 0.0, "us_any": 1.0}
-    s = bt._scores({"us": 0.8, "acc": 0.6, "us_any": 0.9}, out)
+    s = bt.score_case({"us": 0.8, "acc": 0.6, "us_any": 0.9}, out)
     assert s["us"]["log_score"] == pytest.approx(np.log(0.8))
     assert s["acc"]["log_score"] == pytest.approx(np.log(0.4))
     assert s["overall"]["log_score"] == pytest.approx(np.log(0.8 * 0.4))
     assert s["overall"]["brier"] == pytest.approx(((0.8 - 1) ** 2 + 0.6**2) / 2)
-    s = bt._scores({"us": 0.8, "acc": 0.6, "us_any": 0.9}, {"us": None, "acc": 1.0, "us_any": None})
+    s = bt.score_case({"us": 0.8, "acc": 0.6, "us_any": 0.9}, {"us": None, "acc": 1.0, "us_any": None})
     assert set(s) == {"acc", "overall"} and s["overall"]["log_score"] == pytest.approx(np.log(0.6))
 
 
@@ -78,9 +78,9 @@ def test_running_base_rate_is_laplace_smoothed_and_counts_an_episode_once(plante
     ev["accepted"] = [1.0, 0.0, 1.0, 1.0, np.nan, np.nan]
     ev["acc_known"] = [date(1980, 1, 1)] * 6
     ev["as_of"] = [date(1980, 1, 1)] * 6
-    assert bt._base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(4 / 6)
+    assert bt.base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(4 / 6)
     ev["episode"] = ["a", "b", "c", "c", "d", "e"]  # c's two yes rows count as one
-    assert bt._base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(3 / 5)
+    assert bt.base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(3 / 5)
 
 
 def test_stack_weight_starts_even_and_follows_the_earlier_scores():
