@@ -11,12 +11,17 @@ Congress: a cure mixture, a proper survival likelihood
     willing ~ Bernoulli(pi_d), logit pi_d = alpha_d ~ Normal(a, tau_a);
     months to enactment | willing ~ LogNormal(mu_d, sigma), mu_d ~ Normal(m, tau_m).
     A request enacted at month t enters with density ``pi_d f(t)`` (late or in time: a late
-    enactment is penalised by the same F(window) that scores it). A request that failed (voted
-    down, lapsed, withdrawn), that ended on the partner side before Congress decided (``enacted``
-    empty), or that is still pending at the origin is right-censored at its end (or the origin):
-    ``(1 - pi_d) + pi_d S(c)``. Both terms are the probability (density) of what was observed
-    under one generative model, so the likelihood is proper. Then
-    P(enacted in time) = pi_d x F(window_end - request).
+    enactment is penalised by the same F(window) that scores it). A request that ended on the
+    partner side before Congress decided (``enacted`` empty) or that is still pending at the
+    origin is right-censored at its end (or the origin): ``(1 - pi_d) + pi_d S(c)``. A request
+    Congress failed (voted down, lapsed, withdrawn in the face of Congress) is Congress's "no":
+    ``1 - pi_d`` (an unwilling Congress's time to say no has its own density, free of these
+    parameters, a constant factor). Each term is the probability (density) of what was observed
+    under one generative model, so the likelihood is proper (``case_loglik``). Why not censor
+    failures too: the library codes a failure as Congress's decision, and the simulation-based
+    calibration on the library's design (tests/inference/test_sbc.py) showed that censoring
+    them leaves pi_d too high (ranks piled at the bottom), since a quick "no" then says almost
+    nothing. Then P(enacted in time) = pi_d x F(window_end - request).
 Partner
     accepted ~ Bernoulli(expit(beta_d)), beta_d ~ Normal(b, tau_b): intercepts only.
 
@@ -174,7 +179,9 @@ def training(ev: pd.DataFrame, origin: date) -> dict:
         if r.us_needed:
             if r.enacted_any == 1 and r.us_known is not None and _done(r, origin):
                 us.append((r.episode, r.domain, r.months, 1.0))
-            elif r.stop is not None and r.stop < origin:
+            elif r.enacted_any == 0 and r.stop is not None and r.stop < origin:
+                us.append((r.episode, r.domain, months(r.request_date, r.stop), -1.0))
+            elif r.stop is not None and r.stop < origin:  # never decided: censored
                 us.append((r.episode, r.domain, months(r.request_date, r.stop), 0.0))
             elif r.request_date < origin:
                 us.append((r.episode, r.domain, months(r.request_date, origin), 0.0))
@@ -191,18 +198,24 @@ def _done(r, origin: date) -> bool:
     return r.months is not None and months(r.request_date, origin) > r.months
 
 
-def case_loglik(t: float, observed: bool, logit_pi, mu, sigma):
+def case_loglik(t: float, observed: float, logit_pi, mu, sigma):
     """Log-likelihood of one Congress row under the cure mixture (arrays broadcast).
 
-    Enacted at ``t`` months: log pi + log f(t | mu, sigma) (a density in t). Censored at ``t``
-    (failed, ended on the partner side, or pending): log[(1 - pi) + pi S(t)]. For any ``c``,
-    P(censored at c) + the density of an enactment before c integrates to 1: proper.
+    ``observed = 1``, enacted at ``t`` months: log pi + log f(t | mu, sigma).
+    ``observed = -1``, Congress decided no (voted down, lapsed, withdrawn before it): log(1 - pi).
+    ``observed = 0``, censored at ``t`` (pending, or ended on the partner side before Congress
+    decided): log[(1 - pi) + pi S(t)].
+    A willing Congress enacts at T ~ LogNormal; an unwilling one says no at a time whose
+    density does not involve (pi, mu, sigma) and so drops out as a constant. Enacted, no and
+    censored then have probabilities (densities) that sum (integrate) to one: proper.
     """
     t = max(float(t), 1e-3)
     log_pi, log_1m = -np.logaddexp(0, -logit_pi), -np.logaddexp(0, logit_pi)
     z = (np.log(t) - mu) / sigma
-    if observed:
+    if observed > 0:
         return log_pi + norm.logpdf(z) - np.log(sigma) - np.log(t)
+    if observed < 0:
+        return log_1m + 0.0 * z
     return np.logaddexp(log_1m, log_pi + norm.logsf(z))
 
 
@@ -357,3 +370,39 @@ def forecast(post: dict[str, Posterior], domain: str, window_months: float, *, s
         "logit_us": us["logit"],
         "logit_acc": acc["logit"],
     }
+
+
+def prior_draw(rng: np.random.Generator) -> dict:
+    """One draw of every domain's effects from the grid prior the posterior is computed under.
+
+    Hyperparameters from their grid weights, each domain's effects from the cell masses of
+    their Normal (jittered within the cell, as posterior draws are). Used by the SBC.
+
+    Returns
+    -------
+    dict
+        ``logit_us``, ``mu``, ``logit_acc``: {domain: value}; ``sigma``.
+    """
+
+    def pick(grid, logpdf):
+        lp = _grid_prior(grid, logpdf)
+        return int(rng.choice(grid.size, p=np.exp(lp - logsumexp(lp))))
+
+    def effect(center, scale, grid):
+        mass = _cell_mass(np.array([center]), grid, np.array([scale]))[0, 0]
+        cell = int(rng.choice(grid.size, p=mass / mass.sum()))
+        return float(grid[cell] + _jitter(grid, np.array([cell]), rng)[0])
+
+    out = {"logit_us": {}, "mu": {}, "logit_acc": {}}
+    tau_prior = halfnorm(scale=PRIORS["tau"]).logpdf
+    a_prior = norm(*PRIORS["a"]).logpdf
+    for side in ("logit_us", "logit_acc"):
+        a = HYPER_A[pick(HYPER_A, a_prior)]
+        tau = HYPER_TAU[pick(HYPER_TAU, tau_prior)]
+        out[side] = {d: effect(a, tau, LOGIT_GRID) for d in DOMAINS}
+    m = HYPER_M[pick(HYPER_M, norm(*PRIORS["dur_m"]).logpdf)]
+    tau_m = HYPER_TAU_M[pick(HYPER_TAU_M, halfnorm(scale=PRIORS["tau_m"]).logpdf)]
+    out["mu"] = {d: effect(m, tau_m, MU_GRID) for d in DOMAINS}
+    median, spread = PRIORS["dur_sigma"]
+    out["sigma"] = float(SIGMA_GRID[pick(SIGMA_GRID, lognorm(spread, scale=median).logpdf)])
+    return out

@@ -50,10 +50,15 @@ def test_a_never_decided_request_is_censored_at_its_end(tmp_path):
 
 @pytest.mark.parametrize("c", [0.5, 6.0, 30.0])
 def test_the_cure_mixture_likelihood_is_proper(c):
-    """Density of an enactment before c, plus the probability of being censored at c: 1."""
+    """Enacted (a density over t), Congress's no, and censored at c: probabilities sum to 1."""
     logit, mu, sigma = 0.7, 2.0, 0.6
-    dens, _ = integrate.quad(lambda t: np.exp(exact.case_loglik(t, True, logit, mu, sigma)), 0, c)
-    assert dens + np.exp(exact.case_loglik(c, False, logit, mu, sigma)) == pytest.approx(1, 1e-6)
+    enact, _ = integrate.quad(lambda t: np.exp(exact.case_loglik(t, 1, logit, mu, sigma)), 0, c)
+    censored = np.exp(exact.case_loglik(c, 0, logit, mu, sigma))
+    assert enact + censored == pytest.approx(1, 1e-6)  # by c: enacted, or not (yet)
+    enact_all, _ = integrate.quad(
+        lambda t: np.exp(exact.case_loglik(t, 1, logit, mu, sigma)), 0, np.inf
+    )
+    assert enact_all + np.exp(exact.case_loglik(c, -1, logit, mu, sigma)) == pytest.approx(1, 1e-6)
 
 
 def _brute_force_acc(rows: pd.DataFrame, domain: str, n: int = 400_000, seed: int = 0):
@@ -112,7 +117,7 @@ def test_the_congress_grid_posterior_matches_brute_force():
             "episode": list("abcdef"),
             "domain": ["aid", "aid", "aid", "trade", "trade", "aid"],
             "t": [5.0, 9.0, 0.5, 14.0, 20.0, 3.0],
-            "observed": [1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+            "observed": [1.0, 1.0, -1.0, 1.0, 0.0, 1.0],
             "weight": 1.0,
         }
     )
