@@ -20,6 +20,7 @@ from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.analysis.whatif import answer
 from model.case.library import Library, known_at, training_digest
+from model.errors import InputError
 from model.inference import exact
 from model.inference.fit import Fit
 
@@ -80,6 +81,14 @@ def pooled_prior_blob(
     folder : Path, optional
         Folder the file will live in (paths inside it are relative to it).
     """
+    target_id = str(target.cases["id"].iloc[0])
+    if target_id in set(library.cases["id"]):
+        raise InputError(
+            library.path,
+            f"row {target_id}",
+            "the case being forecast is among its own training cases",
+            "remove it from the case library (or pass another --cases)",
+        )
     train = known_at(library.cases, as_of)
     ev = exact.events(library.cases)
     rows = exact.training(ev, as_of)

@@ -87,3 +87,32 @@ def test_gov_will_carries_the_library_opposition_reference(baseline_priors):
     ref = baseline_priors.params["gov_will"].pooled.reference
     assert ref == pytest.approx(blob["reference"]["opposition"])
     assert 0 < ref < 1
+
+
+def test_the_forecast_case_is_refused_among_its_own_training_rows(tmp_path):
+    import pandas as pd
+
+    from model.analysis.library_prior import pooled_prior_blob
+    from model.case.library import load_cases, sources_path
+    from model.constants import AS_OF, CASES_FILE, TARGET_CASE_FILE
+
+    target = pd.read_csv(TARGET_CASE_FILE, dtype=str, keep_default_na=False)
+    library = pd.read_csv(CASES_FILE, dtype=str, keep_default_na=False)
+    row = target.iloc[:1].copy()
+    row[["enacted", "enacted_src", "enacted_date", "enacted_date_src"]] = ["1", "isn_2007"] * 2
+    row["enacted_date"] = "2008-06-30"
+    row[["accepted", "accepted_src", "accepted_date", "accepted_date_src"]] = ["1", "isn_2007"] * 2
+    row["accepted_date"] = "2008-07-01"
+    both = pd.concat([library, row[library.columns]], ignore_index=True)
+    both.to_csv(tmp_path / "cases.csv", index=False)
+    sources = [
+        pd.read_csv(sources_path(f), dtype=str, keep_default_na=False)
+        for f in (CASES_FILE, TARGET_CASE_FILE)
+    ]
+    pd.concat(sources).drop_duplicates("key").to_csv(tmp_path / "case_sources.csv", index=False)
+    with pytest.raises(InputError, match="among its own training cases"):
+        pooled_prior_blob(
+            load_cases(tmp_path / "cases.csv"),
+            load_cases(TARGET_CASE_FILE, pending=True),
+            as_of=AS_OF,
+        )
