@@ -146,3 +146,13 @@ def test_the_library_model_beats_the_base_rate_where_domains_differ(tmp_path):
     model = result.scores["hierarchical"]["acc"]["log_score"]
     assert model > result.baselines["base_rate"]["acc"]["log_score"]
     assert gain["mean"] > 0
+
+
+def test_the_cli_exits_2_in_one_line_when_nothing_can_be_forecast(tmp_path, capsys):
+    from model.cli import main
+
+    frame = simulate_library(3, seed=4)
+    path = write_case_file(frame, tmp_path / "cases.csv")
+    assert main(["backtest", "--cases", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nothing to forecast" in err[0]
