@@ -56,7 +56,14 @@ from model.constants import CI_MASS, MIN_TRAINING_OUTCOMES
 from model.errors import InputError
 from model.inference import exact
 
-__all__ = ["Backtest", "case_forecast", "pit_histogram", "reliability", "run_backtest"]
+__all__ = [
+    "Backtest",
+    "case_forecast",
+    "pit_histogram",
+    "reliability",
+    "run_backtest",
+    "stack_weights",
+]
 FORECASTERS = ("stack", "hierarchical", "base_rate", "fifty_fifty")
 BASELINES = ("base_rate", "fifty_fifty")
 MEMBER = "hierarchical"
@@ -318,6 +325,16 @@ def _score_all(ev: pd.DataFrame, fitted: dict) -> list[dict]:
                 entry["scores"][name]["pit"] = pred["pit"]
                 entry["scores"][name]["covered"] = pred["covered"]
     return table
+
+
+def stack_weights(result: Backtest, library: Library, as_of) -> dict[str, float]:
+    """The stack's weight of the library model per hurdle for a forecast made on ``as_of``.
+
+    From the backtest's cases scored and resolved before ``as_of`` only.
+    """
+    ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
+    history = _histories(ev.reset_index(drop=True), result.cases, after=as_of)
+    return {h: _stack_weight(history[h]) for h in HURDLES}
 
 
 def case_forecast(library: Library, target, *, as_of, seed: int = 0) -> dict:

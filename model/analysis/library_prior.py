@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.analysis.backtest import base_rate
+from model.analysis.backtest import base_rate, run_backtest, stack_weights
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.analysis.whatif import answer
@@ -115,6 +115,19 @@ def pooled_prior_blob(
         "accepted": base_rate(ev, as_of, "accepted", "acc_known"),
     }
     ev_rates["both"] = ev_rates["enacted_in_time"] * ev_rates["accepted"]
+    history = run_backtest(library, until=as_of, seed=seed)
+    weights = stack_weights(history, library, as_of)
+    model_p = {"us": float(f["p_enacted"].mean()), "acc": float(f["p_accepted"].mean())}
+    rate = {"us": ev_rates["enacted_in_time"], "acc": ev_rates["accepted"]}
+    stacked = {h: weights[h] * model_p[h] + (1 - weights[h]) * rate[h] for h in weights}
+    stack = {
+        "weights": weights,
+        "p_enacted_in_time": stacked["us"],
+        "p_accepted": stacked["acc"],
+        "both": stacked["us"] * stacked["acc"],
+        "what": "prequential stack of the library model and the running base rate, weights "
+        "from the backtest's cases resolved before as_of (the library's own forecast)",
+    }
     return {
         "written_by": WRITTEN_BY,
         "model": "exact grid posterior (model.inference.exact): cure mixture + domain intercepts",
@@ -129,6 +142,7 @@ def pooled_prior_blob(
         "p_accepted": interval(f["p_accepted"]),
         "reference": typical_opposition(library, as_of),
         "base_rate": ev_rates,
+        "stack": stack,
         "seed": seed,
         "params": params,
     }
@@ -178,8 +192,10 @@ def _base_rate_of(fit: Fit) -> dict | None:
     files = {p.pooled.file for p in fit.priors.params.values() if p.pooled is not None}
     if len(files) != 1:
         return None
-    rates = json.loads(Path(files.pop()).read_text()).get("base_rate")
+    blob = json.loads(Path(files.pop()).read_text())
+    rates = blob.get("base_rate")
     if not rates:
         return None
     framework = float(np.mean(fit.draws["p_agree"]))
-    return dict(rates) | {"framework": framework, "deal": rates["both"] * framework}
+    out = dict(rates) | {"framework": framework, "deal": rates["both"] * framework}
+    return out | {"stack": blob["stack"]} if "stack" in blob else out

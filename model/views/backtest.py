@@ -241,4 +241,16 @@ def base_rate_words(rates: dict | None) -> str:
         f"{rates['enacted_in_time']:.1%} x P(accepted) {rates['accepted']:.1%} = "
         f"{rates['both']:.1%}; times the model's P(framework) {rates['framework']:.1%}: "
         f"P(deal) {rates['deal']:.1%} by the base rate."
+    ) + _stack_words(rates.get("stack"))
+
+
+def _stack_words(stack: dict | None) -> str:
+    if not stack:
+        return ""
+    w = stack["weights"]
+    return (
+        f" The library's own forecast for this case (the prequential stack, weights on the "
+        f"library model {w['us']:.2f} and {w['acc']:.2f}): P(enacted in time) "
+        f"{stack['p_enacted_in_time']:.1%} x P(accepted) {stack['p_accepted']:.1%} = "
+        f"{stack['both']:.1%}."
     )
