@@ -72,7 +72,6 @@ WEIGHT_GRID = np.linspace(0.0, 1.0, 51)
 STACK_PRIOR = (2.0, 2.0)
 """Beta prior of the library model's stack weight: no preference, shrunk to equal weights while
 the history is short (Yao et al. 2018 regularise stacking weights the same way)."""
-FORECAST_DRAWS = 2000
 
 
 @dataclass
