@@ -57,7 +57,6 @@ EXPORTS = {
     "build_report": "model.report.build",
     "load_cases": "model.case.library",
     "run_backtest": "model.analysis.backtest",
-    "backtest_settings": "model.analysis.backtest",
     "reliability": "model.analysis.backtest",
     "pit_histogram": "model.analysis.backtest",
     "adjustment_effect": "model.analysis.library_prior",

@@ -116,7 +116,7 @@ EXAMPLES = {
     "list": "feasibility list\n  feasibility list --json",
     "diff": "feasibility diff old-reports/ reports/\n  feasibility diff old.json new.json",
     "backtest": "feasibility backtest --workers 2\n"
-    "  feasibility backtest --cases my_cases.csv --variant falling_hazard --json",
+    "  feasibility backtest --cases my_cases.csv --json",
     "pooled": "feasibility pooled\n  feasibility pooled --as-of 2007-06-01 --out /tmp/pooled.json",
     "evsi": "feasibility evsi\n  feasibility evsi --study poll_funds_500 --nested --json",
     "timeline": "feasibility timeline\n"
@@ -203,23 +203,14 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="report folder, its tables/ or a run --json file")
     diff.add_argument("new", type=Path, help="the same, for the newer run")
     diff.add_argument("--json", action="store_true", help="print one JSON object")
-    back = _sub(sub, "backtest", "rolling-origin backtest of the case library, per variant")
+    back = _sub(sub, "backtest", "rolling-origin backtest of the case library: the stack against the base rate")
     back.add_argument("--cases", type=Path, default=None, help="case file (library format)")
-    back.add_argument(
-        "--variant",
-        action="append",
-        default=None,
-        metavar="NAME",
-        help="variant to score, e.g. falling_hazard or baseline (repeatable; default: all)",
-    )
     back.add_argument("--workers", type=int, default=1, help="joblib worker processes")
     back.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
-    back.add_argument("--no-cache", action="store_true", help="refit every training set")
     back.add_argument("--json", action="store_true", help="print one JSON object")
     pooled = _sub(sub, "pooled", "refit the library; write the target case's pooled priors")
     pooled.add_argument("--cases", type=Path, default=None, help="case file (library format)")
     pooled.add_argument("--target", type=Path, default=None, help="the case to forecast")
-    pooled.add_argument("--variant", default="falling_hazard", help="variant label to fit")
     pooled.add_argument("--out", type=Path, default=None, help="output JSON file")
     pooled.add_argument("--as-of", type=_as_of, default=None, help="fit on the cases known then")
     pooled.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")

@@ -15,18 +15,6 @@ from model.constants import MAX_SEED
 from model.errors import InputError
 
 
-def _labels(names: list[str]) -> list[str]:
-    """Variant labels (``baseline`` or options joined by ``+``): one option per choice."""
-    from model.analysis.variants import from_label, label
-    from model.case.dates import variant_options
-
-    out = []
-    for name in names:
-        variant_options("--variant", "", name.split("+"))
-        out.append(label(from_label(name)))
-    return out
-
-
 def _seed(value: int) -> int:
     if not 0 <= value <= MAX_SEED:
         raise InputError("--seed", str(value), f"must be in [0, {MAX_SEED}]", "use e.g. 20070815")
@@ -90,22 +78,15 @@ def _as_of(value: date, library) -> date:
 
 
 def cmd_backtest(args) -> int:
-    """``feasibility backtest``: rolling-origin scores of each variant and two baselines."""
-    from model.analysis.backtest import VARIANT_LABELS, backtest_settings, run_backtest
+    """``feasibility backtest``: prequential scores of the stack, the library model, baselines."""
+    from model.analysis.backtest import run_backtest
     from model.views.backtest import backtest_payload, format_backtest
     from model.views.payloads import to_json
 
     seed = _seed(args.seed)
-    variants = _labels(args.variant) if args.variant else list(VARIANT_LABELS)
-    n_workers = workers(args.workers)
     library = _cases(args.cases)
-    result = run_backtest(
-        library,
-        variants=variants,
-        settings=backtest_settings(seed),
-        workers=n_workers,
-        cache=not args.no_cache,
-    )
+    n_workers = workers(args.workers, jobs=len(library.cases))
+    result = run_backtest(library, workers=n_workers, seed=seed, progress=True)
     for problem in result.problems:
         print(f"SAMPLER WARNING: {problem}", file=sys.stderr)
     print(to_json(backtest_payload(result)) if args.json else format_backtest(result))
@@ -117,20 +98,17 @@ def cmd_pooled(args) -> int:
     from model.analysis.library_prior import pooled_prior_blob
     from model.constants import AS_OF, POOLED_FILE, TARGET_CASE_FILE
     from model.files import write_text
-    from model.inference.settings import Settings
     from model.views.payloads import to_json
 
     out = _out_json(args.out or POOLED_FILE)
     seed = _seed(args.seed)
-    variant = _labels([args.variant])[0]
     library = _cases(args.cases)
     target = _cases(args.target or TARGET_CASE_FILE, pending=True, option="--target")
     blob = pooled_prior_blob(
         library,
         target,
         as_of=_as_of(args.as_of or AS_OF, library),
-        variant=variant,
-        settings=Settings(seed=seed),
+        seed=seed,
         folder=out.parent,
     )
     write_text(out, to_json(blob) + "\n")

@@ -1,316 +1,356 @@
-"""Rolling-origin backtest of the pooled model over the case library, per structural variant.
+"""Rolling-origin backtest of the library model, scored on the events it forecasts.
 
-In date order, each case is forecast from a fit on what was known on its as-of date only
-(``library.known_at``): P(enacted in time), P(accepted) and the months to enactment, each with
-a 90% interval across posterior draws. Scores per case: the log score of everything that
-happened (the joint outcome when both sides had to act) and the Brier score of each yes/no.
-Across cases: means, the coverage of the 90% interval of the months, calibration, and the same
-scores for two baselines (the running base rate of the library, and 50%).
+In date order, each case is forecast from what was known on its as-of date only
+(``exact.training``): P(enacted in time) (by the end of the Congress that holds the next
+election, ``exact.window_end``), P(accepted), and the months to enactment given enactment. The
+scored events are exactly those (``exact.events``); "enacted at any time" is a second,
+separately labelled score (``us_any``).
 
-Refits are independent, so joblib runs them in processes (``workers``); a fit of the same
-training set under the same settings is read from the on-disk cache of ``pooled.fit_pooled``.
-Refit schedule: a forecast reuses the latest fit until ``REFIT_EVERY`` new outcomes (yes/no or
-observed months) have resolved since it; every fit still sees only cases resolved before the
-forecast's as-of date.
+Forecasters, scored side by side:
+
+``hierarchical``
+    the exact grid posterior of ``model.inference.exact`` (cure mixture for Congress, domain
+    intercepts for the partner), refitted at every origin: no sampler, nothing to fail.
+``base_rate``
+    the running base rate of each event among the cases resolved before the origin
+    (episode-weighted, Laplace's (k + 1) / (n + 2)).
+``fifty_fifty``
+    50% for every yes/no.
+``stack`` (the forecast the tool uses)
+    per hurdle, ``w x hierarchical + (1 - w) x base_rate`` with ``w`` maximising the log score
+    of the cases scored AND resolved before the origin, under a ``STACK_PRIOR`` Beta prior on
+    ``w`` (equal weights with no history). The base rate is a member: where the model does not
+    beat it, its weight falls. Its scores are prequential: no case's own outcome chooses its
+    forecast.
+
+Episodes count once: a row's score is weighted 1 / (rows of its episode among the scored rows),
+as in training. Summaries per hurdle (``us``, ``acc``, ``us_any``) and overall (the log score of
+the whole observed outcome, hurdles independent; the Brier score of its yes/no events): mean log
+score, Brier, calibration (mean forecast against observed frequency), the paired difference of
+log scores against the base rate and 50% with its standard error and cases won, and the 90%
+coverage of the months (PIT from the distribution given enactment).
 """
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, ndtr
+from scipy.special import ndtr
 
-from model.analysis.intervals import interval
-from model.analysis.variants import DEFAULT, from_label, joint_two, label
-from model.case.library import Library, case_rows, known_at
-from model.constants import (
-    BACKTEST_CHAINS,
-    BACKTEST_DRAWS,
-    BACKTEST_TUNE,
-    CI_MASS,
-    MIN_BIN_CASES,
-    MIN_TRAINING_OUTCOMES,
-    REFIT_EVERY,
-    RELIABILITY_BINS,
+from model.analysis.scoring import (
+    EVENTS,
+    HURDLES,
+    check_targets,
+    paired,
+    pit_histogram,
+    reliability,
+    score_case,
+    summarise,
 )
-from model.inference.pooled import fit_pooled, library_p_time, linear_predictors, ops
-from model.inference.settings import Settings
+from model.case.library import Library
+from model.constants import CI_MASS, MIN_TRAINING_OUTCOMES
+from model.errors import InputError
+from model.inference import exact
 
-VARIANT_LABELS = ("baseline", "falling_hazard", "weighted_opposition", "shared_factor")
-"""The variants scored by default: the baseline and each alternative option alone."""
+__all__ = [
+    "Backtest",
+    "case_forecast",
+    "pit_histogram",
+    "reliability",
+    "run_backtest",
+    "stack_weights",
+]
+FORECASTERS = ("stack", "hierarchical", "base_rate", "fifty_fifty")
 BASELINES = ("base_rate", "fifty_fifty")
+MEMBER = "hierarchical"
 LOW, HIGH = (1 - CI_MASS) / 2, 1 - (1 - CI_MASS) / 2
-
-
-def backtest_settings(seed: int | None = None) -> Settings:
-    """Small sampler settings for backtest refits (``BACKTEST_CHAINS`` x ``BACKTEST_DRAWS``)."""
-    extra = {} if seed is None else {"seed": seed}
-    return Settings(draws=BACKTEST_DRAWS, tune=BACKTEST_TUNE, chains=BACKTEST_CHAINS, **extra)
+WEIGHT_GRID = np.linspace(0.0, 1.0, 51)
+STACK_PRIOR = (2.0, 2.0)
+"""Beta prior of the library model's stack weight: no preference, shrunk to equal weights while
+the history is short (Yao et al. 2018 regularise stacking weights the same way)."""
 
 
 @dataclass
 class Backtest:
-    """Per-case predictions and scores, the summary per variant and baseline, the choice."""
+    """Per-case forecasts and scores, the summaries, and the stack's weights."""
 
     cases: pd.DataFrame
     scores: dict[str, dict]
+    """Per forecaster: ``overall`` (log_score, brier, n) plus one summary per hurdle."""
     baselines: dict[str, dict]
-    chosen_variant: str
+    chosen_variant: str = "stack"
     notes: list[str] = field(default_factory=list)
     fits: int = 0
     cached_fits: int = 0
     problems: list[str] = field(default_factory=list)
-    """Sampler problems of the refits (R-hat, ESS, divergences, E-BFMI), one line each."""
+    """Sampler problems: none (the grid posterior has no sampler); kept for the report."""
+    weights: dict[str, float] = field(default_factory=dict)
+    """The stack's weight of the hierarchical model per hurdle for the next origin."""
+    comparisons: dict[str, dict] = field(default_factory=dict)
+    targets: list[str] = field(default_factory=list)
 
 
-def _fit_job(train, rows, window, hurdles, settings, cache):
-    return fit_pooled(
-        train, rows=rows, window=window, hurdles=hurdles, settings=settings, cache=cache
+def base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
+    """Episode-weighted (k + 1) / (n + 2) of ``event`` among cases resolved before ``origin``."""
+    seen = ev[(ev["as_of"] < origin) & ev[event].notna()]
+    seen = seen[seen[known].map(lambda d: d is not None and d < origin)]
+    if not len(seen):
+        return 0.5
+    w = exact.episode_weights(seen["episode"])
+    return float(((w * seen[event]).sum() + 1) / (w.sum() + 2))
+
+
+def _origins(ev: pd.DataFrame, since=None, until=None):
+    """Each case with whether it is forecast: enough resolved outcomes before its as-of date.
+
+    One pass in date order: the count of outcomes resolved before each origin comes from a
+    sorted array of resolution dates (``searchsorted``), not from a rescan.
+    """
+    resolved = sorted(
+        [d for d in ev["us_known"] if d is not None] + [d for d in ev["acc_known"] if d is not None]
     )
-
-
-def _information(train: pd.DataFrame) -> int:
-    if not len(train):
-        return 0
-    seen = (~train["censored"].astype(bool) & train["months"].notna()).sum()
-    return int(train[["enacted", "accepted"]].notna().to_numpy().sum() + seen)
-
-
-def _origins(cases: pd.DataFrame, since=None, refit_every: int = REFIT_EVERY):
-    """Each case with its training rows (None: not forecast), on the refit schedule."""
-    out, last, last_info = [], None, -(10**9)
-    for case in cases.to_dict(orient="records"):
-        if since is not None and case["as_of"] < since:
-            out.append((case, None))
-            continue
-        train = known_at(cases, case["as_of"])
-        known = 0 if not len(train) else train[["enacted", "accepted"]].notna().to_numpy().sum()
-        if known < MIN_TRAINING_OUTCOMES:
-            out.append((case, None))
-            continue
-        if last is None or _information(train) - last_info >= refit_every:
-            last, last_info = train, _information(train)
-        out.append((case, last))
+    stamps = np.array([d.toordinal() for d in resolved], dtype=int)
+    out = []
+    for r in ev.itertuples():
+        n = int(np.searchsorted(stamps, r.as_of.toordinal(), side="left"))
+        ok = n >= MIN_TRAINING_OUTCOMES
+        ok &= (since is None or r.as_of >= since) and (until is None or r.as_of <= until)
+        out.append((r.Index, ok))
     return out
 
 
-def _outcome(case: dict) -> dict:
-    return {
-        "enacted": None if case["us_needed"] != 1 else float(case["enacted"]),
-        "accepted": None if case["partner_needed"] != 1 else float(case["accepted"]),
-        "months": None if case["enacted"] != 1 else float(case["months_to_enactment"]),
-    }
-
-
-def _score(p_en, p_acc, p_both, out: dict) -> dict:
-    """Log score of the case's whole outcome and the mean Brier score of its yes/no events."""
-    e, a = out["enacted"], out["accepted"]
-    if e is not None and a is not None:
-        cells = {(1, 1): p_both, (1, 0): p_en - p_both, (0, 1): p_acc - p_both}
-        p = cells.get((e, a), 1 - p_en - p_acc + p_both)
-    elif e is not None:
-        p = p_en if e else 1 - p_en
-    else:
-        p = p_acc if a else 1 - p_acc
-    briers = [(q - y) ** 2 for q, y in ((p_en, e), (p_acc, a)) if y is not None]
-    return {"log_score": float(np.log(max(p, 1e-12))), "brier": float(np.mean(briers))}
-
-
-def predict(draws: dict, case_row: pd.DataFrame, variant: dict[str, str], *, seed: int = 0):
-    """Per-draw P(enacted in time), P(accepted), P(both) and the months' predictive draws."""
-    eta = linear_predictors(draws, case_row)
-    mu, sigma = draws["dur_mu"], draws["dur_sigma"]
-    window = np.full_like(mu, float(case_row["window_months"].iloc[0]))
-    p_time = library_p_time(mu, sigma, window, variant["window"], ops("np"))
-    p_en = expit(eta["us"][:, 0]) * p_time
-    p_acc = expit(eta["acc"][:, 0])
-    if variant["hurdles"] == "shared_factor":
-        p_both = joint_two(p_en, p_acc, draws["rho"])
-    else:
-        p_both = p_en * p_acc
+def _fit_forecast(ev: pd.DataFrame, i: int, seed: int) -> dict:
+    row = ev.loc[i]
+    post = exact.fit_exact(exact.training(ev, row["as_of"]))
+    f = exact.forecast(post, row["domain"], row["window_months"], seed=seed)
     rng = np.random.default_rng(seed)
-    months = np.exp(mu + sigma * rng.standard_normal(mu.size))
-    return p_en, p_acc, p_both, months
+    sample = np.exp(f["mu"] + f["sigma"] * rng.standard_normal(f["mu"].size))
+    lo, hi = np.quantile(sample, [LOW, HIGH])
+    out = {k: float(f[k].mean()) for k in ("p_enacted", "p_enacted_any", "p_accepted")}
+    out |= {f"{k}_interval": np.quantile(f[k], [LOW, HIGH]).tolist() for k in ("p_enacted",)}
+    out["p_accepted_interval"] = np.quantile(f["p_accepted"], [LOW, HIGH]).tolist()
+    out["months"] = {"median": float(np.median(sample)), "lo": float(lo), "hi": float(hi)}
+    if not np.isnan(row["months"]):
+        z = (np.log(row["months"]) - f["mu"]) / f["sigma"]
+        out["pit"] = float(ndtr(z).mean())
+        out["covered"] = bool(lo <= row["months"] <= hi)
+    return out
 
 
-def _case_result(draws, row, case, variant, out) -> tuple[dict, dict]:
-    p_en, p_acc, p_both, months = predict(draws, row, variant)
-    pred = {"p_enacted": interval(p_en), "p_accepted": interval(p_acc)}
-    lo, hi = np.quantile(months, [LOW, HIGH])
-    pred["months"] = {"median": float(np.median(months)), "lo": float(lo), "hi": float(hi)}
-    score = _score(p_en.mean(), p_acc.mean(), p_both.mean(), out)
-    if out["months"] is not None:
-        z = (np.log(out["months"]) - draws["dur_mu"]) / draws["dur_sigma"]
-        score["pit"] = float(ndtr(z).mean())
-        score["covered"] = bool(lo <= out["months"] <= hi)
-    return pred, score
+def _stack_weight(history: list[tuple[float, float, float, float]]) -> float:
+    """Beta(1, 2)-penalised maximiser of the mixture's log score over ``history``.
 
-
-def _baseline_scores(train: pd.DataFrame | None, out: dict) -> dict:
-    if train is None:
-        return {}
-    en, acc = train["enacted"].dropna(), train["accepted"].dropna()
-    rate_en = (en.sum() + 1) / (len(en) + 2)
-    rate_acc = (acc.sum() + 1) / (len(acc) + 2)
-    result = {
-        "base_rate": _score(rate_en, rate_acc, rate_en * rate_acc, out),
-        "fifty_fifty": _score(0.5, 0.5, 0.25, out),
-    }
-    seen = train.loc[~train["censored"].astype(bool), "months"].dropna()
-    if out["months"] is not None and len(seen) >= 3:
-        lo, hi = np.quantile(seen, [LOW, HIGH])
-        result["base_rate"]["covered"] = bool(lo <= out["months"] <= hi)
-    return result
+    ``history``: (p_model, p_base, y, weight) of earlier cases resolved before the origin.
+    """
+    a, b = STACK_PRIOR
+    prior = (a - 1) * np.log(np.clip(WEIGHT_GRID, 1e-12, 1)) + (b - 1) * np.log(
+        np.clip(1 - WEIGHT_GRID, 1e-12, 1)
+    )
+    if not history:
+        return float(WEIGHT_GRID[np.argmax(prior)])
+    pm, pb, y, w = (np.array(v, dtype=float) for v in zip(*history, strict=True))
+    p = WEIGHT_GRID[:, None] * pm[None, :] + (1 - WEIGHT_GRID[:, None]) * pb[None, :]
+    q = np.where(y[None, :] == 1, p, 1 - p)
+    objective = (w[None, :] * np.log(np.clip(q, 1e-12, 1))).sum(axis=1)
+    objective += prior
+    return float(WEIGHT_GRID[np.argmax(objective)])
 
 
 def run_backtest(
     library: Library,
     *,
-    variants=VARIANT_LABELS,
-    settings: Settings | None = None,
     workers: int = 1,
-    cache: bool = True,
     since=None,
+    until=None,
+    seed: int = 0,
+    progress: bool = False,
 ) -> Backtest:
-    """Rolling-origin backtest of every case in ``library`` under each named variant.
+    """Rolling-origin backtest of every case in ``library``.
 
     Parameters
     ----------
     library : Library
         A validated case file (``load_cases``).
-    variants : sequence of str
-        Variant labels (``baseline``, an option name, or options joined by ``+``).
-    settings : Settings, optional
-        Sampler settings of every refit (default ``backtest_settings()``: 2 chains x 500).
     workers : int
         joblib worker processes for the refits (1: in this process).
-    cache : bool
-        Reuse and store refits on disk.
-    since : date, optional
-        Forecast only the cases decided on or after this date (earlier ones still train).
+    since, until : date, optional
+        Forecast only the cases with as-of dates in [since, until] (the others still train).
+    seed : int
+        Seed of the posterior draws.
+    progress : bool
+        Print one progress line per 10 refits to stderr.
 
     Returns
     -------
     Backtest
+
+    Raises
+    ------
+    InputError
+        When no case has enough resolved outcomes before it to be forecast.
     """
     from joblib import Parallel, delayed
 
-    settings = settings or backtest_settings()
-    chosen = {lab: from_label(lab) for lab in variants}
-    cases = library.cases
-    rows = case_rows(cases)
-    origins = _origins(cases, since)
-    jobs = {}
-    for case, train in origins:
-        if train is None:
-            continue
-        for v in chosen.values():
-            key = (case["id"], v["window"], v["hurdles"])
-            jobs.setdefault((train.to_csv(index=False), v["window"], v["hurdles"]), []).append(key)
-    trains = {case["id"]: train for case, train in origins}
-    specs = [(ids[0][0], k[1], k[2]) for k, ids in jobs.items()]
-    results = Parallel(n_jobs=workers)(
-        delayed(_fit_job)(trains[cid], rows, w, h, settings, cache) for cid, w, h in specs
-    )
-    fitted = {}
-    for (_, ids), draws in zip(jobs.items(), results, strict=True):
-        for key in ids:
-            fitted[key] = draws
-    table = []
-    notes = [
-        f"{sum(t is None for _, t in origins)} earliest cases not forecast: fewer than "
-        f"{MIN_TRAINING_OUTCOMES} resolved outcomes before their as-of date (or before `since`)"
-    ]
-    for case, train in origins:
-        out = _outcome(case)
-        entry = {
-            "id": case["id"],
-            "as_of": case["as_of"].isoformat(),
-            "outcome": out,
-            "n_training": 0 if train is None else len(train),
-            "predictions": {},
-            "scores": _baseline_scores(train, out),
-        }
-        if train is not None:
-            row = rows[rows["id"] == case["id"]]
-            for lab, v in chosen.items():
-                draws = fitted[(case["id"], v["window"], v["hurdles"])]
-                pred, score = _case_result(draws, row, case, v, out)
-                entry["predictions"][lab], entry["scores"][lab] = pred, score
-        table.append(entry)
-    frame = pd.DataFrame(table)
-    scores = {lab: summarise(frame, lab) for lab in chosen}
-    baselines = {b: summarise(frame, b) for b in BASELINES}
-    best = max(scores, key=lambda lab: (scores[lab]["log_score"], lab == label(DEFAULT)))
-    cached = sum(bool(d.get("cached")) for d in results)
-    if "weighted_opposition" in chosen:
-        notes.append(
-            "weighted_opposition scores as the baseline on the library: its cases carry "
-            "one opposition figure each, so the most opposed component is the mean"
+    ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
+    ev = ev.reset_index(drop=True)
+    origins = _origins(ev, since, until)
+    todo = [i for i, ok in origins if ok]
+    if not todo:
+        raise InputError(
+            library.path,
+            "(cases)",
+            f"nothing to forecast: no case has {MIN_TRAINING_OUTCOMES} resolved outcomes "
+            "before its as-of date (in the chosen range)",
+            "add earlier cases or widen --since/--until",
         )
-    problems = [
-        f"backtest refit before {cid} ({w}, {h}): {problem}"
-        for (cid, w, h), draws in zip(specs, results, strict=True)
-        for problem in np.atleast_1d(draws.get("problems", np.array([], dtype=str))).tolist()
-    ]
-    return Backtest(frame, scores, baselines, best, notes, len(results), cached, problems)
-
-
-def summarise(frame: pd.DataFrame, name: str) -> dict:
-    """Mean log score, mean Brier, 90% coverage of the months and the count, for one column."""
-    rows = [s[name] for s in frame["scores"] if name in s]
-    covered = [r["covered"] for r in rows if "covered" in r]
-    return {
-        "log_score": float(np.mean([r["log_score"] for r in rows])) if rows else float("nan"),
-        "brier": float(np.mean([r["brier"] for r in rows])) if rows else float("nan"),
-        "coverage_90": float(np.mean(covered)) if covered else None,
-        "n": len(rows),
+    start = time.monotonic()
+    results = []
+    for k in range(0, len(todo), 10):
+        chunk = todo[k : k + 10]
+        results += Parallel(n_jobs=workers)(delayed(_fit_forecast)(ev, i, seed) for i in chunk)
+        if progress:
+            print(
+                f"backtest: {k + len(chunk)}/{len(todo)} origins ({time.monotonic() - start:.0f}s)",
+                file=sys.stderr,
+            )
+    fitted = dict(zip(todo, results, strict=True))
+    table = _score_all(ev, fitted)
+    frame = pd.DataFrame(table)
+    scores = {name: summarise(frame, name) for name in FORECASTERS}
+    comparisons = {
+        ref: {h: paired(frame, "stack", ref, h) for h in ("overall", *HURDLES, "us_any")}
+        for ref in BASELINES
     }
+    history = _histories(ev, frame, after=None)
+    weights = {h: _stack_weight(history[h]) for h in HURDLES}
+    notes = [
+        f"{len(ev) - len(todo)} cases not forecast: fewer than {MIN_TRAINING_OUTCOMES} resolved "
+        "outcomes before their as-of date, or outside --since/--until (they still train)",
+        "each forecast's training rows: cases with an as-of date before it; outcomes resolved "
+        "before it; pending requests censored at it",
+    ]
+    result = Backtest(
+        frame,
+        {k: v for k, v in scores.items() if k not in BASELINES},
+        {k: scores[k] for k in BASELINES},
+        "stack",
+        notes,
+        len(todo),
+        0,
+        [],
+        weights,
+        comparisons,
+    )
+    result.targets = check_targets(result)
+    return result
 
 
-def reliability(result: Backtest, name: str | None = None, *, bins: int = RELIABILITY_BINS):
-    """Reliability table of one variant's yes/no forecasts (enacted and accepted pooled).
+def _histories(ev: pd.DataFrame, frame: pd.DataFrame, *, after) -> dict[str, list]:
+    """Per hurdle: (p_model, p_base, y, weight) of scored cases resolved before ``after``."""
+    out = {h: [] for h in HURDLES}
+    for r in frame.itertuples():
+        if MEMBER not in r.forecast:
+            continue
+        row = ev.loc[r.row]
+        for h, known in (("us", "us_known"), ("acc", "acc_known")):
+            y = r.outcome[h]
+            when = row[known]
+            if y is None or when is None or (after is not None and not when < after):
+                continue
+            fc = r.forecast
+            out[h].append((fc[MEMBER][h], fc["base_rate"][h], y, r.episode_weight[h]))
+    return out
+
+
+def _score_all(ev: pd.DataFrame, fitted: dict) -> list[dict]:
+    weights = {}
+    for h, col in EVENTS.items():
+        scored = ev.loc[[i for i in fitted if not np.isnan(ev.loc[i, col])]]
+        weights[h] = dict(zip(scored.index, exact.episode_weights(scored["episode"]), strict=True))
+    table = []
+    for i, row in ev.iterrows():
+        out = {h: (None if np.isnan(row[col]) else float(row[col])) for h, col in EVENTS.items()}
+        entry = {
+            "row": i,
+            "id": row["id"],
+            "episode": row["episode"],
+            "as_of": row["as_of"].isoformat(),
+            "outcome": out | {"months": None if np.isnan(row["months"]) else row["months"]},
+            "forecast": {},
+            "scores": {},
+            "episode_weight": {h: weights[h].get(i, 0.0) for h in EVENTS},
+            "predictions": {},
+        }
+        if i in fitted:
+            fit = fitted[i]
+            base = {
+                "us": base_rate(ev, row["as_of"], "enacted_in_time", "us_known"),
+                "acc": base_rate(ev, row["as_of"], "accepted", "acc_known"),
+                "us_any": base_rate(ev, row["as_of"], "enacted_any", "us_known"),
+            }
+            model = {
+                "us": fit["p_enacted"],
+                "acc": fit["p_accepted"],
+                "us_any": fit["p_enacted_any"],
+            }
+            entry["forecast"] = {
+                MEMBER: model,
+                "base_rate": base,
+                "fifty_fifty": dict.fromkeys(EVENTS, 0.5),
+            }
+            entry["predictions"] = {MEMBER: fit}
+        table.append(entry)
+    # the stack, prequentially: weights from cases scored and resolved before each origin
+    frame = pd.DataFrame(table)
+    for entry in table:
+        if not entry["forecast"]:
+            continue
+        origin = ev.loc[entry["row"], "as_of"]
+        history = _histories(ev, frame, after=origin)
+        w = {h: _stack_weight(history[h]) for h in HURDLES}
+        w["us_any"] = w["us"]
+        fc = entry["forecast"]
+        fc["stack"] = {h: w[h] * fc[MEMBER][h] + (1 - w[h]) * fc["base_rate"][h] for h in EVENTS}
+        entry["stack_weight"] = w
+        for name, p in fc.items():
+            entry["scores"][name] = score_case(p, entry["outcome"])
+        pred = entry["predictions"][MEMBER]
+        for name in ("stack", MEMBER):
+            if "pit" in pred:
+                entry["scores"][name]["pit"] = pred["pit"]
+                entry["scores"][name]["covered"] = pred["covered"]
+    return table
+
+
+def stack_weights(result: Backtest, library: Library, as_of) -> dict[str, float]:
+    """The stack's weight of the library model per hurdle for a forecast made on ``as_of``.
+
+    From the backtest's cases scored and resolved before ``as_of`` only.
+    """
+    ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
+    history = _histories(ev.reset_index(drop=True), result.cases, after=as_of)
+    return {h: _stack_weight(history[h]) for h in HURDLES}
+
+
+def case_forecast(library: Library, target, *, as_of, seed: int = 0) -> dict:
+    """The stack's forecast of a target case (a row of ``events``) from the library at ``as_of``.
 
     Returns
     -------
-    pandas.DataFrame
-        ``lo, hi, n, predicted, observed, too_small`` per bin (``too_small``: fewer than
-        ``MIN_BIN_CASES`` forecasts, too few to read).
+    dict
+        Per hurdle the hierarchical model, the base rate and the stack (with the stack's
+        weights), plus the model's 90% intervals.
     """
-    name = name or result.chosen_variant
-    pairs = []
-    for preds, out in zip(result.cases["predictions"], result.cases["outcome"], strict=True):
-        if name not in preds:
-            continue
-        for key, y in (("p_enacted", out["enacted"]), ("p_accepted", out["accepted"])):
-            if y is not None:
-                pairs.append((preds[name][key]["mean"], y))
-    p = np.array([q for q, _ in pairs])
-    y = np.array([v for _, v in pairs])
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1) if len(p) else np.array([], int)
-    table = []
-    for b in range(bins):
-        inside = idx == b
-        n = int(inside.sum())
-        table.append(
-            {
-                "lo": edges[b],
-                "hi": edges[b + 1],
-                "n": n,
-                "predicted": float(p[inside].mean()) if n else None,
-                "observed": float(y[inside].mean()) if n else None,
-                "too_small": n < MIN_BIN_CASES,
-            }
-        )
-    return pd.DataFrame(table)
-
-
-def pit_histogram(result: Backtest, name: str | None = None, *, bins: int = RELIABILITY_BINS):
-    """Counts of the months' PIT values in equal bins (flat when the months are calibrated)."""
-    name = name or result.chosen_variant
-    pits = [s[name]["pit"] for s in result.cases["scores"] if name in s and "pit" in s[name]]
-    counts, edges = np.histogram(pits, bins=bins, range=(0, 1))
-    return {"edges": edges.tolist(), "counts": counts.tolist(), "n": len(pits)}
+    ev = exact.events(library.cases)
+    tgt = exact.events(target).iloc[0]
+    post = exact.fit_exact(exact.training(ev, as_of))
+    f = exact.forecast(post, tgt["domain"], exact.months(as_of, tgt["window_end"]), seed=seed)
+    base = {
+        "us": base_rate(ev, as_of, "enacted_in_time", "us_known"),
+        "acc": base_rate(ev, as_of, "accepted", "acc_known"),
+    }
+    return {"draws": f, "base_rate": base, "window_end": tgt["window_end"]}

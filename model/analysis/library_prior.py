@@ -1,28 +1,29 @@
 """The target case's priors from the library, and how far its case adjustments moved P(deal).
 
-``pooled_prior_blob`` fits the pooled model on the cases resolved before the target's as-of
-date and summarises its posterior predictive for the target's covariates as priors (moment
-matched): ``us_support`` and ``gov_will`` (the willing and accepting log-odds, at no
-conditions and an even split of opinion, the reference points of those parameters) and the
-duration hyperparameters. ``feasibility pooled`` writes it to ``data/pooled_prior.json``.
+``pooled_prior_blob`` fits the library model (``model.inference.exact``) on the cases known
+before the target's as-of date and summarises its posterior predictive for the target's domain as
+priors (moment matched): ``us_support`` and ``gov_will`` (the willing and accepting log-odds;
+the partner's at the library's typical opposition, written as ``reference``) and the duration
+hyperparameters. ``feasibility pooled`` writes it to ``data/pooled_prior.json``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from model.analysis.backtest import base_rate, run_backtest, stack_weights
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
-from model.analysis.variants import from_label
 from model.analysis.whatif import answer
-from model.case.library import Library, case_rows, known_at, training_digest
+from model.case.library import Library, known_at, training_digest
+from model.errors import InputError
+from model.inference import exact
 from model.inference.fit import Fit
-from model.inference.pooled import fit_pooled, linear_predictors
-from model.inference.settings import Settings
 
 WRITTEN_BY = "feasibility pooled"
 
@@ -35,16 +36,40 @@ def _normal(x: np.ndarray, what: str) -> dict:
     }
 
 
+def typical_opposition(library: Library, as_of: date) -> dict:
+    """The library's typical partner opposition: mean of the polls published before ``as_of``.
+
+    The library's acceptance rate was observed at this opposition, so the target case's own
+    opinion term is taken relative to it (opposition enters once). 0.5 when no poll is known.
+    """
+    cases = library.cases
+    polls = cases[
+        (cases["as_of"] < as_of)
+        & cases["partner_opposition"].notna()
+        & (cases["partner_needed"] == 1)
+    ]
+    values = polls["partner_opposition"].astype(float)
+    return {
+        "opposition": float(values.mean()) if len(values) else 0.5,
+        "n_polls": len(values),
+        "ids": polls["id"].tolist(),
+    }
+
+
 def pooled_prior_blob(
     library: Library,
     target: Library,
     *,
     as_of: date,
-    variant: str = "baseline",
-    settings=None,
+    seed: int = 0,
     folder: Path | None = None,
 ) -> dict:
     """The pooled-prior file's content for the target case (first row of ``target``).
+
+    The exact grid posterior of the library model (``model.inference.exact``), fitted on what
+    was known before ``as_of``, summarised for the target's domain (moment matched):
+    ``us_support`` (Congress's willing log-odds), ``gov_will`` (the partner's accepting
+    log-odds at the library's typical opposition), ``duration_mu`` and ``duration_sigma``.
 
     Parameters
     ----------
@@ -52,32 +77,33 @@ def pooled_prior_blob(
         The case library and the case being forecast (its outcomes empty).
     as_of : date
         Only cases known, and outcomes resolved, before this date enter the fit.
-    variant : str
-        The variant label the pooled model is fitted under.
-    settings : Settings, optional
-        Sampler settings.
+    seed : int
+        Seed of the posterior draws.
     folder : Path, optional
         Folder the file will live in (paths inside it are relative to it).
     """
-    settings = settings or Settings()
-    v = from_label(variant)
+    target_id = str(target.cases["id"].iloc[0])
+    if target_id in set(library.cases["id"]):
+        raise InputError(
+            library.path,
+            f"row {target_id}",
+            "the case being forecast is among its own training cases",
+            "remove it from the case library (or pass another --cases)",
+        )
     train = known_at(library.cases, as_of)
-    draws = fit_pooled(
-        train,
-        rows=case_rows(library.cases),
-        window=v["window"],
-        hurdles=v["hurdles"],
-        settings=settings,
-    )
-    row = case_rows(target.cases.iloc[:1]).assign(conditions=0.0, opposition=0.0)
-    row = row.assign(opposition_missing=0.0)
-    eta = linear_predictors(draws, row)
-    sig = draws["dur_sigma"]
+    ev = exact.events(library.cases)
+    rows = exact.training(ev, as_of)
+    post = exact.fit_exact(rows)
+    tgt = exact.events(target.cases.iloc[:1]).iloc[0]
+    f = exact.forecast(post, tgt["domain"], exact.months(as_of, tgt["window_end"]), seed=seed)
+    sig = f["sigma"]
     m, var = float(sig.mean()), float(sig.var())
     params = {
-        "us_support": _normal(eta["us"][:, 0], "log-odds Congress is willing, no conditions"),
-        "gov_will": _normal(eta["acc"][:, 0], "log-odds the partner accepts at 50% opposition"),
-        "duration_mu": _normal(draws["dur_mu"], "log-scale mean months to enactment"),
+        "us_support": _normal(f["logit_us"], f"log-odds Congress is willing ({tgt['domain']})"),
+        "gov_will": _normal(
+            f["logit_acc"], "log-odds the partner accepts, at the library's typical opposition"
+        ),
+        "duration_mu": _normal(f["mu"], "log-scale mean months to enactment"),
         "duration_sigma": {
             "dist": "Gamma",
             "params": {"alpha": m * m / var, "beta": m / var},
@@ -85,17 +111,40 @@ def pooled_prior_blob(
         },
     }
     folder = folder or library.path.parent
+    ev_rates = {
+        "enacted_in_time": base_rate(ev, as_of, "enacted_in_time", "us_known"),
+        "accepted": base_rate(ev, as_of, "accepted", "acc_known"),
+    }
+    ev_rates["both"] = ev_rates["enacted_in_time"] * ev_rates["accepted"]
+    history = run_backtest(library, until=as_of, seed=seed)
+    weights = stack_weights(history, library, as_of)
+    model_p = {"us": float(f["p_enacted"].mean()), "acc": float(f["p_accepted"].mean())}
+    rate = {"us": ev_rates["enacted_in_time"], "acc": ev_rates["accepted"]}
+    stacked = {h: weights[h] * model_p[h] + (1 - weights[h]) * rate[h] for h in weights}
+    stack = {
+        "weights": weights,
+        "p_enacted_in_time": stacked["us"],
+        "p_accepted": stacked["acc"],
+        "both": stacked["us"] * stacked["acc"],
+        "what": "prequential stack of the library model and the running base rate, weights "
+        "from the backtest's cases resolved before as_of (the library's own forecast)",
+    }
     return {
         "written_by": WRITTEN_BY,
+        "model": "exact grid posterior (model.inference.exact): cure mixture + domain intercepts",
         "as_of": as_of.isoformat(),
-        "target": str(target.cases["id"].iloc[0]),
+        "target": str(tgt["id"]),
         "cases_file": os.path.relpath(Path(library.path).resolve(), Path(folder).resolve()),
         "training_digest": training_digest(train),
         "n_training": len(train),
         "training_ids": train["id"].tolist(),
-        "variant": variant,
-        "settings": dict(settings.__dict__),
-        "divergences": int(draws["divergences"]),
+        "window_end": tgt["window_end"].isoformat(),
+        "p_enacted_in_time": interval(f["p_enacted"]),
+        "p_accepted": interval(f["p_accepted"]),
+        "reference": typical_opposition(library, as_of),
+        "base_rate": ev_rates,
+        "stack": stack,
+        "seed": seed,
         "params": params,
     }
 
@@ -121,7 +170,7 @@ def adjustment_effect(fit: Fit) -> dict:
         if prior.pooled.adjustments:
             drop[name] = {"adjust": {}}
     if not drop:
-        return {"with": None, "without": None, "change": None, "adjustments": []}
+        return {"with": None, "without": None, "change": None, "adjustments": [], "base_rate": None}
     bare = answer(fit, overrides={"params": drop}, name="pooled only")
     with_adj = interval(evaluate(fit.draws, fit.priors, fit.evidence)["p_deal"])
     without = bare.summary("p_deal")
@@ -131,4 +180,23 @@ def adjustment_effect(fit: Fit) -> dict:
         "change": with_adj["mean"] - without["mean"],
         "method": bare.method,
         "adjustments": rows,
+        "base_rate": _base_rate_of(fit),
     }
+
+
+def _base_rate_of(fit: Fit) -> dict | None:
+    """The library's running base rates for this case, from the pooled file, with P(deal).
+
+    P(deal) by the base rate: its P(enacted in time) x P(accepted) x the model's own
+    P(framework) (the library has no framework hurdle).
+    """
+    files = {p.pooled.file for p in fit.priors.params.values() if p.pooled is not None}
+    if len(files) != 1:
+        return None
+    blob = json.loads(Path(files.pop()).read_text())
+    rates = blob.get("base_rate")
+    if not rates:
+        return None
+    framework = float(np.mean(fit.draws["p_agree"]))
+    out = dict(rates) | {"framework": framework, "deal": rates["both"] * framework}
+    return out | {"stack": blob["stack"]} if "stack" in blob else out

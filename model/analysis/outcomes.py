@@ -18,6 +18,7 @@ from model.case.evidence import Evidence
 from model.case.levers import Effects, effects, expand
 from model.case.priors import Priors
 from model.case.schema import OPPOSE_PREFIX
+from model.inference.exact import in_time
 
 Draws = dict[str, np.ndarray]
 
@@ -48,7 +49,21 @@ def p_willing(draws: Draws, eff: Effects) -> np.ndarray:
     return expit(logit)
 
 
-def p_accept(draws: Draws, eff: Effects, *, variant=variants.DEFAULT) -> np.ndarray:
+def opposition_reference(priors: Priors) -> float:
+    """The opposition at which ``gov_will`` is the partner's log-odds of accepting.
+
+    A library-based ``gov_will`` was observed at the library's typical opposition (the pooled
+    file's ``reference``): the case's opinion term is taken relative to it, so opposition
+    enters once. A judgment ``gov_will`` is stated at an even split (0.5).
+    """
+    prior = priors.params.get("gov_will")
+    pooled = getattr(prior, "pooled", None)
+    return pooled.reference if pooled is not None else 0.5
+
+
+def p_accept(
+    draws: Draws, eff: Effects, *, variant=variants.DEFAULT, reference: float = 0.5
+) -> np.ndarray:
     """Probability that the partner accepts this design, driven by its opposition.
 
     The most opposed component drives it, or, under the ``weighted_opposition`` variant, the
@@ -58,7 +73,7 @@ def p_accept(draws: Draws, eff: Effects, *, variant=variants.DEFAULT) -> np.ndar
         [np.clip(draws[OPPOSE_PREFIX + c] + draws["opinion_shift"], 0, 1) for c in eff.components],
         variant,
     )
-    logit = draws["gov_will"] - draws["opinion_weight"] * (opp - 0.5)
+    logit = draws["gov_will"] - draws["opinion_weight"] * (opp - reference)
     for param, scale in eff.partner.items():
         logit = logit + scale * draws[param]
     return expit(logit)
@@ -69,10 +84,22 @@ def enacted_by(
 ):
     """P(Congress enacts by month t | framework), per draw and month: shape (S, len(months)).
 
-    Enactment counts inside the window; after the election a lame-duck session enacts, with
-    probability ``p_lame_duck``, what would have finished between the window and its end.
+    ``hard_window``: enactment counts inside the window; after the election a lame-duck session
+    enacts, with probability ``p_lame_duck``, what would have finished between the window and its
+    end. ``congress_end``: the case library's rule, the one the backtest scores
+    (``model.inference.exact.in_time``): every enactment by the end of the Congress counts.
     """
-    if (variant or variants.DEFAULT)["window"] == "falling_hazard":
+    rule = (variant or variants.DEFAULT)["window"]
+    if rule == "congress_end":
+        # the library's rule (``exact.in_time``): any enactment by the Congress's end counts
+        t = np.minimum(np.asarray(months, dtype=float)[None, :], lame_duck_end)
+        by = in_time(
+            draws["duration_mu"][:, None],
+            draws["duration_sigma"][:, None],
+            t - _start(draws, eff)[:, None],
+        )
+        return p_willing(draws, eff)[:, None] * by
+    if rule == "falling_hazard":
         by = variants.falling_hazard_by(
             draws, _start(draws, eff), months, election=election, lame_duck_end=lame_duck_end
         )
@@ -89,11 +116,11 @@ def enacted_by(
     return p_willing(draws, eff)[:, None] * (in_window + draws["p_lame_duck"][:, None] * late)
 
 
-def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float, variant):
+def _pure(draws: Draws, eff: Effects, *, election: float, lame_duck_end: float, variant, reference):
     """P(enacted in time) and P(accept) of one pure design: enactment by the lame duck's end."""
     kwargs = {"election": election, "lame_duck_end": lame_duck_end, "variant": variant}
     p_enacted = enacted_by(draws, eff, [lame_duck_end], **kwargs)[:, 0]
-    return p_enacted, p_accept(draws, eff, variant=variant)
+    return p_enacted, p_accept(draws, eff, variant=variant, reference=reference)
 
 
 def pure_designs(priors: Priors, design: dict[str, Any]):
@@ -129,7 +156,9 @@ def evaluate(
     out = {k: np.zeros(n) for k in ("p_congress", "p_enacted", "p_accepted", "both")}
     out["months_to_enactment"] = np.zeros(n)
     for weight, eff in pure_designs(priors, design):
-        p_enacted, p_acc = _pure(draws, eff, **calendar, variant=priors.variant)
+        p_enacted, p_acc = _pure(
+            draws, eff, **calendar, variant=priors.variant, reference=opposition_reference(priors)
+        )
         out["p_congress"] += weight * p_willing(draws, eff)
         out["p_enacted"] += weight * p_enacted
         out["p_accepted"] += weight * p_acc

@@ -155,3 +155,79 @@ def write_case_file(frame: pd.DataFrame, path: str | Path) -> Path:
         path.with_name(f"{path.stem}_sources.csv"), lambda tmp: sources.to_csv(tmp, index=False)
     )
     return path
+
+
+EXACT_TRUTH = {
+    "logit_us": {"aid": 1.5, "security": 0.0, "trade": 2.0, "basing": 1.0},
+    "logit_acc": {"aid": 1.0, "security": 1.5, "trade": 2.5, "basing": -0.5},
+    "mu": {"aid": 1.8, "security": 2.0, "trade": 2.6, "basing": 2.0},
+    "sigma": 0.6,
+}
+"""Domain effects of ``simulate_library``: Congress's willing log-odds, the partner's
+accepting log-odds, the log-months location; and the log-months sd."""
+
+
+def simulate_library(
+    n: int, *, truth=None, seed: int = 0, partner_ends_first: bool = False
+) -> pd.DataFrame:
+    """Draw ``n`` cases coded exactly as the case library is (the cure mixture's world).
+
+    Congress is willing with probability ``expit(logit_us[domain])``; a willing Congress enacts
+    after LogNormal(mu[domain], sigma) months, at any time (the library records a late
+    enactment as enacted, with its date); an unwilling one ends the request at a uniform time
+    before the end of the Congress (``us_end_date``, ``enacted = 0``). The partner accepts with
+    probability ``expit(logit_acc[domain])`` 1-12 months after the request. With
+    ``partner_ends_first``, a partner refusal that comes before Congress's decision leaves
+    ``enacted`` empty with ``us_end_date`` at the refusal (the coding rule for "Congress never
+    decided"; such a file loads with ``load_cases(..., pending=True)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells in the case-file format (every non-empty value has source key ``sim``).
+    """
+    t = truth or EXACT_TRUTH
+    rng = np.random.default_rng(seed)
+    start = date(1986, 1, 1).toordinal()
+    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + 30 * 365, n))
+    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
+    frame["domain"] = rng.choice(DOMAINS, n)
+    frame["request_date"] = as_of
+    frame["next_election"] = [_election_after(d) for d in as_of]
+    frame["divided_gov"] = rng.integers(0, 2, n).astype(float)
+    for col in ("conditions", "size_musd", "size_year", "partner_opposition"):
+        frame[col] = np.nan
+    frame["partner_poll_date"] = None
+    us_needed = rng.random(n) < 0.7
+    partner_needed = ~us_needed | (rng.random(n) < 0.5)
+    frame["us_needed"], frame["partner_needed"] = us_needed * 1.0, partner_needed * 1.0
+    dom = frame["domain"].to_numpy()
+    willing = rng.random(n) < expit(np.array([t["logit_us"][d] for d in dom]))
+    mu = np.array([t["mu"][d] for d in dom])
+    months = np.exp(mu + t["sigma"] * rng.normal(size=n))
+    accepted = rng.random(n) < expit(np.array([t["logit_acc"][d] for d in dom]))
+    acc_months = rng.uniform(1, 12, n)
+    ends = [date(e.year + 1, 1, 3) for e in frame["next_election"]]
+    enacted, enacted_date, us_end = [], [], []
+    for i, r in enumerate(frame["request_date"]):
+        if not us_needed[i]:
+            enacted.append(np.nan), enacted_date.append(None), us_end.append(None)
+            continue
+        span = (ends[i] - r).days / DAYS_PER_MONTH
+        decided = months[i] if willing[i] else rng.uniform(0.2, span)
+        refused_first = partner_needed[i] and not accepted[i] and acc_months[i] < decided
+        if partner_ends_first and refused_first:
+            enacted.append(np.nan), enacted_date.append(None)
+            us_end.append(_plus(r, acc_months[i]))
+        elif willing[i]:
+            enacted.append(1.0), enacted_date.append(_plus(r, months[i])), us_end.append(None)
+        else:
+            enacted.append(0.0), enacted_date.append(None), us_end.append(_plus(r, decided))
+    frame["enacted"], frame["enacted_date"], frame["us_end_date"] = enacted, enacted_date, us_end
+    frame["accepted"] = np.where(partner_needed, accepted * 1.0, np.nan)
+    frame["accepted_date"] = [
+        _plus(r, m) if p else None
+        for r, m, p in zip(frame["request_date"], acc_months, partner_needed, strict=True)
+    ]
+    frame["name"], frame["partner"] = frame["id"], "Simland"
+    return _as_text(frame)

@@ -38,6 +38,8 @@ class PooledPart:
     adjustments: tuple[tuple[str, float, float, str], ...] = field(default_factory=tuple)
     n_cases: int = 0
     file: str = ""
+    reference: float = 0.5
+    """The library's typical partner opposition (the ``gov_will`` reference point)."""
 
 
 def validate_variant(where, names) -> dict[str, str]:
@@ -115,6 +117,26 @@ def _check_pooled_params(path: Path, params: dict, fix: str) -> None:
                 )
 
 
+def _checked(where, key: str, blob: dict, entry: dict) -> tuple[str, dict[str, float]]:
+    """The entry's family and numbers, refused in one line when unknown or out of range."""
+    name = Path(blob["path"]).name
+    fix = "rerun `feasibility pooled` (do not edit the file by hand)"
+    dist, raw = entry.get("dist"), entry.get("params")
+    if dist not in FAMILIES:
+        raise InputError(where, key, f"{name} gives unknown family {dist!r}", fix)
+    if not isinstance(raw, dict) or set(raw) != set(FAMILIES[dist].params):
+        got = sorted(raw) if isinstance(raw, dict) else raw
+        want = list(FAMILIES[dist].params)
+        raise InputError(where, key, f"{name} gives {dist} parameters {got}, not {want}", fix)
+    if not all(is_number(v) and math.isfinite(float(v)) for v in raw.values()):
+        raise InputError(where, key, f"{name} gives a non-number for {dist}", fix)
+    params = {k: float(v) for k, v in raw.items()}
+    for scale in ("sigma", "alpha", "beta"):
+        if scale in params and params[scale] <= 0:
+            raise InputError(where, f"{key}.{scale}", f"{name} gives {params[scale]:g} <= 0", fix)
+    return dist, params
+
+
 def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence, as_of: date):
     """``(dist, params, PooledPart)`` of a ``from = "library"`` parameter table."""
     key = f"params.{name}"
@@ -135,7 +157,7 @@ def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence,
     entry = blob["params"].get(name)
     if not isinstance(entry, dict):
         raise InputError(where, key, f"{Path(blob['path']).name} has no {name}", "refit it")
-    dist, params = entry["dist"], {k: float(v) for k, v in entry["params"].items()}
+    dist, params = _checked(where, key, blob, entry)
     if "dist" in spec and spec["dist"] != dist:
         raise InputError(where, f"{key}.dist", f"the library gives {dist}", "drop dist or match")
     adjust = spec.get("adjust", {})
@@ -159,7 +181,9 @@ def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence,
             "mu": params["mu"] + sum(p[1] for p in parts),
             "sigma": math.sqrt(params["sigma"] ** 2 + sum(p[2] ** 2 for p in parts)),
         }
-    part = PooledPart(dist, params, tuple(parts), int(blob.get("n_training", 0)), blob["path"])
+    reference = blob.get("reference", {}).get("opposition", 0.5)
+    n = int(blob.get("n_training", 0))
+    part = PooledPart(dist, params, tuple(parts), n, blob["path"], float(reference))
     return dist, final, part
 
 

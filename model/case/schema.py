@@ -118,7 +118,7 @@ prior from the pooled posterior predictive; ``adjust`` adds sourced Normal case 
 POOLED_FROM = "library"
 
 VARIANTS: dict[str, tuple[str, ...]] = {
-    "window": ("hard_window", "falling_hazard"),
+    "window": ("hard_window", "falling_hazard", "congress_end"),
     "acceptance": ("most_opposed", "weighted_opposition"),
     "hurdles": ("independent", "shared_factor"),
 }

@@ -1,8 +1,9 @@
 """The report's section "How far to trust this number": the rolling-origin backtest.
 
-Every sentence is built from the computed backtest (`model.analysis.backtest`): its scores per
-structural variant and per baseline, its calibration, and what the case library did to this
-case's forecast against the judgment priors of the first version.
+Every sentence is built from the computed backtest (`model.analysis.backtest`): the scores of
+the stack the tool uses and of the baselines, its calibration, what the case library did to
+this case's forecast against the judgment priors of the first version, and what the library's
+base rate alone gives for this case.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pandas as pd
 
 from model.constants import CI_PCT
 from model.report.render import Bullets, Fig, Para, Section, Table
-from model.views.backtest import NAMES, backtest_table, calibration_words
+from model.views.backtest import NAMES, backtest_table, base_rate_words, calibration_words
 from model.views.words import pct
 
 JUDGMENT_SCENARIO = "judgment_priors"
@@ -23,21 +24,30 @@ def _ci(d: dict) -> str:
 
 
 def verdict(backtest) -> str:
-    """The backtest's scores in words: the chosen variant against the two baselines."""
+    """The backtest's scores in words: the stack the tool uses against the two baselines."""
     best = backtest.scores[backtest.chosen_variant]
     base, fifty = backtest.baselines["base_rate"], backtest.baselines["fifty_fifty"]
+    gain = backtest.comparisons["base_rate"]["overall"]
     text = (
-        f"Over {best['n']} past deals forecast in date order, each from a fit on only the cases "
-        f"resolved before its own decision date, the chosen structure ({backtest.chosen_variant}, "
-        f"the best of {len(backtest.scores)} variants) scored a mean log score of "
-        f"{best['log_score']:.3f} (higher is better; 0 is a perfect forecast), against "
-        f"{base['log_score']:.3f} for the running base rate of the library and "
-        f"{fifty['log_score']:.3f} for 50% on everything; its mean Brier score was "
-        f"{best['brier']:.3f} against {base['brier']:.3f} and {fifty['brier']:.3f} (lower is "
+        f"Over {best['n']} past deals forecast in date order, each from what was known before "
+        "its own decision date, the forecast the tool uses (a stack of the library model and the "
+        "running base rate, its weights chosen from earlier cases only) scored a mean log score "
+        f"of {best['log_score']:.3f} on the event it forecasts (enacted before the Congress ends, "
+        f"and accepted; higher is better, 0 is perfect), against {base['log_score']:.3f} for the "
+        f"running base rate of the library and {fifty['log_score']:.3f} for 50% on everything "
+        f"(paired difference to the base rate {gain['mean']:+.3f}, standard error "
+        f"{gain['se']:.3f}, better on {gain['won']} of {gain['n']} deals); its mean Brier score "
+        f"was {best['brier']:.3f} against {base['brier']:.3f} and {fifty['brier']:.3f} (lower is "
         "better). "
     )
     if best["log_score"] > base["log_score"]:
-        text += "It beats the running base rate on mean log score. "
+        text += "It beats the running base rate on mean log score"
+        if gain["mean"] < 2 * gain["se"]:
+            text += (
+                f", by less than two standard errors: about {gain['needed']} deals would be "
+                "needed to confirm the edge"
+            )
+        text += ". "
     else:
         text += (
             "Said plainly: it does NOT beat the running base rate "
@@ -78,7 +88,7 @@ def _then_and_now(res) -> str:
             f" The sourced case adjustments to the pooled prediction ({names}) moved it from "
             f"{_ci(effect['without'])} to {_ci(effect['with'])}."
         )
-    return text
+    return text + base_rate_words(effect.get("base_rate"))
 
 
 def problems_line(backtest) -> list[str]:
@@ -124,13 +134,11 @@ def trust_section(res, pngs: dict) -> Section:
     )
     blocks = [
         Para(verdict(backtest)),
-        Table(shown, "Rolling-origin scores per structural variant and baseline", "backtest.csv"),
+        Table(shown, "Rolling-origin scores per forecaster and baseline", "backtest.csv"),
     ]
     if "reliability" in pngs:
         png, alt = pngs["reliability"]
-        blocks.append(
-            Fig("reliability", "Reliability of the chosen variant's forecasts.", alt, png)
-        )
+        blocks.append(Fig("reliability", "Reliability of the stack's forecasts.", alt, png))
     blocks += [
         Para(calibration_words(backtest)),
         Para(_then_and_now(res)),
@@ -138,7 +146,7 @@ def trust_section(res, pngs: dict) -> Section:
     ]
     if backtest.problems:
         blocks += [
-            Para("Sampler problems of the backtest's refits (2 chains x 500 draws each):"),
+            Para("Sampler problems of the backtest's refits:"),
             Bullets(list(backtest.problems)),
         ]
     return Section("trust", title, blocks)

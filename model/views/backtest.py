@@ -8,13 +8,19 @@ import pandas as pd
 
 from model.analysis.backtest import Backtest, pit_histogram, reliability
 
-NAMES = {"base_rate": "running base rate", "fifty_fifty": "50% for everything"}
+NAMES = {
+    "base_rate": "running base rate",
+    "fifty_fifty": "50% for everything",
+    "stack": "stack (prequential)",
+    "hierarchical": "library model alone",
+}
+HURDLE_NAMES = {"us": "enacted in time", "acc": "accepted", "us_any": "enacted at any time"}
 
 
 def backtest_table(result: Backtest) -> pd.DataFrame:
-    """One row per variant and baseline: mean log score, Brier, 90% coverage, n, chosen."""
+    """One row per forecaster: overall mean log score, Brier, 90% coverage, n, chosen."""
     rows = []
-    for kind, table in (("variant", result.scores), ("baseline", result.baselines)):
+    for kind, table in (("forecaster", result.scores), ("baseline", result.baselines)):
         for name, s in table.items():
             rows.append(
                 {
@@ -22,9 +28,54 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
                     "kind": kind,
                     "log_score": s["log_score"],
                     "brier": s["brier"],
-                    "coverage_90": s["coverage_90"],
+                    "coverage_90": s.get("coverage_90"),
                     "n": s["n"],
                     "chosen": name == result.chosen_variant,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def hurdle_table(result: Backtest) -> pd.DataFrame:
+    """One row per forecaster and hurdle: log score, Brier, mean forecast, observed, n."""
+    rows = []
+    for name, s in {**result.scores, **result.baselines}.items():
+        for h, label in HURDLE_NAMES.items():
+            t = s.get(h, {})
+            if not t.get("n"):
+                continue
+            rows.append(
+                {
+                    "name": name,
+                    "event": label,
+                    "log_score": t["log_score"],
+                    "brier": t["brier"],
+                    "mean_forecast": t["mean_forecast"],
+                    "observed": t["observed"],
+                    "n": t["n"],
+                    "episodes": t["episodes"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def paired_table(result: Backtest) -> pd.DataFrame:
+    """The stack's paired log-score differences against each baseline, per event and overall."""
+    rows = []
+    for ref, per in result.comparisons.items():
+        for h, c in per.items():
+            if not c.get("n"):
+                continue
+            rows.append(
+                {
+                    "against": ref,
+                    "event": HURDLE_NAMES.get(h, h),
+                    "mean_difference": c["mean"],
+                    "se": c["se"],
+                    "won": c["won"],
+                    "lost": c["lost"],
+                    "n": c["n"],
+                    "cases_needed": c["needed"],
                 }
             )
     return pd.DataFrame(rows)
@@ -33,14 +84,18 @@ def backtest_table(result: Backtest) -> pd.DataFrame:
 def backtest_payload(result: Backtest) -> dict:
     """The JSON of ``feasibility backtest --json``.
 
-    Exactly ``cases``, ``scores``, ``baselines`` and ``chosen_variant``.
+    ``cases``, ``scores``, ``baselines``, ``chosen_variant``, ``comparisons``, ``weights``
+    (the stack's weight of the library model per hurdle for the next forecast) and ``targets``.
     """
-    cases = result.cases[["id", "as_of", "predictions", "outcome", "scores"]]
+    cases = result.cases[["id", "episode", "as_of", "forecast", "outcome", "scores"]]
     return {
         "cases": cases.to_dict(orient="records"),
         "scores": result.scores,
         "baselines": result.baselines,
         "chosen_variant": result.chosen_variant,
+        "comparisons": result.comparisons,
+        "weights": result.weights,
+        "targets": result.targets,
     }
 
 
@@ -49,7 +104,7 @@ def _num(x, fmt="{:.3f}") -> str:
 
 
 def calibration_words(result: Backtest) -> str:
-    """The reliability table and the PIT histogram of the chosen variant, in sentences."""
+    """The reliability table and the PIT histogram of the chosen forecaster, in sentences."""
     table = reliability(result)
     readable = table[~table["too_small"]]
     small = table[table["too_small"] & (table["n"] > 0)]
@@ -59,7 +114,8 @@ def calibration_words(result: Backtest) -> str:
             f"forecasts of {r.lo:.0%}-{r.hi:.0%} (n = {r.n}, mean {r.predicted:.0%}) came true "
             f"{r.observed:.0%} of the time"
         )
-    text = "Calibration of " + result.chosen_variant + ": " + ("; ".join(parts) or "no bin")
+    name = NAMES.get(result.chosen_variant, result.chosen_variant)
+    text = "Calibration of the " + name + ": " + ("; ".join(parts) or "no bin")
     if len(small):
         bins = ", ".join(f"{r.lo:.0%}-{r.hi:.0%} (n = {r.n})" for r in small.itertuples())
         text += f". Too few cases to read in {bins}"
@@ -72,25 +128,42 @@ def calibration_words(result: Backtest) -> str:
 
 
 def format_backtest(result: Backtest) -> str:
-    """The text of ``feasibility backtest``: the table, the choice, calibration and notes."""
+    """The text of ``feasibility backtest``: tables, paired differences, targets, notes."""
     table = backtest_table(result)
-    lines = [f"{'':24} {'log score':>10} {'Brier':>7} {'cover90':>8} {'n':>4}"]
+    lines = ["Overall (log score of each case's whole outcome; episode-weighted)"]
+    lines.append(f"{'':26} {'log score':>10} {'Brier':>7} {'cover90':>8} {'n':>4}")
     for r in table.itertuples():
-        mark = " <- chosen" if r.chosen else ""
+        mark = " <- used" if r.chosen else ""
         name = NAMES.get(r.name, r.name)
         cov = _num(r.coverage_90, "{:.0%}")
         lines.append(
-            f"{name:24} {_num(r.log_score):>10} {_num(r.brier):>7} {cov:>8} {r.n:>4}{mark}"
+            f"{name:26} {_num(r.log_score):>10} {_num(r.brier):>7} {cov:>8} {r.n:>4}{mark}"
         )
-    best = result.scores[result.chosen_variant]["log_score"]
-    base = result.baselines["base_rate"]["log_score"]
-    verdict = "beats" if best > base else "does NOT beat"
+    lines += ["", "Per event"]
+    lines.append(
+        f"{'':26} {'event':20} {'log score':>10} {'Brier':>7} {'mean p':>7} {'obs':>6} {'n':>4}"
+    )
+    for r in hurdle_table(result).itertuples():
+        lines.append(
+            f"{NAMES.get(r.name, r.name):26} {r.event:20} {r.log_score:>10.3f} {r.brier:>7.3f} "
+            f"{r.mean_forecast:>7.3f} {r.observed:>6.3f} {r.n:>4}"
+        )
+    lines += ["", "Paired log-score difference of the stack (positive: the stack is better)"]
+    for r in paired_table(result).itertuples():
+        lines.append(
+            f"vs {NAMES.get(r.against, r.against):22} {r.event:20} {r.mean_difference:+.3f} "
+            f"(SE {r.se:.3f}); won {r.won}, lost {r.lost} of {r.n}"
+        )
+    weights = ", ".join(f"{HURDLE_NAMES[h]} {w:.2f}" for h, w in result.weights.items())
     lines += [
         "",
-        f"Chosen variant (highest mean log score): {result.chosen_variant}. It {verdict} the "
-        f"running base rate on mean log score ({best:.3f} vs {base:.3f}; higher is better).",
+        f"Stack weight of the library model for the next forecast: {weights} "
+        "(the rest is the running base rate).",
         calibration_words(result),
-        f"Refits: {result.fits} ({result.cached_fits} from the cache).",
+        "",
+        "Targets:",
+        *[f"  {t}" for t in result.targets],
+        f"Refits: {result.fits} (exact grid posteriors).",
     ]
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)
@@ -156,4 +229,28 @@ def format_adjustments(effect: dict) -> str:
         f"from {before['mean']:.1%} [{before['lo']:.1%}, {before['hi']:.1%}] "
         f"to {after['mean']:.1%} [{after['lo']:.1%}, {after['hi']:.1%}] "
         f"({100 * effect['change']:+.1f} points, by {effect.get('method', 'recompute')})."
+    ) + base_rate_words(effect.get("base_rate"))
+
+
+def base_rate_words(rates: dict | None) -> str:
+    """The library's base rate alone for this case, beside the model's P(deal); '' if none."""
+    if not rates:
+        return ""
+    return (
+        f" The library's running base rate alone gives P(enacted in time) "
+        f"{rates['enacted_in_time']:.1%} x P(accepted) {rates['accepted']:.1%} = "
+        f"{rates['both']:.1%}; times the model's P(framework) {rates['framework']:.1%}: "
+        f"P(deal) {rates['deal']:.1%} by the base rate."
+    ) + _stack_words(rates.get("stack"))
+
+
+def _stack_words(stack: dict | None) -> str:
+    if not stack:
+        return ""
+    w = stack["weights"]
+    return (
+        f" The library's own forecast for this case (the prequential stack, weights on the "
+        f"library model {w['us']:.2f} and {w['acc']:.2f}): P(enacted in time) "
+        f"{stack['p_enacted_in_time']:.1%} x P(accepted) {stack['p_accepted']:.1%} = "
+        f"{stack['both']:.1%}."
     )

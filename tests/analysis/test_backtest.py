@@ -1,4 +1,4 @@
-"""Rolling-origin backtest: no future case enters a fit; scores have their closed forms."""
+"""Rolling-origin backtest: no future case enters a fit; scores and stack weights as claimed."""
 
 from datetime import date
 
@@ -6,24 +6,16 @@ import numpy as np
 import pytest
 
 import model.analysis.backtest as bt
-from model.analysis.simulate import simulate_cases, write_case_file
+from model.analysis.simulate import simulate_library, write_case_file
 from model.case.library import load_cases
-from model.inference.settings import Settings
+from model.errors import InputError
+from model.inference import exact
 
 
-def _fake_draws(size=200, seed=0):
-    rng = np.random.default_rng(seed)
-    draws = {f"{k}_{s}": rng.normal(0, 0.3, size) for k in ("a",) for s in ("us", "acc")}
-    draws |= {f"tau_{s}": np.abs(rng.normal(0, 0.3, size)) for s in ("us", "acc")}
-    draws |= {"z_us": rng.normal(size=(size, 4)), "z_acc": rng.normal(size=(size, 4))}
-    draws |= {"b_us": rng.normal(0, 0.1, (size, 6)), "b_acc": rng.normal(0, 0.1, (size, 5))}
-    draws |= {"dur_mu": rng.normal(1.8, 0.1, size), "dur_sigma": np.full(size, 0.5)}
-    return draws | {"rho": np.full(size, 0.5), "divergences": np.asarray(0), "cached": False}
-
-
-@pytest.fixture
-def planted(tmp_path):
-    frame = simulate_cases(16, seed=2)
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("planted")
+    frame = simulate_library(16, seed=2)
     frame.loc[15, ["id", "as_of", "request_date"]] = ["planted_future", "2035-01-01", "2035-01-01"]
     frame.loc[15, "next_election"] = "2036-11-04"
     for col in ("enacted_date", "us_end_date", "accepted_date"):
@@ -32,85 +24,135 @@ def planted(tmp_path):
     return load_cases(write_case_file(frame, tmp_path / "cases.csv"))
 
 
+@pytest.fixture(scope="module")
+def result(planted):
+    return bt.run_backtest(planted, workers=1)
+
+
 def test_a_planted_future_case_never_enters_a_fit(planted, monkeypatch):
     seen = []
+    real = exact.training
 
-    def spy(train, **kwargs):
-        seen.append(train.copy())
-        return _fake_draws()
+    def spy(ev, origin):
+        out = real(ev, origin)
+        seen.append((origin, out["ids"]))
+        return out
 
-    monkeypatch.setattr(bt, "fit_pooled", spy)
-    result = bt.run_backtest(planted, variants=["baseline"], workers=1)
+    monkeypatch.setattr(exact, "training", spy)
+    result = bt.run_backtest(planted, workers=1)
     assert seen, "no fit ran"
-    forecast = [r for r in result.cases.itertuples() if r.predictions]
+    forecast = [r for r in result.cases.itertuples() if r.forecast]
     assert forecast[-1].id == "planted_future"
-    for train in seen:
-        assert "planted_future" not in set(train["id"])
     cases = planted.cases.set_index("id")
-    origins = {date.fromisoformat(r.as_of) for r in forecast}
-    for train in seen:
-        latest = cases.loc[list(train["id"]), "as_of"].max()
-        assert any(latest < origin for origin in origins)
-    assert len(seen) == len({t.to_csv() for t in seen})  # one fit per distinct training set
+    for origin, ids in seen:
+        assert "planted_future" not in ids or origin > date(2035, 1, 1)
+        assert all(cases.loc[i, "as_of"] < origin for i in ids)
+
+
+def test_training_sees_only_outcomes_resolved_before_the_origin(planted):
+    ev = exact.events(planted.cases)
+    origin = ev["as_of"].iloc[8]
+    rows = exact.training(ev, origin)
+    enacted = ev[(ev["enacted_any"] == 1) & (ev["as_of"] < origin)]
+    for r in enacted.itertuples():
+        done = exact.months(r.request_date, origin) > r.months
+        match = rows["us"][rows["us"]["episode"] == r.episode]
+        assert bool(match["observed"].iloc[0]) == done
+        if not done:  # pending: censored at the origin
+            assert match["t"].iloc[0] == pytest.approx(exact.months(r.request_date, origin))
 
 
 def test_scores_have_closed_forms():
-    out = {"enacted": 1.0, "accepted": 0.0, "months": 5.0}
-    s = bt._score(0.8, 0.6, 0.5, out)
-    assert s["log_score"] == pytest.approx(np.log(0.8 - 0.5))
-    assert s["brier"] == pytest.approx(((0.8 - 1) ** 2 + (0.6 - 0) ** 2) / 2)
-    s = bt._score(0.8, 0.6, 0.5, {"enacted": 0.0, "accepted": None, "months": None})
-    assert s["log_score"] == pytest.approx(np.log(0.2)) and s["brier"] == pytest.approx(0.64)
-    fifty = bt._baseline_scores(
-        load_cases_frame(), {"enacted": 1.0, "accepted": 1.0, "months": None}
-    )["fifty_fifty"]
-    assert fifty["log_score"] == pytest.approx(np.log(0.25)) and fifty["brier"] == 0.25
+    out = {"us": 1.0, "acc": 0.0, "us_any": 1.0}
+    s = bt.score_case({"us": 0.8, "acc": 0.6, "us_any": 0.9}, out)
+    assert s["us"]["log_score"] == pytest.approx(np.log(0.8))
+    assert s["acc"]["log_score"] == pytest.approx(np.log(0.4))
+    assert s["overall"]["log_score"] == pytest.approx(np.log(0.8 * 0.4))
+    assert s["overall"]["brier"] == pytest.approx(((0.8 - 1) ** 2 + 0.6**2) / 2)
+    s = bt.score_case({"us": 0.8, "acc": 0.6, "us_any": 0.9}, {"us": None, "acc": 1.0, "us_any": None})
+    assert set(s) == {"acc", "overall"} and s["overall"]["log_score"] == pytest.approx(np.log(0.6))
 
 
-def load_cases_frame():
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            "enacted": [1.0, 0.0, 1.0],
-            "accepted": [1.0, np.nan, 0.0],
-            "months": [4.0, 2.0, 6.0],
-            "censored": [False, True, False],
-        }
-    )
+def test_running_base_rate_is_laplace_smoothed_and_counts_an_episode_once(planted):
+    ev = exact.events(planted.cases).iloc[:6].copy()
+    ev["accepted"] = [1.0, 0.0, 1.0, 1.0, np.nan, np.nan]
+    ev["acc_known"] = [date(1980, 1, 1)] * 6
+    ev["as_of"] = [date(1980, 1, 1)] * 6
+    assert bt.base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(4 / 6)
+    ev["episode"] = ["a", "b", "c", "c", "d", "e"]  # c's two yes rows count as one
+    assert bt.base_rate(ev, date(2000, 1, 1), "accepted", "acc_known") == pytest.approx(3 / 5)
 
 
-def test_running_base_rate_is_laplace_smoothed():
-    s = bt._baseline_scores(load_cases_frame(), {"enacted": 1.0, "accepted": None, "months": None})[
-        "base_rate"
-    ]
-    assert s["log_score"] == pytest.approx(np.log(3 / 5))
+def test_stack_weight_starts_even_and_follows_the_earlier_scores():
+    assert bt._stack_weight([]) == pytest.approx(0.5)
+    good = [(0.9, 0.5, 1.0, 1.0)] * 10 + [(0.1, 0.5, 0.0, 1.0)] * 10
+    bad = [(0.1, 0.5, 1.0, 1.0)] * 10 + [(0.9, 0.5, 0.0, 1.0)] * 10
+    assert bt._stack_weight(good) >= 0.85
+    assert bt._stack_weight(bad) <= 0.15
 
 
-def test_reliability_flags_small_bins(planted, monkeypatch):
-    monkeypatch.setattr(bt, "fit_pooled", lambda train, **kw: _fake_draws())
-    result = bt.run_backtest(planted, variants=["baseline", "shared_factor"], workers=1)
+def test_stack_weights_use_only_cases_resolved_before_each_origin(planted, result):
+    known = exact.events(planted.cases).set_index("id")["acc_known"]
+    for r in result.cases.itertuples():
+        if not r.forecast:
+            continue
+        origin = date.fromisoformat(r.as_of)
+        history = [
+            (
+                e.forecast["hierarchical"]["acc"],
+                e.forecast["base_rate"]["acc"],
+                e.outcome["acc"],
+                1.0,
+            )
+            for e in result.cases.itertuples()
+            if e.forecast and e.outcome["acc"] is not None and known[e.id] < origin
+        ]
+        assert r.stack_weight["acc"] == pytest.approx(bt._stack_weight(history))
+
+
+def test_nothing_to_forecast_is_an_input_error(planted):
+    with pytest.raises(InputError, match="nothing to forecast"):
+        bt.run_backtest(planted, since=date(2040, 1, 1))
+
+
+def test_reliability_flags_small_bins_and_counts_every_forecast(result):
     table = bt.reliability(result)
-    assert table["n"].sum() == sum(
-        (o["enacted"] is not None) + (o["accepted"] is not None)
-        for o, p in zip(result.cases["outcome"], result.cases["predictions"], strict=True)
-        if p
+    n = sum(
+        sum(h in s["stack"] for h in bt.HURDLES) for s in result.cases["scores"] if "stack" in s
     )
+    assert table["n"].sum() == n
     assert (table["too_small"] == (table["n"] < 5)).all()
-    assert set(result.scores) == {"baseline", "shared_factor"}
-    assert result.chosen_variant in result.scores
+    assert set(result.scores) == {"stack", "hierarchical"}
+    assert set(result.comparisons) == {"base_rate", "fifty_fifty"}
+
+
+def test_paired_difference_and_its_standard_error_by_hand(result):
+    d = [
+        s["stack"]["acc"]["log_score"] - s["base_rate"]["acc"]["log_score"]
+        for s in result.cases["scores"]
+        if "stack" in s and "acc" in s["stack"]
+    ]
+    c = result.comparisons["base_rate"]["acc"]
+    assert c["mean"] == pytest.approx(np.mean(d))
+    assert c["se"] == pytest.approx(np.std(d) / np.sqrt(len(d)))
+    assert c["won"] == sum(x > 1e-12 for x in d)
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3600)
-def test_true_variant_beats_a_wrong_one_on_simulated_cases(tmp_path):
-    frame = simulate_cases(40, window="hard_window", seed=21, truth={"dur_mu": 2.3})
-    lib = load_cases(write_case_file(frame, tmp_path / "cases.csv"))
-    result = bt.run_backtest(
-        lib,
-        variants=["baseline", "falling_hazard"],
-        workers=2,
-        settings=Settings(draws=300, tune=300, chains=2),
-    )
-    assert result.scores["baseline"]["log_score"] > result.scores["falling_hazard"]["log_score"]
-    assert result.chosen_variant == "baseline"
+def test_the_library_model_beats_the_base_rate_where_domains_differ(tmp_path):
+    lib = load_cases(write_case_file(simulate_library(80, seed=21), tmp_path / "cases.csv"))
+    result = bt.run_backtest(lib, workers=1)
+    gain = result.comparisons["base_rate"]["acc"]
+    model = result.scores["hierarchical"]["acc"]["log_score"]
+    assert model > result.baselines["base_rate"]["acc"]["log_score"]
+    assert gain["mean"] > 0
+
+
+def test_the_cli_exits_2_in_one_line_when_nothing_can_be_forecast(tmp_path, capsys):
+    from model.cli import main
+
+    frame = simulate_library(3, seed=4)
+    path = write_case_file(frame, tmp_path / "cases.csv")
+    assert main(["backtest", "--cases", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nothing to forecast" in err[0]

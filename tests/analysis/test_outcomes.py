@@ -6,7 +6,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from model.analysis.outcomes import evaluate, lognormal_cdf, timing
+from model.analysis.outcomes import evaluate, lognormal_cdf, opposition_reference, timing
+from model.case.priors import load_priors
 from model.inference.fit import evidence_for
 from model.inference.prior_draws import prior_draws
 
@@ -126,21 +127,36 @@ def test_outcomes_by_hand(hand_draw, hard_priors):
     by_end = _phi(math.log((lame_duck_end - 1.0) / 4.0) / 0.5)
     willing = 0.5  # expit(us_support = 0)
     p_enacted = willing * (in_window + 0.2 * (by_end - in_window))
-    # funds and training are in the package; funds is the most opposed: 0.7 + 0.1 shift
-    p_accept = 1 / (1 + math.exp(-(1.0 - 4.0 * (0.8 - 0.5))))
+    # funds and training are in the package; funds is the most opposed: 0.7 + 0.1 shift, taken
+    # relative to the library's typical opposition (the reference of the library-based gov_will)
+    ref = hard_priors.params["gov_will"].pooled.reference
+    p_accept = 1 / (1 + math.exp(-(1.0 - 4.0 * (0.8 - ref))))
     assert out["p_congress"][0] == pytest.approx(willing)
     assert out["p_enacted"][0] == pytest.approx(p_enacted, rel=1e-12)
     assert out["p_enacted"][0] == pytest.approx(0.4787, abs=1e-4)
     assert out["p_accepted"][0] == pytest.approx(p_accept, rel=1e-12)
-    assert out["p_accepted"][0] == pytest.approx(0.4502, abs=1e-4)
+    judged = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
+    assert opposition_reference(judged) == 0.5  # a judgment gov_will is stated at an even split
     assert out["p_deal"][0] == pytest.approx(0.6 * p_enacted * p_accept, rel=1e-12)
+
+
+def test_congress_end_counts_every_enactment_by_the_end_of_the_congress(hand_draw, hard_priors):
+    """The library's in-time rule: P(enacted) = willing x F(lame_duck_end - start)."""
+    evidence = evidence_for(hard_priors)
+    priors = load_priors(sets=["variant=congress_end"])
+    out = evaluate(hand_draw, priors, evidence, design=PURE)
+    lame_duck_end = (date(2009, 1, 3) - date(2007, 8, 15)).days / (365.25 / 12)
+    assert out["p_enacted"][0] == pytest.approx(
+        0.5 * _phi(math.log((lame_duck_end - 1.0) / 4.0) / 0.5), rel=1e-12
+    )
 
 
 def test_most_opposed_component_decides_and_opposition_is_clipped(hand_draw, baseline_priors):
     evidence = evidence_for(baseline_priors)
     troops = evaluate(hand_draw, baseline_priors, evidence, design={**PURE, "military": "troops"})
     # troops (0.95 + 0.1 = 1.05) is now the most opposed and is clipped to 1
-    expected = 1 / (1 + math.exp(-(1.0 - 4.0 * (1.0 - 0.5))))
+    ref = opposition_reference(baseline_priors)
+    expected = 1 / (1 + math.exp(-(1.0 - 4.0 * (1.0 - ref))))
     assert troops["p_accepted"][0] == pytest.approx(expected, rel=1e-12)
     hand_draw["oppose_troops"] = np.array([0.99])
     again = evaluate(hand_draw, baseline_priors, evidence, design={**PURE, "military": "troops"})
@@ -196,10 +212,10 @@ def _us_effects(draws, priors, design):
     return sum(scale * draws[param] for param, scale in eff.donor.items())
 
 
-def test_falling_hazard_window_is_capped_at_the_election_too(prior_world, baseline_priors):
+def test_falling_hazard_window_is_capped_at_the_election_too(prior_world):
     """Under the falling hazard too, a window drawn past election day fades from the election."""
     draws, evidence = prior_world
-    assert baseline_priors.variant["window"] == "falling_hazard"
+    baseline_priors = load_priors(sets=["variant=falling_hazard"])
     election, end = evidence.months("election"), evidence.months("lame_duck_end")
     late = dict(draws, window_months=np.full_like(draws["window_months"], end + 5.0))
     at_election = dict(draws, window_months=np.full_like(draws["window_months"], election))

@@ -13,7 +13,7 @@ from model.inference.prior_draws import prior_draws
 
 @pytest.fixture(scope="module")
 def world():
-    priors = load_priors(overrides={"variant": []})
+    priors = load_priors(overrides={"variant": ["hard_window"]})
     draws = prior_draws(priors, size=2000, rng=np.random.default_rng(4))
     return priors, draws, evidence_for(priors)
 
@@ -36,7 +36,7 @@ def test_opposition_weighted_mean_closed_form():
 
 def test_shared_factor_raises_p_deal_and_keeps_each_hurdle(world):
     priors, draws, evidence = world
-    shared = load_priors(overrides={"variant": ["shared_factor"]})
+    shared = load_priors(overrides={"variant": ["hard_window", "shared_factor"]})
     base, corr = evaluate(draws, priors, evidence), evaluate(draws, shared, evidence)
     for key in ("p_framework", "p_enacted", "p_accepted"):
         np.testing.assert_allclose(base[key], corr[key])

@@ -53,3 +53,66 @@ def test_stale_pooled_file_is_refused(tmp_path):
 def test_adjustment_needs_a_source():
     with pytest.raises(InputError, match="mu, sigma and source"):
         load_priors(overrides={"params": {"gov_will": {"adjust": {"x": {"mu": 1.0, "sigma": 1}}}}})
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"dist": "Normal", "params": {"mu": 0.0, "sigma": 0.0}}, "<= 0"),
+        ({"dist": "Normal", "params": {"mu": 0.0, "sigma": -1.0}}, "<= 0"),
+        ({"dist": "Normal", "params": {"mu": 0.0, "sd": 1.0}}, "parameters"),
+        ({"dist": "Cauchy", "params": {"mu": 0.0, "sigma": 1.0}}, "unknown family"),
+        ({"dist": "Normal", "params": {"mu": "x", "sigma": 1.0}}, "non-number"),
+    ],
+)
+def test_a_bad_pooled_file_is_refused_in_one_line(tmp_path, edit, message):
+    priors, data = tmp_path / "priors", tmp_path / "data"
+    shutil.copytree(PRIORS_FILE.parent, priors)
+    shutil.copytree(POOLED_FILE.parent, data)
+    blob = json.loads((data / "pooled_prior.json").read_text())
+    blob["params"]["us_support"] |= edit
+    (data / "pooled_prior.json").write_text(json.dumps(blob))
+    text = (priors / "baseline.toml").read_text()
+    text = text.replace(
+        "reference = false", 'reference = false\npooled = "../data/pooled_prior.json"'
+    )
+    (priors / "baseline.toml").write_text(text)
+    with pytest.raises(InputError, match=message) as err:
+        load_priors(priors / "baseline.toml")
+    assert "\n" not in str(err.value) and "feasibility pooled" in str(err.value)
+
+
+def test_gov_will_carries_the_library_opposition_reference(baseline_priors):
+    blob = json.loads(POOLED_FILE.read_text())
+    ref = baseline_priors.params["gov_will"].pooled.reference
+    assert ref == pytest.approx(blob["reference"]["opposition"])
+    assert 0 < ref < 1
+
+
+def test_the_forecast_case_is_refused_among_its_own_training_rows(tmp_path):
+    import pandas as pd
+
+    from model.analysis.library_prior import pooled_prior_blob
+    from model.case.library import load_cases, sources_path
+    from model.constants import AS_OF, CASES_FILE, TARGET_CASE_FILE
+
+    target = pd.read_csv(TARGET_CASE_FILE, dtype=str, keep_default_na=False)
+    library = pd.read_csv(CASES_FILE, dtype=str, keep_default_na=False)
+    row = target.iloc[:1].copy()
+    row[["enacted", "enacted_src", "enacted_date", "enacted_date_src"]] = ["1", "isn_2007"] * 2
+    row["enacted_date"] = "2008-06-30"
+    row[["accepted", "accepted_src", "accepted_date", "accepted_date_src"]] = ["1", "isn_2007"] * 2
+    row["accepted_date"] = "2008-07-01"
+    both = pd.concat([library, row[library.columns]], ignore_index=True)
+    both.to_csv(tmp_path / "cases.csv", index=False)
+    sources = [
+        pd.read_csv(sources_path(f), dtype=str, keep_default_na=False)
+        for f in (CASES_FILE, TARGET_CASE_FILE)
+    ]
+    pd.concat(sources).drop_duplicates("key").to_csv(tmp_path / "case_sources.csv", index=False)
+    with pytest.raises(InputError, match="among its own training cases"):
+        pooled_prior_blob(
+            load_cases(tmp_path / "cases.csv"),
+            load_cases(TARGET_CASE_FILE, pending=True),
+            as_of=AS_OF,
+        )

@@ -10,10 +10,10 @@ from model.inference.pymc_model import build_model, data_params, poll_rows
 
 @pytest.fixture(scope="module")
 def no_poll_error_fit(small_settings):
-    """Both readings, but an error beyond sampling of ~0: the poll block is conjugate again."""
+    """Both readings, but an error beyond sampling of ~1e-4: the poll block is conjugate again."""
     from model.case.priors import load_priors
 
-    priors = load_priors(overrides={"params": {"poll_error": {"sigma": 1e-4}}})
+    priors = load_priors(overrides={"params": {"poll_error": {"mu": -9.2, "sigma": 0.01}}})
     return fit(priors, settings=small_settings)
 
 

@@ -94,17 +94,14 @@ def built(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
 
 @pytest.fixture(scope="module")
 def fake_backtest(tmp_path_factory):
-    """A backtest of a simulated library with stand-in posterior draws (seconds, not minutes)."""
+    """A backtest of a small simulated library (exact grid posteriors: seconds)."""
     import model.analysis.backtest as bt
-    from model.analysis.simulate import simulate_cases, write_case_file
+    from model.analysis.simulate import simulate_library, write_case_file
     from model.case.library import load_cases
-    from tests.analysis.test_backtest import _fake_draws
 
     folder = tmp_path_factory.mktemp("cases")
-    lib = load_cases(write_case_file(simulate_cases(14, seed=8), folder / "cases.csv"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(bt, "fit_pooled", lambda train, **kw: _fake_draws())
-        return bt.run_backtest(lib, variants=["baseline", "falling_hazard"], workers=1)
+    lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
+    return bt.run_backtest(lib, workers=1)
 
 
 class _Page(HTMLParser):

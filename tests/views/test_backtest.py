@@ -1,46 +1,65 @@
-"""Backtest views: the JSON keys, the table, the words, the reliability figure."""
+"""Backtest views: the JSON keys, the tables, the words, the reliability figure."""
 
 import json
 
 import pytest
 
 import model.analysis.backtest as bt
-from model.analysis.simulate import simulate_cases, write_case_file
+from model.analysis.simulate import simulate_library, write_case_file
 from model.case.library import load_cases
 from model.views.backtest import (
     backtest_payload,
     backtest_table,
     format_backtest,
+    hurdle_table,
+    paired_table,
     reliability_figure,
 )
-from tests.analysis.test_backtest import _fake_draws
 
 
-@pytest.fixture
-def result(tmp_path, monkeypatch):
-    monkeypatch.setattr(bt, "fit_pooled", lambda train, **kw: _fake_draws())
-    lib = load_cases(write_case_file(simulate_cases(14, seed=8), tmp_path / "cases.csv"))
-    return bt.run_backtest(lib, variants=["baseline", "falling_hazard"], workers=1)
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bt") / "cases.csv"
+    lib = load_cases(write_case_file(simulate_library(14, seed=8), path))
+    return bt.run_backtest(lib, workers=1)
 
 
-def test_payload_keys_are_exactly_the_four(result):
+def test_payload_keys(result):
     payload = json.loads(json.dumps(backtest_payload(result), default=str))
-    assert set(payload) == {"cases", "scores", "baselines", "chosen_variant"}
-    assert set(payload["scores"]["baseline"]) == {"log_score", "brier", "coverage_90", "n"}
+    assert set(payload) == {
+        "cases",
+        "scores",
+        "baselines",
+        "chosen_variant",
+        "comparisons",
+        "weights",
+        "targets",
+    }
+    assert payload["chosen_variant"] == "stack"
+    assert {"log_score", "brier", "coverage_90", "n", "us", "acc"} <= set(
+        payload["scores"]["stack"]
+    )
     assert set(payload["baselines"]) == {"base_rate", "fifty_fifty"}
-    row = next(r for r in payload["cases"] if r["predictions"])
-    assert {"id", "as_of", "predictions", "outcome", "scores"} == set(row)
-    assert {"mean", "lo", "hi"} <= set(row["predictions"]["baseline"]["p_enacted"])
+    row = next(r for r in payload["cases"] if r["forecast"])
+    assert {"stack", "hierarchical", "base_rate", "fifty_fifty"} == set(row["forecast"])
 
 
-def test_table_and_words_use_the_computed_numbers(result):
+def test_tables_and_words_use_the_computed_numbers(result):
     table = backtest_table(result)
-    assert set(table["name"]) == {"baseline", "falling_hazard", "base_rate", "fifty_fifty"}
+    assert set(table["name"]) == {"stack", "hierarchical", "base_rate", "fifty_fifty"}
     assert table["chosen"].sum() == 1
     text = format_backtest(result)
-    best = result.scores[result.chosen_variant]["log_score"]
-    assert f"{best:.3f}" in text and "running base rate" in text
-    assert ("does NOT beat" in text) == (best <= result.baselines["base_rate"]["log_score"])
+    assert f"{result.scores['stack']['log_score']:.3f}" in text and "running base rate" in text
+    per = hurdle_table(result)
+    row = per[(per["name"] == "stack") & (per["event"] == "accepted")].iloc[0]
+    assert row["observed"] == pytest.approx(result.scores["stack"]["acc"]["observed"])
+    pairs = paired_table(result)
+    c = result.comparisons["base_rate"]["acc"]
+    assert f"{c['mean']:+.3f} (SE {c['se']:.3f})" in text
+    assert len(pairs) >= 2
+    for line in result.targets:
+        assert line in text
+        assert line.startswith(("MET", "NOT MET"))
 
 
 def test_reliability_figure_marks_small_bins(result):
