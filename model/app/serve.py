@@ -78,7 +78,7 @@ def serve(
         show=False,
         threaded=True,
         start=True,
-        title="What if: the 2007 US-Mexico security aid package",
+        title=f"What if: {fit.priors.case.get('name', 'the deal')}",
         verbose=False,
     )
     return App(f"http://{address}:{port}/", thread, panels)

@@ -21,7 +21,7 @@ SMALL_ARGS = [f"--{k}={v}" for k, v in SMALL.items()]
 def panel(small_fit, tmp_path):
     for name in ("certification", "usd400m_withheld", "poll_item_level"):
         shutil.copy(SCENARIO_DIR / f"{name}.toml", tmp_path)
-    return WhatIfPanel(small_fit, scenario_dir=tmp_path)
+    return WhatIfPanel(small_fit, scenario_dir=tmp_path, user_dir=tmp_path / "user")
 
 
 def move(slider, value: float) -> None:
@@ -46,7 +46,7 @@ def test_first_answer_is_the_baseline(panel, small_fit):
 def test_a_slider_answers_like_whatif_set(panel, capsys):
     slider = panel.sliders[("opinion_shift", "mu")]
     before = _headline(panel)
-    move(slider, 0.0725)
+    move(slider, 7.25)  # points of opposition, as an expert says it
     assert panel.set_sets() == ["params.opinion_shift.mu=0.0725"]
     assert _headline(panel) < before  # more opposition in Mexico, fewer deals
     argv = ["whatif", *(f"--set={s}" for s in panel.set_sets()), "--json", *SMALL_ARGS]
@@ -76,12 +76,13 @@ def test_picking_a_scenario_with_new_levels_equals_the_file(panel, small_fit, tm
 
 def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
     panel.picker.value = "certification"
-    move(panel.sliders[("gov_will", "mu")], 0.9)
+    move(panel.sliders[("gov_will", "mu")], 71.0)  # probability in %, not log-odds
     shown = _headline(panel)
     panel.save_name.value = "certification_weak_will"
     panel.save_question.value = "What if certification meets a weaker Mexican government?"
     path = panel._save()
-    assert path == tmp_path / "certification_weak_will.toml"
+    assert path == tmp_path / "user" / "certification_weak_will.toml"  # not the project's folder
+    assert not (tmp_path / "certification_weak_will.toml").exists()
     text = path.read_text()
     assert "[params.gov_will]" in text and "source = " in text.split("[params.gov_will]")[1]
     assert 'conditions = "certification"' in text
@@ -94,7 +95,7 @@ def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
 
 
 def test_a_bad_save_says_why_and_writes_nothing(panel, tmp_path):
-    move(panel.sliders[("p_agree", "mean")], 0.5)
+    move(panel.sliders[("p_agree", "mean")], 50.0)
     panel.save_name.value = "Not a name"
     assert panel._save() is None
     assert "error" in panel.status.object and "name" in panel.status.object
@@ -139,7 +140,7 @@ def test_a_bad_expert_file_is_shown_not_raised(small_fit, tmp_path):
     experts = tmp_path / "experts"
     experts.mkdir()
     (experts / "bad.toml").write_text('question = "q"\nsource = "s"\n[params.nope]\nmu = 1.0\n')
-    panel = WhatIfPanel(small_fit, scenario_dir=tmp_path, expert_dir=experts)
+    panel = WhatIfPanel(small_fit, scenario_dir=tmp_path, expert_dir=experts, user_dir=tmp_path / "user")
     assert "bad.toml" in panel.experts_pane.object and "error" in panel.experts_pane.object
 
 
@@ -148,7 +149,7 @@ def test_a_beta_prior_moves_on_its_mean_and_answers_like_whatif_set(panel, capsy
 
     prior = panel.base.priors.params["oppose_training"]
     before = slider_values(prior.dist, prior.params)
-    move(panel.sliders[("oppose_training", "mean")], before["mean"] + 0.1)
+    move(panel.sliders[("oppose_training", "mean")], 100 * (before["mean"] + 0.1))
     sets = panel.set_sets()
     assert sorted(s.split("=")[0] for s in sets) == [
         "params.oppose_training.alpha",
