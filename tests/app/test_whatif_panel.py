@@ -140,7 +140,9 @@ def test_a_bad_expert_file_is_shown_not_raised(small_fit, tmp_path):
     experts = tmp_path / "experts"
     experts.mkdir()
     (experts / "bad.toml").write_text('question = "q"\nsource = "s"\n[params.nope]\nmu = 1.0\n')
-    panel = WhatIfPanel(small_fit, scenario_dir=tmp_path, expert_dir=experts, user_dir=tmp_path / "user")
+    panel = WhatIfPanel(
+        small_fit, scenario_dir=tmp_path, expert_dir=experts, user_dir=tmp_path / "user"
+    )
     assert "bad.toml" in panel.experts_pane.object and "error" in panel.experts_pane.object
 
 

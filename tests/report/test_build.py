@@ -28,6 +28,8 @@ TITLES = (
     "Evidence",
     "Provenance",
     "Notebooks",
+    "Glossary",
+    "Appendix",
 )
 TABLES = {
     "summary",
@@ -42,7 +44,6 @@ TABLES = {
     "psense",
     "priors",
     "evidence_poll",
-    "evidence_reference",
     "evidence_calendar",
     "provenance",
     "backtest",
