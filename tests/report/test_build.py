@@ -6,6 +6,7 @@ import base64
 import copy
 import re
 import shutil
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -232,8 +233,10 @@ def test_headline_is_four_bullets_built_from_the_numbers(built):
         assert f"willing with {s['p_willing']['mean']:.0%}" in why
         assert f"in time with {s['p_in_time']['mean']:.0%}" in why
     assert res.label(res.sensitivity["tornado"][0]["input"]) in why
-    best = res.ranking[res.ranking["is_best"]].iloc[0]
-    assert ask.startswith("Ask for: ") and f"{best['p_best']:.0%} of posterior draws" in ask
+    from model.views.words import recommend
+
+    rec = recommend(res.fit, res.ranking)
+    assert ask.startswith("Ask for: ") and f"{rec.p_best:.0%} of posterior draws" in ask
     rows = res.scenarios[res.scenarios["method"] != "baseline"]
     top = rows.loc[rows["delta_p_deal_mean"].abs().idxmax()]
     assert top["question"] in change
@@ -251,14 +254,36 @@ def test_a_fragile_recommendation_says_many_designs_tie(built):
     res = built["res"]
     best = res.ranking[res.ranking["is_best"]].iloc[0]
     ask = headline_bullets(res)[2]
-    assert is_fragile(best) == ("many designs tie" in ask)
+    assert is_fragile(best, by_value=True) == ("is fragile" in ask)
     fragile = res.ranking.copy()
-    fragile.loc[fragile["is_best"], ["p_best", "gain_lo"]] = [0.05, -0.01]
+    fragile.loc[fragile["is_best"], ["p_best_value", "value_gain_lo"]] = [0.05, -0.01]
     res_fragile = copy.copy(res)
     res_fragile.ranking = fragile
     ask = headline_bullets(res_fragile)[2]
-    assert "many designs tie" in ask and f"({len(near_ties(fragile))} of" in ask
+    ties = len(near_ties(fragile, by_value=True))
+    assert "is fragile" in ask and f"{ties} of the" in ask and "only 5% of posterior draws" in ask
     assert "edge of the range" in ask  # the smallest package is the edge of the size lever
+
+
+def test_one_recommendation_in_the_same_words_in_headline_and_design_section(built):
+    """One computation (`recommend`) feeds the headline, the design section and notebook 04."""
+    from model.report.headline import headline_bullets
+    from model.views.words import recommend
+
+    res = built["res"]
+    rec = recommend(res.fit, res.ranking)
+    ask = headline_bullets(res)[2]
+    html = built["path"].read_text(encoding="utf-8")
+    designs = html[html.index('<section id="designs"') : html.index('<section id="scenarios"')]
+    for sentence in rec.sentences:
+        if sentence.startswith(("Ask for:", "The recommendation is")):
+            assert sentence in ask
+        assert escape(sentence) in designs or sentence in designs, sentence
+    assert "no change to the design on the table" not in rec.text  # the garbled sentence
+    assert "conditions as Congress chooses" not in rec.sentences[0]  # the mixture is no change
+    assert ("is fragile" in ask) == rec.fragile and ("is firm" in ask) == (not rec.fragile)
+    notebook = (ROOT / "notebooks" / "04-package-design.ipynb").read_text(encoding="utf-8")
+    assert "recommend(" in notebook and ".sentences" in notebook
 
 
 def test_no_judgment_input_is_promoted_when_information_is_worth_little(built):
@@ -776,3 +801,34 @@ def test_experts_section_shows_the_pool_and_the_largest_disagreement(built):
     spread = pd.read_csv(built["out"] / "tables" / "disagreement.csv")
     assert spread["param"].iloc[0] == top["param"]
     assert spread["share"].sum() == pytest.approx(1.0)
+
+
+def test_no_figure_title_or_legend_is_clipped(built):
+    """Every title, suptitle and figure legend of every report figure lies inside its figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from model.report.results import figures
+
+    for stem, (fig, _) in figures(built["res"]).items():
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        box = fig.bbox
+        parts = [ax.title for ax in fig.axes if ax.get_title()]
+        parts += [fig._suptitle] if fig._suptitle is not None else []
+        parts += list(fig.legends)
+        for part in parts:
+            ext = part.get_window_extent(renderer)
+            inside = ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1
+            inside &= ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1
+            assert inside, (stem, getattr(part, "get_text", lambda: "legend")(), ext, box)
+
+
+def test_the_base_rate_and_the_backtest_error_sit_beside_p_deal(built):
+    from model.report.headline import how_it_erred, reliability_of
+
+    html = built["path"].read_text(encoding="utf-8")
+    head = html[html.index('id="headline"') : html.index('<ul class="headline">')]
+    assert 'id="base-rate"' in head
+    table = reliability_of(built["res"].backtest)
+    assert escape(how_it_erred(table)) in head or how_it_erred(table) in head
