@@ -169,6 +169,11 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--skip-backtest", action="store_true", help="leave out the backtest of the case library"
     )
+    report.add_argument(
+        "--user-scenarios",
+        action="store_true",
+        help="also run the scenarios saved from the panel in priors/user (left out by default)",
+    )
     report.add_argument("--workers", type=int, default=2, help="joblib processes for the backtest")
     report.add_argument(
         "--scenario-dir", type=Path, default=None, help="scenario folder (default priors/scenarios)"

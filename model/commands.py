@@ -328,6 +328,10 @@ def cmd_report(args) -> int:
     )
     files = scenario_files(args.scenario_dir) if args.scenario_dir else scenario_files()
     files += [_scenario_path(s) for s in args.scenario if _scenario_path(s) not in files]
+    if getattr(args, "user_scenarios", False):  # the panel's saved files, only when asked
+        from model.constants import USER_SCENARIO_DIR
+
+        files += [p for p in scenario_files(USER_SCENARIO_DIR) if p not in files]
     problems: list[str] = []
     path = build_report(
         priors,
