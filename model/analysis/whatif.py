@@ -320,7 +320,7 @@ def change(base: WhatIf, case: WhatIf, key: str = "p_deal") -> dict:
     if case.refit is None and case.weights is None:  # the same draws: the difference per draw
         diff = new - old
         se = mcse_mean(diff, chains=base.chains)
-        if is_design_only(case):
+        if is_design_only(case) and case.priors.design != base.priors.design:
             spread = interval(diff)
             extra = {"draws_lo": spread["lo"], "draws_hi": spread["hi"]}
     elif case.refit is None:  # same draws, reweighted: linearise the difference of the two means

@@ -73,6 +73,8 @@ SCENARIO_META = ("question", "source", "changes_evidence")
 """A scenario file's own keys; the rest is its overlay."""
 STEPS = 200
 """Positions on each prior slider."""
+WRAP_TITLE = ".bk-slider-title { white-space: normal; overflow-wrap: anywhere; }"
+"""A slider's label in words wraps on a phone instead of pushing its value off the screen."""
 
 
 class WhatIfPanel:
@@ -145,6 +147,8 @@ class WhatIfPanel:
                     format="0.[00]",
                     css_classes=[f"slider-{name}-{key}"],
                     sizing_mode="stretch_width",
+                    stylesheets=[WRAP_TITLE],
+                    margin=(5, 0),
                 )
                 slider.param.watch(self._changed, "value_throttled")
                 slider.param.watch(lambda event, n=name: self._show_interval(n), "value")
@@ -603,15 +607,17 @@ class WhatIfPanel:
                     *(self.sliders[(name, k)] for k in keys),
                     self.intervals[name],
                     sizing_mode="stretch_width",
+                    margin=(5, 0),
                 )
             )
         priors = pn.Accordion(
             *[
-                (title, pn.Column(*items, sizing_mode="stretch_width"))
+                (title, pn.Column(*items, sizing_mode="stretch_width", margin=0))
                 for title, items in groups.items()
             ],
             active=[0],
             sizing_mode="stretch_width",
+            margin=(5, 0),
         )
         poll = pn.Column(
             "### A new poll",
@@ -641,6 +647,7 @@ class WhatIfPanel:
             sizing_mode="stretch_width",
             styles={"flex": "1 1 340px", "min-width": "0"},
             css_classes=["controls"],
+            margin=0,
         )
         save = pn.Column(
             "### Save as scenario",
@@ -671,13 +678,20 @@ class WhatIfPanel:
             sizing_mode="stretch_width",
             styles={"flex": "2 1 420px", "min-width": "0"},
             css_classes=["answer"],
+            margin=0,
         )
         return pn.FlexBox(
             answer,
             controls,
             flex_wrap="wrap",
             sizing_mode="stretch_width",
-            styles={"max-width": "100vw", "gap": "16px"},
+            styles={
+                "max-width": "100vw",
+                "gap": "16px",
+                "padding": "0 6px",
+                "box-sizing": "border-box",
+            },
+            margin=0,
         )
 
     def _shown_dir(self) -> str:
