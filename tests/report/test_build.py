@@ -468,9 +468,29 @@ def test_diagnostics_banner_at_the_top_when_the_sampler_fails(built):
     page.feed(text)
     assert page.first_ids[0] == "diagnostics-banner"
     assert 'role="alert"' in text
+    plain = re.sub(r"<[^>]+>", "", text)  # glossary terms are links
+    appendix = plain[plain.index("Appendix: sampler diagnostics") :]
     for problem in problems:
-        assert problem.replace(">", "&gt;") in text
+        assert problem.replace(">", "&gt;") in appendix  # the raw lines, in the appendix
     assert text.index("diagnostics-banner") < text.index('id="headline"')
+
+
+def test_refit_problems_mark_their_rows_and_raise_no_banner(built):
+    res = copy.copy(built["res"])
+    res.fit = copy.copy(res.fit)
+    res.fit.diagnostics = dict(res.fit.diagnostics, problems=[], ok=True)
+    table = res.scenarios.copy()
+    refits = table.index[table["method"] == "refit"]
+    assert len(refits), "the scenarios include a refit (poll_item_level, judgment_priors)"
+    table.loc[refits[0], "diagnostics_problems"] = "tail ESS 399 < 400 for x: too noisy"
+    res.scenarios = table
+    text = _html_for(res)
+    assert 'id="diagnostics-banner"' not in text  # the headline's fit is clean
+    scenarios = text[text.index('<section id="scenarios"') : text.index('<section id="experts"')]
+    assert "sampler checks failed: see the appendix" in scenarios
+    assert table.loc[refits[0], "question"].replace("'", "&#x27;") in scenarios
+    plain = re.sub(r"<[^>]+>", "", text)
+    assert "tail ESS 399 &lt; 400 for x" in plain[plain.index("Appendix: sampler diagnostics") :]
 
 
 def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
