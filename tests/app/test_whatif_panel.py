@@ -119,6 +119,9 @@ def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
     out = evaluate(expected.draws, expected.priors, expected.evidence)
     assert _headline(panel) == pytest.approx(out["p_deal"].mean(), abs=1e-15)
     assert panel.case.refit.evidence.poll_reading == "item"
+    status = panel.status.object  # after the progress lines, the refit's sampler checks
+    assert "Refitted in" in status
+    assert "Sampler checks passed" in status or "failed its sampler checks" in status
 
 
 def test_the_panel_shows_where_the_experts_disagree(panel, small_fit):
@@ -171,3 +174,44 @@ def test_an_impossible_slider_position_is_said_not_raised(panel):
     slider = panel.sliders[("p_agree", "mean")]
     move(slider, slider.end)  # near 1 no Beta keeps the baseline's sd
     assert "error" in panel.status.object and "params.p_agree.sd" in panel.status.object
+
+
+def test_sliders_speak_in_the_units_an_expert_states(panel):
+    share = panel.sliders[("oppose_funds", "mean")]
+    assert "share opposed" in share.label and "(%)" in share.label
+    assert share.start <= 40 and share.end >= 95  # "77% opposed becomes 60%" can be asked
+    shift = panel.sliders[("opinion_shift", "mu")]
+    assert "points" in shift.label and shift.start <= -17 and shift.end >= 17
+    assert "median months" in panel.sliders[("announce_months", "mu")].label
+    assert "probability" in panel.sliders[("us_support", "mu")].label
+    assert not any("." in s.label.split(":")[-1] for s in panel.sliders.values())  # no `mu`
+    before = panel.intervals["oppose_funds"].object
+    assert "Implies: 90% interval" in before and "%" in before
+    move(share, 60.0)
+    after = panel.intervals["oppose_funds"].object
+    assert "(was 90% interval" in after and after != before
+
+
+def test_the_picker_shows_questions_and_asks_before_discarding_moves(panel):
+    assert any(label.startswith("What if Congress attaches") for label in panel.picker.options)
+    move(panel.sliders[("opinion_shift", "mu")], 5.0)
+    moved = panel.set_sets()
+    panel.picker.value = "certification"
+    assert panel.confirm.visible and "discarded" in panel.confirm_text.object
+    assert panel.set_sets() == moved and panel.picker.value != "certification"  # kept for now
+    panel._confirm(True)
+    assert panel.picker.value == "certification" and panel.set_sets() == []
+    changes = panel.changes.object
+    assert "Nothing moved from scenario" in changes and "What this scenario changes" in changes
+    assert "certification" in changes.lower()
+
+
+def test_the_poll_box_answers_by_the_cheapest_route_and_says_which(panel):
+    panel.poll_component.value = "funds"
+    panel.poll_share.value = 60.0
+    panel.poll_n.value = 1000
+    case = asyncio.run(panel._poll())
+    assert case is not None and f"data-method='{case.method}'" in panel.poll_out.object
+    assert "Route: an additional poll" in panel.poll_out.object
+    panel.poll_date.value = "2009-01-01"
+    assert asyncio.run(panel._poll()) is None and "as-of" in panel.poll_out.object
