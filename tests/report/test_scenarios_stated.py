@@ -69,3 +69,35 @@ def test_no_scenario_cites_what_was_known_only_after_the_as_of_date():
     for path in [*SCENARIO_DIR.glob("*.toml"), BASELINE]:
         text = path.read_text(encoding="utf-8").lower()
         assert "merida" not in text and "mérida" not in text, path.name
+
+
+def test_the_panel_saves_into_a_git_ignored_folder_a_report_reads_only_when_asked(
+    tmp_path, monkeypatch
+):
+    import subprocess
+
+    import model.commands as commands
+    import model.constants as constants
+    import model.report.build as build
+    from model.cli import main
+
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "priors/user/mine.toml"], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "mine.toml").write_text((SCENARIO_DIR / "certification.toml").read_text())
+    monkeypatch.setattr(constants, "USER_SCENARIO_DIR", user)
+    seen = []
+
+    def fake_build(priors, *, scenarios, **kwargs):
+        seen.append([p.name for p in scenarios])
+        return tmp_path / "out" / "feasibility.html"
+
+    monkeypatch.setattr(build, "build_report", fake_build)
+    assert commands is not None
+    out = ["report", "--out", str(tmp_path / "out"), "--skip-notebooks", "--skip-backtest"]
+    assert main(out) == 0
+    assert main([*out, "--user-scenarios"]) == 0
+    assert "mine.toml" not in seen[0] and "mine.toml" in seen[1]
