@@ -501,7 +501,8 @@ def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
     res.backtest = None
     text = _html_for(res)
     assert 'id="diagnostics-banner"' not in text
-    assert "Sampler diagnostics: OK (max R-hat" in text
+    assert "Sampler diagnostics: OK (max R-hat" in re.sub(r"<[^>]+>", "", text)  # terms linked
+    assert 'href="#glossary-rhat"' in text
 
 
 def test_markdown_table_escapes_pipes_without_tabulate():
