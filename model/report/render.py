@@ -203,7 +203,8 @@ def _html_block(block) -> str:
             )
         numbers += "</div>"
         if block.reference is not None:
-            numbers += f'<p class="erred">{_text(ref["base_rate_text"])} {_text(ref["erred"])}</p>'
+            said = _text(ref["base_rate_text"]) + " " if rate else ""
+            numbers += f'<p class="erred">{said}{_text(ref["erred"])}</p>'
         return (
             f'<div id="headline" data-p-deal="{block.mean!r}" data-p-deal-lo="{block.lo!r}" '
             f'data-p-deal-hi="{block.hi!r}">{numbers}'

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from model.analysis.baseline import decomposition_table
-from model.case.levers import describe
+from model.case.levers import describe, level_text
 from model.constants import CI_PCT, NEAR_TIE_POINTS
 from model.inference.stamps import git_commit
 from model.report.experts import experts_section
@@ -140,10 +140,13 @@ def _designs(res: Results, pngs) -> Section:
     ties = set(near_ties(r, by_value=by_value).index)
     n_designs = rec.n_designs
 
+    # a ranking row holds a mixture as its text: the same mixture as on the table is no change
+    on_table = {k: level_text(v) for k, v in priors.design.items()}
+
     def words(x) -> str:
         if x["is_baseline"]:
             return f"{priors.design_label} (as on the table)"
-        text = describe(x, priors.levers, against=priors.design, unchanged="as on the table")
+        text = describe(x, priors.levers, against=on_table, unchanged="as on the table")
         return text + (" (near tie)" if x.name in ties else "")
 
     best_col = "P(best value)" if by_value else "P(best)"

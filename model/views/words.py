@@ -93,12 +93,15 @@ def _size_reason(fit: Fit, best: pd.Series, ranking: pd.DataFrame) -> str:
             f"Why {size_best} rather than {size_now}: with everything else the same, it changes "
             f"P(deal) by {d_deal:+.1f} points but expected value by {d_value:+.2f}"
         )
-        why += (
-            ": the larger package is worth more if the deal happens, which outweighs its cost in "
-            "P(deal)."
-            if d_value > 0 and d_deal < 0
-            else "."
-        )
+        if d_value > 0 and d_deal < 0:
+            why += (
+                ": the larger package is worth more if the deal happens, which outweighs its "
+                "cost in P(deal)."
+            )
+        elif d_value > 0:
+            why += ": it is worth more if the deal happens and costs no P(deal)."
+        else:
+            why += "."
     else:
         why = (
             f"Why {size_best} rather than {size_now}: with everything else the same, it changes "

@@ -281,6 +281,7 @@ def test_one_recommendation_in_the_same_words_in_headline_and_design_section(bui
         assert escape(sentence) in designs or sentence in designs, sentence
     assert "no change to the design on the table" not in rec.text  # the garbled sentence
     assert "conditions as Congress chooses" not in rec.sentences[0]  # the mixture is no change
+    assert "none 30% / reporting 50%" not in designs.split("</table>")[0].split("<table>")[-1]
     assert ("is fragile" in ask) == rec.fragile and ("is firm" in ask) == (not rec.fragile)
     notebook = (ROOT / "notebooks" / "04-package-design.ipynb").read_text(encoding="utf-8")
     assert "recommend(" in notebook and ".sentences" in notebook
