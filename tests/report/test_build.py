@@ -854,3 +854,18 @@ def test_the_base_rate_and_the_backtest_error_sit_beside_p_deal(built):
     assert 'id="base-rate"' in head
     table = reliability_of(built["res"].backtest)
     assert escape(how_it_erred(table)) in head or how_it_erred(table) in head
+
+
+def test_library_priors_are_labelled_by_their_source_and_the_unused_reference_class_is_gone(built):
+    from model.report.results import prior_rows
+
+    res = built["res"]
+    rows = {r["name"]: r for r in prior_rows(res)}
+    for name, prior in res.fit.priors.params.items():
+        if prior.pooled is not None:
+            assert rows[name]["informed_by"].startswith("case library"), name
+    assert any(p.pooled is not None for p in res.fit.priors.params.values())
+    html = built["path"].read_text(encoding="utf-8")
+    evidence = html[html.index('<section id="evidence"') : html.index('<section id="provenance"')]
+    assert "Reference class" not in evidence  # evidence.reference = false: not used by the fit
+    assert not (built["out"] / "tables" / "evidence_reference.csv").exists()
