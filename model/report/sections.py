@@ -147,7 +147,7 @@ def _designs(res: Results, pngs) -> Section:
         if x["is_baseline"]:
             return f"{priors.design_label} (as on the table)"
         text = describe(x, priors.levers, against=on_table, unchanged="as on the table")
-        return text + (" (near tie)" if x.name in ties else "")
+        return text + (" (near tie)" if x.name in ties and not x["is_best"] else "")
 
     best_col = "P(best value)" if by_value else "P(best)"
     rows = [
