@@ -65,7 +65,7 @@ def label_rows(ax, labels: list[str]) -> np.ndarray:
 def finish(ax, title: str, xlabel: str, ylabel: str, **title_kw) -> None:
     """Set the title (wrapped at drawing time to stay inside the figure) and the axis labels."""
     ax.set_title(title, wrap=True, **title_kw)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel, wrap=True)
     ax.set_ylabel(ylabel)
 
 

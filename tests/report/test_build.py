@@ -837,6 +837,7 @@ def test_no_figure_title_or_legend_is_clipped(built):
         renderer = canvas.get_renderer()
         box = fig.bbox
         parts = [ax.title for ax in fig.axes if ax.get_title()]
+        parts += [ax.xaxis.label for ax in fig.axes if ax.get_xlabel()]
         parts += [fig._suptitle] if fig._suptitle is not None else []
         parts += list(fig.legends)
         for part in parts:
