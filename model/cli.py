@@ -106,7 +106,8 @@ def _common(
 EXAMPLES = {
     "run": "feasibility run\n  feasibility run --scenario framework_slips --json",
     "whatif": "feasibility whatif framework_slips certification\n"
-    "  feasibility whatif --set params.opinion_shift.mu=0.1",
+    "  feasibility whatif --set params.opinion_shift.mu=0.1\n"
+    "  feasibility whatif --poll funds=0.60,n=1000,date=2007-08-10",
     "design": "feasibility design --top 10\n  feasibility design --csv designs.csv",
     "timing": "feasibility timing\n  feasibility timing --set design.timing=early_2008",
     "sensitivity": "feasibility sensitivity\n  feasibility sensitivity --json > sens.json",
@@ -154,6 +155,14 @@ def parser() -> argparse.ArgumentParser:
         "scenarios", nargs="*", help="scenario files or names in priors/scenarios, each a row"
     )
     whatif.add_argument("--refit", action="store_true", help="force a refit for every row")
+    whatif.add_argument(
+        "--poll",
+        action="append",
+        default=[],
+        metavar="COMPONENT=SHARE,n=N[,date=YYYY-MM-DD]",
+        help="a new poll, added in memory and answered by the cheapest adequate route "
+        "(e.g. --poll funds=0.60,n=1000); docs/what-if.md says which route answers which question",
+    )
     _common(whatif)
     design = _sub(sub, "design", "rank every package design by P(deal)")
     design.add_argument("--top", type=int, default=5, help="rows to print")
@@ -170,6 +179,11 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--skip-notebooks", action="store_true", help="do not execute notebooks")
     report.add_argument(
         "--skip-backtest", action="store_true", help="leave out the backtest of the case library"
+    )
+    report.add_argument(
+        "--user-scenarios",
+        action="store_true",
+        help="also run the scenarios saved from the panel in priors/user (left out by default)",
     )
     report.add_argument("--workers", type=int, default=2, help="joblib processes for the backtest")
     report.add_argument(

@@ -221,6 +221,36 @@ def _emit_experts(args, payload: dict, *, baseline_problems=()) -> int:
     return _strict(args, {"problems": payload["problems"]})
 
 
+def _polls(priors, items: list[str]) -> list:
+    """Parse and check each ``--poll`` item before any fit (raises InputError)."""
+    from model.analysis.inmemory import parse_poll, with_poll
+    from model.case.schema import OPPOSE_PREFIX
+    from model.inference.fit import evidence_for
+
+    if not items:
+        return []
+    components = {
+        n.removeprefix(OPPOSE_PREFIX) for n in priors.params if n.startswith(OPPOSE_PREFIX)
+    }
+    evidence = evidence_for(priors)
+    polls = [parse_poll(item, components=components) for item in items]
+    for poll in polls:
+        with_poll(evidence, poll)
+    return polls
+
+
+def _with_polls(result, table, polls: list, *, force_refit: bool):
+    """The comparison table with one row per new poll (`model.analysis.inmemory.poll_answer`)."""
+    import pandas as pd
+
+    from model.analysis.inmemory import poll_answer
+    from model.analysis.whatif import baseline_case, row
+
+    base = baseline_case(result)
+    rows = [row(poll_answer(result, p, force_refit=force_refit), base) for p in polls]
+    return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+
+
 def cmd_whatif(args) -> int:
     """``feasibility whatif``: scenarios against the baseline."""
     from model.analysis.whatif import check_overlays, compare
@@ -235,11 +265,17 @@ def cmd_whatif(args) -> int:
         allow_outside_evidence=args.allow_outside_evidence,
     )
     paths = [_scenario_path(n) for n in args.scenarios]
-    if not paths and not args.sets:
-        raise InputError("whatif", "(scenarios)", "nothing to compare", "name a scenario or --set")
+    polls = getattr(args, "poll", [])
+    if not paths and not args.sets and not polls:
+        raise InputError(
+            "whatif", "(scenarios)", "nothing to compare", "name a scenario, --set or --poll"
+        )
     check_overlays(base, scenarios=paths, sets=args.sets)
+    new_polls = _polls(base, polls)
     result = _fit(args, base)
     table = compare(result, scenarios=paths, sets=args.sets, force_refit=args.refit)
+    if new_polls:
+        table = _with_polls(result, table, new_polls, force_refit=args.refit)
     payload = {"rows": table.to_dict(orient="records"), "provenance": result.provenance()}
     _emit(args, payload, format_comparison(table))
     problems = [  # the baseline's and every refit's sampler problems
@@ -321,6 +357,10 @@ def cmd_report(args) -> int:
     )
     files = scenario_files(args.scenario_dir) if args.scenario_dir else scenario_files()
     files += [_scenario_path(s) for s in args.scenario if _scenario_path(s) not in files]
+    if getattr(args, "user_scenarios", False):  # the panel's saved files, only when asked
+        from model.constants import USER_SCENARIO_DIR
+
+        files += [p for p in scenario_files(USER_SCENARIO_DIR) if p not in files]
     problems: list[str] = []
     path = build_report(
         priors,

@@ -46,6 +46,9 @@ TIMING_MONTHS = 24
 ROOT = Path(__file__).resolve().parent.parent
 PRIORS_FILE = ROOT / "priors" / "baseline.toml"
 SCENARIO_DIR = ROOT / "priors" / "scenarios"
+USER_SCENARIO_DIR = ROOT / "priors" / "user"
+"""Scenarios saved from the panel (git-ignored): a report reads them only when asked
+(``feasibility report --user-scenarios``)."""
 EXPERT_DIR = ROOT / "priors" / "experts"
 """Expert overlays on the baseline priors: the report and the panel pool and compare them."""
 STUDY_DIR = ROOT / "priors" / "studies"

@@ -9,26 +9,56 @@ changes or the Pareto k is too large, the answer says ``refit`` and :func:`refit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date as date_type
 from typing import Any
 
 import numpy as np
 
 from model.analysis.intervals import intervals, weighted_quantile
 from model.analysis.outcomes import evaluate, timing
-from model.analysis.whatif import RefitNeeded, WhatIf, _changed, _from_posterior, row
+from model.analysis.whatif import (
+    RefitNeeded,
+    WhatIf,
+    _changed,
+    _from_posterior,
+    _psis,
+    k_threshold,
+    row,
+)
 from model.case.priors import Priors, overlay_priors
+from model.case.schema import OPPOSE_PREFIX
 from model.constants import CI_MASS, TIMING_MONTHS
+from model.errors import InputError
 from model.inference.fit import Fit, evidence_for, fit
+from model.inference.pymc_model import POLL_ERROR, poll_rows
 
-PARTS = {
-    "p_framework": "Framework agreed (Level I)",
-    "p_willing": "Congress willing",
-    "p_in_time": "Congress enacts in time, if willing",
-    "p_accepted": "Mexico accepts",
-    "p_deal": "Deal: all three",
-}
-"""The decomposition the panel shows: Congress split into willing x in time."""
+
+def part_labels(priors: Priors) -> dict[str, str]:
+    """The decomposition the panel shows, in the case's words: the donor split in two.
+
+    Parameters
+    ----------
+    priors : Priors
+        The case's priors (their vocabulary names the arenas).
+
+    Returns
+    -------
+    dict of str to str
+        ``p_framework``, ``p_willing``, ``p_in_time``, ``p_accepted``, ``p_deal`` -> label.
+    """
+    vocab = priors.vocabulary
+    outcome = vocab.outcome_labels()
+    donor = vocab.words["donor"]
+    donor = donor[:1].upper() + donor[1:]
+    return {
+        "p_framework": outcome["p_framework"],
+        "p_willing": f"{donor} willing",
+        "p_in_time": f"{donor} enacts in time, if willing",
+        "p_accepted": outcome["p_accepted"],
+        "p_deal": outcome["p_deal"],
+    }
+
 
 CURVE_DRAWS = 400
 """Posterior draws behind the panel's timing curve (a figure; the numbers use every draw)."""
@@ -159,3 +189,175 @@ def curve(base: Fit, case: WhatIf, *, draws: int = CURVE_DRAWS) -> dict[str, lis
         "lo": np.asarray(lo).tolist(),
         "hi": np.asarray(hi).tolist(),
     }
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    """A poll to add in memory: a package component, the share opposed, respondents, a date."""
+
+    component: str
+    share: float
+    n: int
+    date: date_type | None = None
+
+
+ROUTES = {
+    "shift": (
+        "a shift of opinion between the poll and the decision: move the opinion-shift prior "
+        "(the poll stays as it is); recompute, seconds"
+    ),
+    "corrected": (
+        "a corrected poll: the poll itself was misread or mistranscribed; edit the poll CSV "
+        "(the old reading goes away) and refit"
+    ),
+    "additional": (
+        "an additional poll: a new, dated poll beside the old one; its likelihood reweights "
+        "the posterior draws (Pareto k checked), or a refit when k is too high"
+    ),
+}
+"""The three ways to bring a poll number into the model, and what each one means."""
+
+
+def parse_poll(text: str, *, components) -> NewPoll:
+    """``COMPONENT=SHARE,n=N[,date=YYYY-MM-DD]`` (share as 0.6 or 60%) as a `NewPoll`.
+
+    Raises
+    ------
+    InputError
+        A malformed item, an unknown component, a share outside [0, 1], n below 1, a bad date.
+    """
+    from datetime import date as _date
+
+    where, fix = "--poll", "write e.g. --poll funds=0.60,n=1000,date=2007-08-10"
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or "=" not in parts[0]:
+        raise InputError(where, text, "expected COMPONENT=SHARE,n=N[,date=YYYY-MM-DD]", fix)
+    component, share_text = (x.strip() for x in parts[0].split("=", 1))
+    if component not in components:
+        known = ", ".join(sorted(components))
+        raise InputError(where, component, "no such poll component", f"use one of {known}")
+    try:
+        share = float(share_text.rstrip("%")) / (100 if share_text.endswith("%") else 1)
+    except ValueError:
+        raise InputError(where, share_text, "the share is not a number", fix) from None
+    if not 0 <= share <= 1:
+        raise InputError(where, share_text, "the share must lie in [0, 1] (or 0-100%)", fix)
+    extra = {}
+    for item in parts[1:]:
+        key, _, value = (x.strip() for x in item.partition("="))
+        if key not in ("n", "date") or not value:
+            raise InputError(where, item, "expected n=N or date=YYYY-MM-DD", fix)
+        extra[key] = value
+    if "n" not in extra:
+        raise InputError(where, text, "the number of respondents is missing", fix)
+    try:
+        n = int(extra["n"])
+    except ValueError:
+        raise InputError(where, extra["n"], "n must be a whole number", fix) from None
+    if n < 1:
+        raise InputError(where, extra["n"], "n must be at least 1", fix)
+    when = None
+    if "date" in extra:
+        try:
+            when = _date.fromisoformat(extra["date"])
+        except ValueError:
+            raise InputError(where, extra["date"], "not a date", "write YYYY-MM-DD") from None
+    return NewPoll(component, share, n, when)
+
+
+def with_poll(evidence, poll: NewPoll):
+    """The evidence with ``poll`` added as one more dated row (in memory; no file written).
+
+    Raises
+    ------
+    InputError
+        A poll dated after the as-of date (nothing known later may inform the analysis).
+    """
+    import pandas as pd
+
+    when = poll.date or evidence.as_of
+    if when > evidence.as_of:
+        raise InputError(
+            "--poll", f"date={when}", f"after the as-of date {evidence.as_of}",
+            "date the poll on or before the as-of date",
+        )  # fmt: skip
+    rows = evidence.poll
+    date_value = when.isoformat() if rows["date"].dtype == object else pd.Timestamp(when)
+    row = {
+        "date": date_value,
+        "reading": evidence.poll_reading if evidence.poll_reading != "both" else "added",
+        "component": poll.component,
+        "item": f"A new poll: {poll.share:.0%} opposed",
+        "n": poll.n,
+        "opposed_share": poll.share,
+        "source": "Added in memory (feasibility whatif --poll or the panel)",
+        "opposed": round(poll.n * poll.share),
+    }
+    new = pd.concat([rows, pd.DataFrame([row])[rows.columns]], ignore_index=True)
+    return replace(evidence, poll=new)
+
+
+def poll_loglik(draws: dict[str, np.ndarray], evidence) -> np.ndarray:
+    """Per-draw log-likelihood of the poll rows, exactly as the PyMC model states it."""
+    from scipy import stats
+
+    total = np.zeros(len(draws["p_agree"]))
+    for comp, rows in poll_rows(evidence).groupby("component", sort=True):
+        share = np.clip(draws[OPPOSE_PREFIX + comp], 1e-12, 1 - 1e-12)
+        for n, k in zip(rows["n_eff"].to_numpy(), rows["opposed_eff"].to_numpy(), strict=True):
+            if POLL_ERROR in draws:
+                kappa = 1.0 / draws[POLL_ERROR] ** 2
+                total += stats.betabinom.logpmf(k, n, share * kappa, (1 - share) * kappa)
+            else:
+                total += stats.binom.logpmf(k, n, share)
+    return total
+
+
+def poll_answer(base: Fit, poll: NewPoll, *, force_refit: bool = False) -> WhatIf:
+    """Answer "what if a new poll says this?" by the cheapest adequate route.
+
+    The route is ``additional`` (`ROUTES`): the poll is added in memory as one more dated row;
+    the existing draws are reweighted by the ratio of the new to the old poll likelihood (exact
+    importance weights for the refit's posterior) while the Pareto k is below
+    `~model.analysis.whatif.k_threshold`; above it, or with ``force_refit``, a NUTS refit on
+    the new evidence. The answer's ``method`` and ``reason`` say which was taken.
+
+    Parameters
+    ----------
+    base : Fit
+        The baseline posterior.
+    poll : NewPoll
+        The poll to add.
+    force_refit : bool
+        Refit even when the weights would do.
+
+    Returns
+    -------
+    WhatIf
+    """
+    evidence = with_poll(base.evidence, poll)
+    name = f"poll_{poll.component}"
+    question = (
+        f"What if a new poll finds {poll.share:.0%} opposed to the {poll.component} component "
+        f"(n = {poll.n}, {poll.date or evidence.as_of})?"
+    )
+    reason, k = "refit forced", None
+    if not force_refit:
+        log_w = poll_loglik(base.draws, evidence) - poll_loglik(base.draws, base.evidence)
+        weights, k = _psis(log_w, (base.settings.chains, base.settings.draws))
+        k_max = k_threshold(log_w.size)
+        if k <= k_max:
+            return WhatIf(
+                name, question, "reweight", base.priors, base.draws,
+                evaluate(base.draws, base.priors, evidence), weights, k,
+                reweighted=[OPPOSE_PREFIX + poll.component],
+                reason=f"a new poll: weights from its likelihood (Pareto k {k:.2f} <= {k_max:.2f})",
+                chains=base.settings.chains,
+            )  # fmt: skip
+        reason = f"a new poll: Pareto k {k:.2f} > {k_max:.2f}, so a refit"
+    refitted = fit(base.priors, evidence=evidence, settings=base.settings)
+    return WhatIf(
+        name, question, "refit", base.priors, refitted.draws,
+        evaluate(refitted.draws, base.priors, evidence), pareto_k=k, reason=reason,
+        refit=refitted, chains=refitted.settings.chains, diagnostics=refitted.diagnostics,
+    )  # fmt: skip

@@ -15,10 +15,12 @@ Three paths, cheapest first, and every answer says which it took:
     The evidence changes, the Pareto k exceeds `k_threshold`, or ``force_refit``: a new NUTS
     fit (cached), with its own sampler diagnostics.
 
-The change from the baseline: for recompute rows, the paired per-draw change and its 90%
-credible interval; for reweight and refit rows, the change in the mean and a 90% Monte Carlo
-interval from its standard error (the draws are not paired, so a per-draw interval would
-describe two independent draws, not the change).
+The change from the baseline, on every row: the difference of the two means and its Monte
+Carlo standard error (``delta_p_deal_mean``, ``delta_p_deal_mcse``; ``_lo``/``_hi`` the mean
++/- 1.645 MCSE). Only a design change on the same posterior draws has a natural pairing, and
+only its rows add the per-draw interval of the change (``delta_p_deal_draws_lo``/``_hi``): a
+moved prior's draws are paired by a chosen coupling, and a refit's not at all, so a per-draw
+interval there would describe the coupling, not the change.
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ from model.inference.fit import Fit, evidence_for, fit
 from model.inference.pymc_model import data_params
 
 REPORTED = ("p_deal", "p_enacted", "p_accepted", "months_to_enactment")
-PAIRED = f"paired per-draw change, {CI_MASS:.0%} credible interval"
+PAIRED = (
+    f"a design on the same posterior draws: in {CI_MASS:.0%} of posterior draws it moves the "
+    "outcome by draws_lo to draws_hi"
+)
 IN_MEAN = f"change in the mean, {CI_MASS:.0%} Monte Carlo interval (mean +/- {z_score():.3f} MCSE)"
-"""What each row's change interval is (the ``delta_interval`` column)."""
+"""What the change's intervals are: ``lo``/``hi`` (every row) and ``draws_lo``/``draws_hi``."""
 DIAGNOSTICS = ("r_hat_max", "ess_bulk_min", "ess_tail_min", "divergences", "e_bfmi_min")
 
 
@@ -281,25 +286,44 @@ def _from_posterior(
     )
 
 
+def is_design_only(case: WhatIf) -> bool:
+    """True when only the design changed: the same posterior draws, no prior moved, no weights.
+
+    Only then is there a natural pairing of the two answers draw by draw (the same parameter
+    values under two designs), so only then does a per-draw interval of the change mean
+    something; a moved prior's draws are coupled by a choice (inverse CDF), not by nature.
+    """
+    return (
+        case.refit is None
+        and case.weights is None
+        and not case.redrawn
+        and not case.reweighted
+        and case.method == "recompute"
+    )
+
+
 def change(base: WhatIf, case: WhatIf, key: str = "p_deal") -> dict:
-    """The change of an outcome from the baseline, with what its interval means.
+    """The change of an outcome from the baseline: a difference of means and its Monte Carlo error.
 
     Returns
     -------
     dict
-        ``mean``, ``lo``, ``hi``, ``mcse`` (Monte Carlo standard error of the change in the
-        mean), ``paired`` and ``interval`` (`PAIRED` or `IN_MEAN`).
+        ``mean`` (the change in the mean), ``mcse`` (its Monte Carlo standard error), ``lo``
+        and ``hi`` (the mean +/- `z_score` MCSE, a Monte Carlo interval: one meaning on every
+        row), ``paired`` (True for a design change on the same draws) and, only then,
+        ``draws_lo`` and ``draws_hi``: the change's central interval over the posterior draws
+        ("in 90% of posterior draws this design moves P(deal) by draws_lo to draws_hi").
     """
     old, new = base.outcomes[key], case.outcomes[key]
-    if case.refit is None and case.weights is None:
-        diff = new - old
-        return interval(diff) | {
-            "mcse": mcse_mean(diff, chains=base.chains),
-            "paired": True,
-            "interval": PAIRED,
-        }
     mean = float(np.average(new, weights=case.weights) - old.mean())
-    if case.refit is None:  # same draws, reweighted: linearise the difference of the two means
+    extra = {}
+    if case.refit is None and case.weights is None:  # the same draws: the difference per draw
+        diff = new - old
+        se = mcse_mean(diff, chains=base.chains)
+        if is_design_only(case) and case.priors.design != base.priors.design:
+            spread = interval(diff)
+            extra = {"draws_lo": spread["lo"], "draws_hi": spread["hi"]}
+    elif case.refit is None:  # same draws, reweighted: linearise the difference of the two means
         se = mcse_mean(case.influence(key) - (old - old.mean()), chains=base.chains)
     else:  # independent chains: the two errors add in quadrature
         se = float(np.hypot(case.mcse(key), base.mcse(key)))
@@ -309,9 +333,9 @@ def change(base: WhatIf, case: WhatIf, key: str = "p_deal") -> dict:
         "lo": mean - half,
         "hi": mean + half,
         "mcse": se,
-        "paired": False,
+        "paired": bool(extra),
         "interval": IN_MEAN,
-    }
+    } | extra
 
 
 def row(case: WhatIf, base: WhatIf) -> dict:
@@ -334,6 +358,8 @@ def row(case: WhatIf, base: WhatIf) -> dict:
     out["p_deal_mcse"] = case.mcse("p_deal")
     delta = change(base, case)
     out |= {f"delta_p_deal_{k}": delta[k] for k in ("mean", "lo", "hi", "mcse")}
+    out["delta_p_deal_draws_lo"] = delta.get("draws_lo", np.nan)
+    out["delta_p_deal_draws_hi"] = delta.get("draws_hi", np.nan)
     out["delta_paired"] = delta["paired"]
     out["delta_interval"] = delta["interval"]
     diag = case.diagnostics or {}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from model.analysis.inmemory import Live
+from model.analysis.inmemory import ROUTES, Live
 from model.constants import CI_MASS, PARETO_K_MAX
+from model.views.words import change_words
 
 
 def _pct(x: float) -> str:
@@ -38,12 +39,11 @@ def headline_html(answer: Live, *, needs_refit: bool) -> str:
         )
     r = answer.row
     mass = f"{CI_MASS:.0%}"
-    paired = "paired per draw" if r["delta_paired"] else "unpaired (resampled)"
     note = "<p class='warn'>Pareto k is high: refit to confirm.</p>" if needs_refit else ""
     p_deal = f"{_pct(r['p_deal_mean'])}</b> <span class='ci'>({mass} interval"
     p_deal += f" {_pct(r['p_deal_lo'])} to {_pct(r['p_deal_hi'])})</span>"
-    delta = f"{_points(r['delta_p_deal_mean'])} points</b> ({mass} interval"
-    delta += f" {_points(r['delta_p_deal_lo'])} to {_points(r['delta_p_deal_hi'])}), {paired}"
+    delta = f"{escape(change_words(r))}</b> <span class='ci'>(difference of means ± Monte Carlo "
+    delta += "error)</span>"
     return (
         f"<div id='headline' data-p-deal='{r['p_deal_mean']!r}'"
         f" data-delta='{r['delta_p_deal_mean']!r}'>"
@@ -54,7 +54,7 @@ def headline_html(answer: Live, *, needs_refit: bool) -> str:
 
 
 def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
-    """The decomposition as a table, Congress split into willing x in time."""
+    """The decomposition as a table, the donor arena split into willing x in time."""
     if not parts:
         return ""
     rows = "".join(
@@ -63,36 +63,55 @@ def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
         for key, p in parts.items()
     )
     return (
-        "<table class='parts'><caption>P(deal) = framework x Congress willing x in time x"
-        " Mexico accepts (per draw)</caption><tr><th></th><th>mean</th>"
+        "<table class='parts'><caption>P(deal) = "
+        + " x ".join(escape(labels[k]) for k in parts if k != "p_deal")
+        + " (per draw)</caption><tr><th></th><th>mean</th>"
         f"<th>{CI_MASS:.0%} interval</th></tr>{rows}</table>"
     )
 
 
-def changes_html(sets: list[str], *, scenario: str | None, moved=()) -> str:
+def changes_html(
+    sets: list[str], *, scenario: str | None, moved=(), scenario_changes: list[str] = ()
+) -> str:
     """What differs from the baseline, in the ``--set`` grammar of ``feasibility whatif``.
 
     ``moved`` holds ``(label, old interval, new interval)`` of each prior a slider moved: the
-    implied central interval before and after, as an expert would state it.
+    implied central interval before and after in the expert's units (text). A picked
+    scenario's own changes against the baseline (``scenario_changes``) are listed too, so
+    "nothing moved from it" still says what it changes.
     """
-    start = f"scenario <code>{escape(scenario)}</code>" if scenario else "the baseline"
+    start = f"scenario <i>{escape(scenario)}</i>" if scenario else "the baseline"
+    own = ""
+    if scenario:
+        items = "".join(f"<li>{escape(c)}</li>" for c in scenario_changes) or "<li>nothing</li>"
+        own = f"<p>What this scenario changes against the baseline:</p><ul class='own'>{items}</ul>"
     if not sets:
-        return f"<p id='changes' data-sets=''>Nothing moved from {start}.</p>"
+        return f"<div id='changes' data-sets=''><p>Nothing moved from {start}.</p>{own}</div>"
     items = " ".join(f"--set {s}" for s in sets)
     rows = "".join(
-        f"<li>{escape(label)}: {CI_MASS:.0%} interval {old[0]:.3g} to {old[1]:.3g} &rarr; "
-        f"<b>{new[0]:.3g} to {new[1]:.3g}</b></li>"
+        f"<li>{escape(label)}: {escape(old)} &rarr; <b>{escape(new)}</b></li>"
         for label, old, new in moved
     )
     return (
         f"<div id='changes' data-sets='{escape(items)}'><p>Moved from {start}; the same question"
-        f" on the command line: <code>feasibility whatif {escape(items)}</code></p>"
-        f"<ul class='moved'>{rows}</ul></div>"
+        f" on the command line: <code style='overflow-wrap:anywhere'>feasibility whatif "
+        f"{escape(items)}</code></p><ul class='moved'>{rows}</ul>{own}</div>"
     )
 
 
-def curve_svg(now: dict, baseline: dict, *, width: int = 520, height: int = 240) -> str:
-    """Timing curve: P(enacted by month t | framework), band and mean, baseline dashed."""
+def curve_svg(
+    now: dict,
+    baseline: dict,
+    *,
+    donor: str = "the legislature",
+    width: int = 520,
+    height: int = 240,
+) -> str:
+    """Timing curve: P(enacted by month t | framework), band and mean, baseline dashed.
+
+    The title is an HTML caption above the drawing (it wraps on a narrow screen, never cut),
+    and the drawing scales to the width it is given (``viewBox``).
+    """
     if not now:
         return ""
     left, right, top, bottom = 44, 14, 24, 34
@@ -118,17 +137,22 @@ def curve_svg(now: dict, baseline: dict, *, width: int = 520, height: int = 240)
         f" text-anchor='end'>{p:.0%}</text>"
         for p in (0, top_p / 2, top_p)
     )
+    title = (
+        f"P({escape(donor)} enacts by month t | framework agreed), {CI_MASS:.0%} band; "
+        "dashed: baseline"
+    )
     return (
-        f"<svg class='curve' width='{width}' height='{height}' role='img'"
-        " aria-label='P(enacted by month t | framework agreed)'>"
-        f"<text x='{left}' y='14' font-size='12'>P(Congress enacts by month t | framework"
-        f" agreed), {CI_MASS:.0%} band; dashed: baseline</text>"
+        f"<figure class='curve-figure' style='margin:0;max-width:{width}px'>"
+        f"<figcaption class='curve-title' style='font-size:12px'>{title}</figcaption>"
+        f"<svg class='curve' viewBox='0 0 {width} {height}' role='img'"
+        f" style='width:100%;height:auto' aria-label='{title}'>"
         f"<polygon points='{' '.join(band)}' fill='#9ecae1' opacity='0.5'/>"
         f"<polyline points='{base}' fill='none' stroke='#777' stroke-dasharray='4 3'/>"
         f"<polyline points='{mean}' fill='none' stroke='#08519c' stroke-width='2'/>"
         f"<line x1='{left}' y1='{height - bottom}' x2='{width - right}' y2='{height - bottom}'"
         f" stroke='#333'/>{ticks}{y_ticks}"
         f"<text x='{left}' y='{height}' font-size='11'>months after the as-of date</text></svg>"
+        "</figure>"
     )
 
 
@@ -162,4 +186,40 @@ def experts_html(payload: dict | None, *, label) -> str:
         "<table class='disagreement'><caption>Where they disagree most: each prior's share of"
         " the spread in P(deal)</caption><tr><th>prior</th><th>share</th></tr>"
         f"{spread}</table></div>"
+    )
+
+
+def diagnostics_words(diag: dict | None) -> str:
+    """A refit's sampler checks in one plain sentence, then the failed checks if any."""
+    if not diag:
+        return ""
+    numbers = (
+        f"max R-hat {diag['r_hat_max']:.3f}, min ESS {diag['ess_bulk_min']:.0f}, "
+        f"divergences {diag['divergences']}"
+    )
+    if not diag.get("problems"):
+        return f"<span class='diag ok'>Sampler checks passed ({numbers}).</span>"
+    items = "".join(f"<li>{escape(p)}</li>" for p in diag["problems"])
+    return (
+        "<span class='diag bad'>The refit failed its sampler checks: its numbers may be off by "
+        f"more than their error shows ({numbers}).</span><ul>{items}</ul>"
+    )
+
+
+def poll_html(case, r: dict, seconds: float) -> str:
+    """The poll box's answer: P(deal) with the poll, the change, and the route it took."""
+    how = (
+        f"reweighted the existing draws by the poll's likelihood (Pareto k {case.pareto_k:.2f})"
+        if case.method == "reweight"
+        else f"refitted ({escape(case.reason)}) {diagnostics_words(case.diagnostics)}"
+    )
+    return (
+        f"<div id='poll-answer' data-method='{case.method}' data-p-deal='{r['p_deal_mean']!r}'>"
+        f"<p>{escape(case.question)}</p>"
+        f"<p>P(deal) <b>{_pct(r['p_deal_mean'])}</b> ({CI_MASS:.0%} interval "
+        f"{_pct(r['p_deal_lo'])} to {_pct(r['p_deal_hi'])}); change: "
+        f"<b>{escape(change_words(r))}</b>.</p>"
+        f"<p class='route'>Route: an additional poll; {how}; {seconds:.1f} s.</p>"
+        f"<p class='routes' style='font-size:12px'>Other questions, other routes: "
+        f"{escape(ROUTES['shift'])}. {escape(ROUTES['corrected'])}.</p></div>"
     )

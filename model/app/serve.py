@@ -47,7 +47,12 @@ class App:
 
 
 def serve(
-    fit: Fit, *, port: int = 0, scenario_dir: Path = SCENARIO_DIR, address: str = ADDRESS
+    fit: Fit,
+    *,
+    port: int = 0,
+    scenario_dir: Path = SCENARIO_DIR,
+    address: str = ADDRESS,
+    user_dir: Path | None = None,
 ) -> App:
     """Start the panel on ``address:port`` (a free port when 0) in a background thread.
 
@@ -58,7 +63,9 @@ def serve(
     port : int
         TCP port; 0 picks a free one.
     scenario_dir : Path
-        The scenario picker's folder, where "Save as scenario" writes.
+        The scenario picker's folder.
+    user_dir : Path, optional
+        Where "Save as scenario" writes (default ``priors/user``, git-ignored).
     address : str
         Interface to listen on (the local machine only, by default).
 
@@ -72,7 +79,7 @@ def serve(
 
     def session():
         pn.extension()
-        panel = WhatIfPanel(fit, scenario_dir=scenario_dir)
+        panel = WhatIfPanel(fit, scenario_dir=scenario_dir, user_dir=user_dir)
         panels.append(panel)
         return panel.view()
 
@@ -84,7 +91,7 @@ def serve(
         show=False,
         threaded=True,
         start=True,
-        title="What if: the 2007 US-Mexico security aid package",
+        title=f"What if: {fit.priors.case.get('name', 'the deal')}",
         verbose=False,
     )
     _wait_listening(thread, address, port)

@@ -11,7 +11,12 @@ interval bounds sees them move.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from model.case.distributions import central_interval
+from model.case.schema import CORE_PARAMS, OPPOSE_PREFIX
+from model.constants import CI_PCT
 from model.errors import InputError
 
 SLIDER_KEYS = {
@@ -80,3 +85,122 @@ def slider_range(
     if dist == "Gamma":
         return max(lo, value / 10), hi
     return lo, hi
+
+
+@dataclass(frozen=True)
+class Plain:
+    """One slider in the quantity an expert states, and the map to the prior's own number.
+
+    ``to_plain`` turns the prior's slider value (``mu``, ``sd``...) into what the slider shows
+    (a probability in %, months, points); ``from_plain`` turns it back.
+    """
+
+    unit: str
+    words: str
+    to_plain: Callable[[float], float]
+    from_plain: Callable[[float], float]
+    low: float | None = None
+    high: float | None = None
+    """A fixed range in plain units (None: around the value, as `slider_range`)."""
+
+
+def _expit(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def _id(x: float) -> float:
+    return x
+
+
+def _pct(x: float) -> float:
+    return 100 * x
+
+
+def _unpct(y: float) -> float:
+    return y / 100
+
+
+def kind_of(name: str, dist: str, vocabulary) -> str:
+    """What a parameter measures, from the generic model's roles.
+
+    One of ``share``, ``probability``, ``log_odds``, ``effect``, ``log_months``, ``months``,
+    ``shift`` or ``other``.
+    """
+    if name.startswith(OPPOSE_PREFIX):
+        return "share"
+    if name == "opinion_shift":
+        return "shift"
+    if vocabulary.role_of(name) is not None:
+        return "effect"
+    if dist == "Beta":
+        return "probability"
+    if dist == "LogNormal" or name == "duration_mu":
+        return "log_months" if name in ("duration_mu", "announce_months") else "other"
+    if name in ("window_months",):
+        return "months"
+    meaning = CORE_PARAMS.get(name, ("", ""))[1]
+    if "log-odds" in meaning and dist == "Normal" and "lost per" not in meaning:
+        return "log_odds"
+    return "other"
+
+
+def plain(name: str, dist: str, key: str, vocabulary) -> Plain:
+    """The plain slider of one key of a prior (see `Plain`)."""
+    kind = kind_of(name, dist, vocabulary)
+    loc = key in LOCATION
+    if kind in ("share", "probability") and dist == "Beta":
+        what = "share opposed" if kind == "share" else "probability"
+        if loc:
+            return Plain("%", f"{what}, best guess (%)", _pct, _unpct, 1.0, 99.0)
+        return Plain("points", f"{what}, uncertainty (sd, points)", _pct, _unpct)
+    if kind == "shift":
+        if loc:
+            return Plain(
+                "points", "change in the share opposed, poll to decision (points)", _pct,
+                _unpct, -40.0, 40.0,
+            )  # fmt: skip
+        return Plain("points", "uncertainty of that change (sd, points)", _pct, _unpct)
+    if kind == "log_odds" and dist == "Normal":
+        if loc:
+            return Plain("%", "probability, best guess (%)", lambda x: 100 * _expit(x),
+                         lambda y: _logit(y / 100), 1.0, 99.0)  # fmt: skip
+        return Plain("log-odds", "uncertainty (sd on the log-odds scale)", _id, _id)
+    if kind == "log_months":
+        if loc:
+            return Plain("months", "median months", math.exp, math.log)
+        return Plain("log-months", "spread (sd of log-months)", _id, _id)
+    if kind == "months":
+        return Plain("months", "months, " + ("mean" if loc else "sd"), _id, _id)
+    if kind == "effect":
+        return Plain(
+            "log-odds", "effect on the log-odds of yes" if loc else "uncertainty (sd, log-odds)",
+            _id, _id,
+        )  # fmt: skip
+    return Plain("", "location" if loc else "scale", _id, _id)
+
+
+def interval_transform(name: str, dist: str, vocabulary) -> tuple[Callable[[float], float], str]:
+    """How a prior's own values read in plain units (for its implied interval), and the unit."""
+    kind = kind_of(name, dist, vocabulary)
+    if kind in ("share", "probability"):
+        return _pct, "%"
+    if kind == "shift":
+        return _pct, "points"
+    if kind == "log_odds":
+        return (lambda x: 100 * _expit(x)), "%"
+    if kind == "log_months" and name == "duration_mu":
+        return math.exp, "months (median)"
+    if kind in ("log_months", "months"):
+        return _id, "months"
+    return _id, "log-odds" if kind == "effect" else ""
+
+
+def plain_interval(name: str, dist: str, params: dict, vocabulary) -> str:
+    """A prior's implied central interval in the expert's units, e.g. ``[58, 91] %``."""
+    f, unit = interval_transform(name, dist, vocabulary)
+    lo, hi = central_interval(dist, params)
+    return f"{CI_PCT} interval {f(lo):.3g} to {f(hi):.3g}{(' ' + unit) if unit else ''}"

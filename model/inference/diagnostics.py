@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.constants import CI_PCT, EBFMI_MIN, ESS_MIN, ESS_TAIL_MIN, RHAT_MAX
@@ -59,28 +61,38 @@ def e_bfmi_min(tree) -> float:
     return float(np.min(np.asarray(az.bfmi(tree)["energy"].values)))
 
 
+def past(value: float, threshold: float, *, digits: int, above: bool) -> str:
+    """``value`` rounded away from ``threshold``, so a failed check never reads "400 < 400".
+
+    A value that fails ``value < threshold`` is rounded down, one that fails ``value >
+    threshold`` up, at ``digits`` decimals.
+    """
+    scale = 10**digits
+    rounded = (math.ceil if above else math.floor)(value * scale) / scale
+    return f"{rounded:.{digits}f}"
+
+
 def problems(d: dict) -> list[str]:
     """Each failed check of a diagnostics dict, in words (thresholds in `model.constants`)."""
     out = []
+    r_hat = past(d["r_hat_max"], RHAT_MAX, digits=3, above=True)
+    bulk = past(d["ess_bulk_min"], ESS_MIN, digits=0, above=False)
+    tail = past(d["ess_tail_min"], ESS_TAIL_MIN, digits=0, above=False)
     if d["r_hat_max"] > RHAT_MAX:
-        out.append(
-            f"R-hat {d['r_hat_max']:.3f} > {RHAT_MAX} for {d['worst_r_hat']}: chains disagree"
-        )
+        out.append(f"R-hat {r_hat} > {RHAT_MAX} for {d['worst_r_hat']}: chains disagree")
     if d["ess_bulk_min"] < ESS_MIN:
-        out.append(
-            f"bulk ESS {d['ess_bulk_min']:.0f} < {ESS_MIN} for {d['worst_ess']}: too few "
-            "effective draws"
-        )
+        out.append(f"bulk ESS {bulk} < {ESS_MIN} for {d['worst_ess']}: too few effective draws")
     if d["ess_tail_min"] < ESS_TAIL_MIN:
         out.append(
-            f"tail ESS {d['ess_tail_min']:.0f} < {ESS_TAIL_MIN} for {d['worst_ess_tail']}: the "
+            f"tail ESS {tail} < {ESS_TAIL_MIN} for {d['worst_ess_tail']}: the "
             f"{CI_PCT} intervals' ends are too noisy"
         )
     if d["divergences"]:
         out.append(f"{d['divergences']} divergent transitions: the posterior may be biased")
     if d["e_bfmi_min"] < EBFMI_MIN:  # NaN (no energy recorded) compares False
         out.append(
-            f"E-BFMI {d['e_bfmi_min']:.2f} < {EBFMI_MIN}: the sampler explores the energy "
+            f"E-BFMI {past(d['e_bfmi_min'], EBFMI_MIN, digits=2, above=False)} < {EBFMI_MIN}: "
+            "the sampler explores the energy "
             "distribution poorly (heavy tails or a poor parameterisation)"
         )
     return out

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.case.levers import describe
-from model.constants import CI_MASS, NEAR_TIE_POINTS, P_BEST_FIRM, VOI_WORTH_POINTS
+from model.constants import CI_MASS, P_BEST_FIRM, VOI_WORTH_POINTS
 from model.report.results import Results
+from model.views.words import near_tie_mask, recommend
 
 CI = f"{CI_MASS:.0%} interval"
 
@@ -20,11 +20,9 @@ def _pct(x: float) -> str:
     return f"{x:.0%}" if abs(x) >= 0.095 else f"{x:.1%}"
 
 
-def near_ties(ranking: pd.DataFrame, *, points: float = NEAR_TIE_POINTS) -> pd.DataFrame:
-    """The designs of the grid whose mean P(deal) is within ``points`` of the best's."""
-    grid = ranking[~ranking["is_baseline"]]
-    best = grid["p_deal_mean"].max()
-    return grid[grid["p_deal_mean"] >= best - points / 100]
+def near_ties(ranking: pd.DataFrame, *, by_value: bool = False) -> pd.DataFrame:
+    """The designs of the grid within the near-tie margin of the best (`near_tie_mask`)."""
+    return ranking[near_tie_mask(ranking, by_value=by_value)]
 
 
 def edge_levers(best: pd.Series, levers: dict) -> list[str]:
@@ -46,9 +44,12 @@ def edge_levers(best: pd.Series, levers: dict) -> list[str]:
     return out
 
 
-def is_fragile(best: pd.Series) -> bool:
+def is_fragile(best: pd.Series, *, by_value: bool = False) -> bool:
     """True when the best design is rarely best, or its gain's interval includes zero."""
-    return bool(best["p_best"] < P_BEST_FIRM or best["gain_lo"] <= 0 <= best["gain_hi"])
+    suffix, gain = ("_value", "value_gain") if by_value else ("", "gain")
+    return bool(
+        best[f"p_best{suffix}"] < P_BEST_FIRM or best[f"{gain}_lo"] <= 0 <= best[f"{gain}_hi"]
+    )
 
 
 def _why(res: Results) -> str:
@@ -72,23 +73,9 @@ def _why(res: Results) -> str:
 
 
 def _ask(res: Results) -> str:
-    ranking, priors = res.ranking, res.fit.priors
-    best = ranking[ranking["is_best"]].iloc[0]
-    mine = {k: v for k, v in priors.levers.items() if v.get("owner", "executive") == "executive"}
-    changes = describe(best, mine, against=priors.design)
-    text = (
-        f"Ask for: {changes}. That moves P(deal) by {100 * best['gain_mean']:+.1f} points "
-        f"({CI} {100 * best['gain_lo']:+.1f} to {100 * best['gain_hi']:+.1f}); it is the best "
-        f"design in {best['p_best']:.0%} of posterior draws."
-    )
-    if is_fragile(best):
-        ties = near_ties(ranking)
-        text += (
-            f" The recommendation is fragile: many designs tie ({len(ties)} of "
-            f"{int((~ranking['is_baseline']).sum())} are within {NEAR_TIE_POINTS:g} point of the "
-            "best), so choose among them on other grounds."
-        )
-    edges = edge_levers(best, priors.levers)
+    rec = recommend(res.fit, res.ranking)
+    text = " ".join(s for s in rec.sentences if s.startswith(("Ask for:", "The recommendation")))
+    edges = edge_levers(rec.best, res.fit.priors.levers)
     if edges:
         text += (
             f" It sits on the edge of the range of {' and '.join(edges)} (the first or last "
@@ -125,6 +112,79 @@ def _change(res: Results) -> str:
             f"({evppi[name]:.1f} points of P(deal)); {vocab.evidence_for(name)} would settle it."
         )
     return " ".join(parts)
+
+
+def how_it_erred(table) -> str:
+    """How the model's past forecasts erred, in one sentence, from a backtest reliability table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        ``lo, hi, n, predicted, observed, too_small`` per bin of forecast probability
+        (`model.analysis.backtest.reliability`).
+
+    Returns
+    -------
+    str
+        The direction (too low or too high) and size of the error, weighted over the bins with
+        enough cases, and the bin that erred most; "not computed" without a table.
+    """
+    if table is None or len(table) == 0:
+        return "How the model erred in the backtest: not computed in this run."
+    rows = table[(table["n"] > 0) & ~table["too_small"].astype(bool)]
+    if rows.empty:
+        return (
+            "How the model erred in the backtest: too few past forecasts per bin to say "
+            f"({int(table['n'].sum())} forecasts in all)."
+        )
+    gap = rows["observed"] - rows["predicted"]
+    mean = float((gap * rows["n"]).sum() / rows["n"].sum())
+    worst = rows.loc[gap.abs().idxmax()]
+    direction = "too low" if mean > 0 else "too high"
+    return (
+        f"In the backtest the model's forecasts were {direction} by {abs(100 * mean):.0f} points "
+        f"on average ({int(rows['n'].sum())} past forecasts): forecasts of "
+        f"{worst['lo']:.0%}-{worst['hi']:.0%} came true {worst['observed']:.0%} of the time."
+    )
+
+
+def base_rate_words(summary: dict) -> str:
+    """What the library's base rate alone gives for this case, or that it was not computed."""
+    rate = summary.get("base_rate")
+    if not rate:
+        return "The base rate of comparable past deals for this case: not computed in this run."
+    return (
+        f"The base rate of comparable past deals alone gives {_pct(rate['mean'])} ({CI} "
+        f"{_pct(rate['lo'])} to {_pct(rate['hi'])})."
+    )
+
+
+def reliability_of(backtest):
+    """The backtest's reliability table: its own attribute when it carries one, else computed."""
+    if backtest is None:
+        return None
+    table = getattr(backtest, "reliability", None)
+    if table is not None and not callable(table):
+        return table
+    from model.analysis.backtest import reliability
+
+    return reliability(backtest)
+
+
+def number_to_use(res: Results) -> dict:
+    """The headline box's second number: the base rate, and how the model erred in the past.
+
+    Returns
+    -------
+    dict
+        ``base_rate`` (``{"mean", "lo", "hi"}`` or None), ``base_rate_text`` and ``erred``
+        (sentences built from the computed values; "not computed" when they are missing).
+    """
+    return {
+        "base_rate": res.summary.get("base_rate"),
+        "base_rate_text": base_rate_words(res.summary),
+        "erred": how_it_erred(reliability_of(res.backtest)),
+    }
 
 
 def headline_bullets(res: Results) -> list[str]:

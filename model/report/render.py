@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.constants import CI_PCT
+from model.views.words import GLOSSARY_PATTERNS
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Headline:
     text: str
     bullets: list[str] = field(default_factory=list)
     """The same message as short bullets, shown instead of the paragraph in HTML."""
+    reference: dict | None = None
+    """The number to use beside the model's (`model.report.headline.number_to_use`)."""
 
 
 @dataclass
@@ -69,6 +72,13 @@ class Bullets:
 
 
 @dataclass
+class Definitions:
+    """Terms and their definitions: ``(anchor, term, text)``; ``#glossary-ANCHOR`` links here."""
+
+    items: list[tuple[str, str, str]]
+
+
+@dataclass
 class Links:
     """A list of (label, relative href) links."""
 
@@ -91,10 +101,13 @@ class Document:
     title: str
     subtitle: str
     problems: list[str]
+    """Failed sampler checks of the fit behind the headline numbers (the banner's reason)."""
     diagnostics_ok: str
     sections: list[Section]
     generated: str = ""
     """The "generated on" line: when, with which seed and commit."""
+    banner: str = ""
+    """One plain sentence on what ``problems`` mean for the reader (shown when there are any)."""
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -107,6 +120,25 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+_TERMS = re.compile(
+    "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in GLOSSARY_PATTERNS.items())
+)
+
+
+def linked(escaped: str) -> str:
+    """Escaped text with every glossary term linked to its definition (``#glossary-...``)."""
+
+    def link(m: re.Match) -> str:
+        anchor = m.lastgroup.replace("_", "-")
+        return f'<a class="term" href="#glossary-{anchor}">{m.group(0)}</a>'
+
+    return _TERMS.sub(link, escaped)
+
+
+def _text(text) -> str:
+    return linked(_esc(text))
+
+
 def _is_number(text: str) -> bool:
     t = str(text).replace("%", "").replace("+", "").replace("−", "-").strip()
     try:
@@ -117,7 +149,7 @@ def _is_number(text: str) -> bool:
 
 
 def _cell(value: str) -> str:
-    return "<br>".join(_esc(line) for line in value.split("\n"))
+    return "<br>".join(_text(line) for line in value.split("\n"))
 
 
 def _cell_class(value: str, numeric: bool) -> str:
@@ -139,7 +171,7 @@ def _html_table(t: Table) -> str:
         )
         rows.append(f"<tr>{cells}</tr>")
     return (
-        f'<div class="table-wrap"><table><caption>{_esc(t.caption)}{link}</caption>'
+        f'<div class="table-wrap"><table><caption>{_text(t.caption)}{link}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -150,17 +182,38 @@ def _title(name: str | None) -> str:
 
 def _html_block(block) -> str:
     if isinstance(block, Headline):
+        ref = block.reference or {}
+        rate = ref.get("base_rate")
+        other = (
+            f'<div class="number">{rate["mean"]:.1%}</div><div class="interval">{CI_PCT} '
+            f"interval {rate['lo']:.1%} to {rate['hi']:.1%}</div>"
+            if rate
+            else '<div class="number na">not computed</div>'
+        )
+        numbers = (
+            '<div class="numbers"><div class="figure-box model-number"><div class="what">'
+            f'This model</div><div class="number">P(deal) = {block.mean:.1%}</div>'
+            f'<div class="interval">{CI_PCT} credible interval {block.lo:.1%} to '
+            f"{block.hi:.1%}</div></div>"
+        )
+        if block.reference is not None:
+            numbers += (
+                '<div class="figure-box" id="base-rate"><div class="what">Base rate of '
+                f"comparable past deals</div>{other}</div>"
+            )
+        numbers += "</div>"
+        if block.reference is not None:
+            said = _text(ref["base_rate_text"]) + " " if rate else ""
+            numbers += f'<p class="erred">{said}{_text(ref["erred"])}</p>'
         return (
             f'<div id="headline" data-p-deal="{block.mean!r}" data-p-deal-lo="{block.lo!r}" '
-            f'data-p-deal-hi="{block.hi!r}"><div class="number">P(deal) = {block.mean:.1%}</div>'
-            f'<div class="interval">{CI_PCT} credible interval {block.lo:.1%} to '
-            f"{block.hi:.1%}</div>"
+            f'data-p-deal-hi="{block.hi!r}">{numbers}'
             + (
                 '<ul class="headline">'
-                + "".join(f"<li>{_esc(b)}</li>" for b in block.bullets)
+                + "".join(f"<li>{_text(b)}</li>" for b in block.bullets)
                 + "</ul>"
                 if block.bullets
-                else f"<p>{_esc(block.text)}</p>"
+                else f"<p>{_text(block.text)}</p>"
             )
             + "</div>"
         )
@@ -168,14 +221,20 @@ def _html_block(block) -> str:
         data = base64.b64encode(block.png).decode("ascii")
         return (
             f'<figure id="fig-{_esc(block.name)}"><img src="data:image/png;base64,{data}" '
-            f'alt="{_esc(block.alt)}"><figcaption>{_esc(block.caption)}</figcaption></figure>'
+            f'alt="{_esc(block.alt)}"><figcaption>{_text(block.caption)}</figcaption></figure>'
         )
     if isinstance(block, Table):
         return _html_table(block)
     if isinstance(block, Para):
-        return f"<p>{_esc(block.text)}</p>"
+        return f"<p>{_text(block.text)}</p>"
     if isinstance(block, Bullets):
-        return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in block.items) + "</ul>"
+        return "<ul>" + "".join(f"<li>{_text(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, Definitions):
+        items = "".join(
+            f'<dt id="glossary-{_esc(a)}">{_esc(term)}</dt><dd>{_esc(text)}</dd>'
+            for a, term, text in block.items
+        )
+        return f'<dl class="glossary">{items}</dl>'
     if isinstance(block, Links):
         items = "".join(f'<li><a href="{_esc(h)}">{_esc(lbl)}</a></li>' for lbl, h in block.items)
         return f"<ul>{items}</ul>"
@@ -196,18 +255,16 @@ def to_html(doc: Document) -> str:
     """
     top = []
     if doc.problems:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in doc.problems)
         top.append(
-            '<div id="diagnostics-banner" role="alert"><strong>Sampler diagnostics failed: '
-            "treat every number below with caution.</strong>"
-            f"<ul>{items}</ul></div>"
+            f'<div id="diagnostics-banner" role="alert"><strong>{_text(doc.banner)}</strong> '
+            '<a href="#appendix">The failed checks are listed in the appendix.</a></div>'
         )
     top.append(f"<h1>{_esc(doc.title)}</h1>")
     top.append(f'<p class="subtitle">{_esc(doc.subtitle)}</p>')
     if doc.generated:
         top.append(f'<p class="generated">{_esc(doc.generated)}</p>')
     if not doc.problems:
-        top.append(f'<p class="diag-ok" id="diagnostics-ok">{_esc(doc.diagnostics_ok)}</p>')
+        top.append(f'<p class="diag-ok" id="diagnostics-ok">{_text(doc.diagnostics_ok)}</p>')
     toc = "".join(f'<li><a href="#{_esc(s.id)}">{_esc(s.title)}</a></li>' for s in doc.sections)
     body = []
     for i, s in enumerate(doc.sections):
@@ -263,9 +320,13 @@ def md_table(frame: pd.DataFrame) -> str:
 
 def _md_block(block) -> str:
     if isinstance(block, Headline):
+        ref = ""
+        if block.reference is not None:
+            ref = f"\n\n{md_text(block.reference['base_rate_text'])} "
+            ref += md_text(block.reference["erred"])
         return (
             f"**P(deal) = {block.mean:.1%}** ({CI_PCT} credible interval {block.lo:.1%} to "
-            f"{block.hi:.1%})\n\n{md_text(block.text)}"
+            f"{block.hi:.1%}){ref}\n\n{md_text(block.text)}"
         )
     if isinstance(block, Fig):
         return f"![{_md_cell(block.alt)}](figures/{block.name}.png)\n\n*{md_text(block.caption)}*"
@@ -283,6 +344,8 @@ def _md_block(block) -> str:
         return md_text(block.text)
     if isinstance(block, Bullets):
         return "\n".join(f"- {_md_cell(i)}" for i in block.items)
+    if isinstance(block, Definitions):
+        return "\n".join(f"- **{_md_cell(t)}**: {_md_cell(text)}" for _, t, text in block.items)
     if isinstance(block, Links):
         return "\n".join(f"- [{_md_cell(lbl)}]({h})" for lbl, h in block.items)
     raise TypeError(f"unknown report block {type(block).__name__}")
@@ -301,10 +364,7 @@ def to_markdown(doc: Document) -> str:
     """
     parts = []
     if doc.problems:
-        items = "\n".join(f"> - {md_text(p)}" for p in doc.problems)
-        parts.append(
-            "> **Sampler diagnostics failed: treat every number below with caution.**\n>\n" + items
-        )
+        parts.append(f"> **{md_text(doc.banner)}** The failed checks are listed in the appendix.")
     parts += [f"# {md_text(doc.title)}", f"*{md_text(doc.subtitle)}*"]
     if doc.generated:
         parts.append(md_text(doc.generated))

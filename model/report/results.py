@@ -126,13 +126,19 @@ def _diagnostics(d: dict) -> str:
 
 
 def evidence_frames(res: Results) -> dict[str, pd.DataFrame]:
-    """The evidence rows the fit used, one frame per file."""
+    """The evidence rows the fit used, one frame per file (an unused reference class left out)."""
     ev = res.fit.evidence
-    return {
-        "evidence_poll": ev.poll.drop(columns=["opposed"], errors="ignore"),
-        "evidence_reference": ev.reference,
-        "evidence_calendar": ev.calendar,
-    }
+    frames = {"evidence_poll": ev.poll.drop(columns=["opposed"], errors="ignore")}
+    if res.fit.priors.evidence.get("reference", True):
+        frames["evidence_reference"] = ev.reference
+    return frames | {"evidence_calendar": ev.calendar}
+
+
+def informed_by(prior, touched: set[str]) -> str:
+    """What a prior's posterior rests on, by its source: the case library, the data, judgment."""
+    if prior.pooled is not None:
+        return "case library and data" if prior.name in touched else "case library"
+    return "data and judgment" if prior.name in touched else "judgment only"
 
 
 def csv_tables(res: Results) -> dict[str, pd.DataFrame]:
@@ -263,7 +269,7 @@ def prior_rows(res: Results) -> list[dict]:
                 "fitted_q50": q50,
                 "fitted_q95": q95,
                 "tails": p.tails,
-                "informed_by": "data and judgment" if name in touched else "judgment only",
+                "informed_by": informed_by(p, touched),
                 "posterior_mean": post["mean"],
                 "posterior_lo": post["lo"],
                 "posterior_hi": post["hi"],

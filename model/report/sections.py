@@ -8,22 +8,32 @@ from __future__ import annotations
 import pandas as pd
 
 from model.analysis.baseline import decomposition_table
-from model.case.levers import describe
+from model.case.levers import describe, level_text
 from model.constants import CI_PCT, NEAR_TIE_POINTS
 from model.inference.stamps import git_commit
 from model.report.evidence_value import evidence_section
 from model.report.experts import experts_section
-from model.report.headline import headline_bullets, headline_text, near_ties
-from model.report.render import Bullets, Document, Fig, Headline, Links, Para, Section, Table
+from model.report.headline import headline_bullets, headline_text, near_ties, number_to_use
+from model.report.render import (
+    Bullets,
+    Definitions,
+    Document,
+    Fig,
+    Headline,
+    Links,
+    Para,
+    Section,
+    Table,
+)
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.report.trust import problems_line, trust_section
 from model.views.charts import timing_label
-from model.views.words import pct
+from model.views.words import CHANGE_MEANING, GLOSSARY, change_words, pct, recommend
 
 SECTION_IDS = (
     "summary", "trust", "decomposition", "timing", "designs", "scenarios", "experts",
     "sensitivity", "evidence-value", "prior-sensitivity", "priors", "evidence", "provenance",
-    "notebooks",
+    "notebooks", "glossary", "appendix",
 )  # fmt: skip
 """Section anchors in the order the report shows them."""
 
@@ -71,7 +81,14 @@ def _summary(res: Results) -> Section:
     )
     d = s["p_deal"]
     blocks = [
-        Headline(d["mean"], d["lo"], d["hi"], headline_text(res), headline_bullets(res)),
+        Headline(
+            d["mean"],
+            d["lo"],
+            d["hi"],
+            headline_text(res),
+            headline_bullets(res),
+            reference=number_to_use(res),
+        ),
         Table(pd.DataFrame(rows), "The answer and its parts", "summary.csv"),
     ]
     return Section("summary", "Headline", blocks)
@@ -118,81 +135,95 @@ def _timing(res: Results, pngs) -> Section:
 
 def _designs(res: Results, pngs) -> Section:
     r, priors = res.ranking, res.fit.priors
+    rec = recommend(res.fit, r)
+    by_value = rec.criterion == "expected value"
     shown = pd.concat([r[~r["is_baseline"]].head(10), r[r["is_baseline"]]])
-    ties = set(near_ties(r).index)
-    n_designs = int((~r["is_baseline"]).sum())
+    ties = set(near_ties(r, by_value=by_value).index)
+    n_designs = rec.n_designs
+
+    # a ranking row holds a mixture as its text: the same mixture as on the table is no change
+    on_table = {k: level_text(v) for k, v in priors.design.items()}
 
     def words(x) -> str:
         if x["is_baseline"]:
             return f"{priors.design_label} (as on the table)"
-        text = describe(x, priors.levers, against=priors.design, unchanged="as on the table")
-        return text + (" (near tie)" if x.name in ties else "")
+        text = describe(x, priors.levers, against=on_table, unchanged="as on the table")
+        return text + (" (near tie)" if x.name in ties and not x["is_best"] else "")
 
+    best_col = "P(best value)" if by_value else "P(best)"
     rows = [
         {
             "Rank": "baseline" if x["is_baseline"] else str(i + 1),
             "Changes from the design on the table": words(x),
             f"P(deal) [{CI_PCT}]": _row_ci(x, "p_deal"),
-            "P(enacted)": _p(x["p_enacted_mean"]),
-            "P(accepted)": _p(x["p_accepted_mean"]),
-            "P(best)": _p(x["p_best"]),
-            "Regret (points)": f"{100 * x['regret']:.1f}",
+            **({"Expected value": f"{x['value_mean']:.2f}"} if by_value else {}),
+            best_col: _p(x["p_best_value"] if by_value else x["p_best"]),
+            "Regret": f"{x['regret_value']:.2f}" if by_value else f"{100 * x['regret']:.1f} pts",
         }
         for i, (_, x) in enumerate(shown.iterrows())
     ]
+    margin = (
+        f"{NEAR_TIE_POINTS:g}% of the best expected value"
+        if by_value
+        else (f"{NEAR_TIE_POINTS:g} point of the best mean P(deal)")
+    )
     return Section(
         "designs",
         "Win-set map and design ranking",
         [
             *_fig(pngs, "winset", "Each dot is a package design; dotted lines are P(deal) levels."),
-            Para(res.recommendation),
+            Para(rec.text),
             Table(
                 pd.DataFrame(rows),
-                f"Top 10 of {n_designs} designs, and the design on the table",
+                f"Top 10 of {n_designs} designs by {rec.criterion}, and the design on the table",
                 "designs.csv",
             ),
-            Para(
-                f"{len(ties)} of the {n_designs} designs are near ties (within "
-                f"{NEAR_TIE_POINTS:g} point of the best mean P(deal))."
-            ),
+            Para(f"{len(ties)} of the {n_designs} designs are near ties (within {margin})."),
         ],
     )
 
 
 def _scenarios(res: Results, pngs) -> Section:
     rows = []
+    flagged = []
     for _, x in res.scenarios.iterrows():
         k = x.get("pareto_k")
-        change = (
-            f"{100 * x['delta_p_deal_mean']:+.1f} [{100 * x['delta_p_deal_lo']:+.1f}, "
-            f"{100 * x['delta_p_deal_hi']:+.1f}]"
-        )
+        method = x["method"] + ("" if pd.isna(k) else f" (Pareto k = {k:.2f})")
+        problems = x.get("diagnostics_problems")
+        if x["method"] == "refit" and isinstance(problems, str) and problems:
+            method += " ⚠ sampler checks failed: see the appendix"
+            flagged.append(x["question"])
         rows.append(
             {
                 "Question": x["question"],
                 "P(deal)": _row_ci(x, "p_deal"),
-                "Change (points)": change,
-                "Method": x["method"] + ("" if pd.isna(k) else f" (k = {k:.2f})"),
+                "Change (points)": "" if x["method"] == "baseline" else change_words(x),
+                "Method": method,
             }
         )
-    return Section(
-        "scenarios",
-        "Scenarios",
-        [
-            Table(pd.DataFrame(rows), "What if an assumption changes?", "scenarios.csv"),
-            *_fig(pngs, "scenarios", "Change in P(deal) from the baseline, sorted by size."),
+    blocks = [
+        Table(pd.DataFrame(rows), "What if an assumption changes?", "scenarios.csv"),
+        *_fig(
+            pngs,
+            "scenarios",
+            "Change in P(deal) from the baseline, sorted by size, with its Monte Carlo interval.",
+        ),
+        Para(CHANGE_MEANING),
+        Para(
+            "Methods: recompute (the existing posterior answers exactly: a design lever, or a "
+            "prior no data touch, moved draw by draw); reweight (importance weights on the "
+            "existing draws, approximate while Pareto k is small); refit (a new fit, because "
+            "the evidence changed or Pareto k was too high)."
+        ),
+    ]
+    if flagged:
+        blocks.append(
             Para(
-                "recompute: the changed prior is judgment only, so each draw is moved to it by "
-                "inverse CDF beside the existing posterior (exact, and the change is paired per "
-                f"draw: a {CI_PCT} credible interval); reweight: Pareto-smoothed importance "
-                "weights on "
-                "the existing draws (approximate, Pareto k shown); refit: a new NUTS fit, because "
-                "the evidence changed or k was too high. For reweight and refit rows the change "
-                "is the change in the mean, in percentage points, with a "
-                f"{CI_PCT} Monte Carlo interval."
-            ),
-        ],
-    )
+                f"{len(flagged)} scenario refit(s) failed their sampler checks, so their rows "
+                "may be off by more than the error shown: " + "; ".join(flagged) + "."
+            )
+        )
+    return Section("scenarios", "Scenarios", blocks)
 
 
 def _sensitivity(res: Results, pngs) -> Section:
@@ -296,9 +327,11 @@ def _priors(res: Results, pngs) -> Section:
                 pngs,
                 "prior_posterior",
                 "Prior (dashed) vs posterior (solid) of each parameter the data touch, and of "
-                "each outcome. Judgment only (prior = posterior): "
+                "each outcome. Not touched by this case's data (prior = posterior): "
                 + ", ".join(
-                    r["label"] for r in prior_rows(res) if r["informed_by"] == "judgment only"
+                    r["label"]
+                    for r in prior_rows(res)
+                    if r["informed_by"] in ("judgment only", "case library")
                 )
                 + ".",
             ),
@@ -310,7 +343,7 @@ def _evidence(res: Results) -> Section:
 
     captions = {
         "evidence_poll": "Opinion poll",
-        "evidence_reference": "Reference class: past aid packages, request to enactment",
+        "evidence_reference": "Reference class: past packages, request to enactment",
         "evidence_calendar": "Calendar as known on the as-of date",
     }
     blocks = [
@@ -355,6 +388,40 @@ def _refit_problems(table: pd.DataFrame) -> list[str]:
     ]
 
 
+def _glossary() -> Section:
+    items = [(anchor, term, text) for term, (anchor, text) in GLOSSARY.items()]
+    return Section("glossary", "Glossary", [Definitions(items)])
+
+
+def raw_problems(res: Results) -> dict[str, list[str]]:
+    """Every failed sampler check, by the fit it belongs to (the appendix's raw lines)."""
+    return {
+        "the baseline fit (behind the headline numbers)": list(res.fit.diagnostics["problems"]),
+        "scenario refits (marked on their rows)": _refit_problems(res.scenarios),
+        "the backtest's refits (see How far to trust this number)": (
+            problems_line(res.backtest) if res.backtest else []
+        ),
+        "the experts' answers": list(res.experts["problems"]) if res.experts else [],
+    }
+
+
+def _appendix(res: Results, ok: str) -> Section:
+    blocks = [Para(ok)]
+    for where, lines in raw_problems(res).items():
+        if lines:
+            blocks += [Para(f"Failed checks of {where}:"), Bullets(lines)]
+    if len(blocks) == 1:
+        blocks.append(Para("No fit of this run failed a sampler check."))
+    return Section("appendix", "Appendix: sampler diagnostics", blocks)
+
+
+BANNER = (
+    "The fit behind the numbers below failed its sampler checks: they may be off by more than "
+    "their intervals show, so do not act on them before a longer fit confirms them."
+)
+"""The banner's one sentence (shown only for problems of the baseline fit)."""
+
+
 def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     """The report document, sections in `SECTION_IDS` order.
 
@@ -371,8 +438,9 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     """
     d = res.fit.diagnostics
     ok = (
-        f"Sampler diagnostics: OK (max R-hat {d['r_hat_max']:.3f}, min bulk ESS "
-        f"{d['ess_bulk_min']:.0f}, divergences {d['divergences']})."
+        f"Sampler diagnostics of the baseline fit: "
+        f"{'OK' if not d['problems'] else 'problems'} (max R-hat {d['r_hat_max']:.3f}, min "
+        f"bulk ESS {d['ess_bulk_min']:.0f}, divergences {d['divergences']})."
     )
     deco = "Each part is an average over the design mixture and the posterior draws; P(deal) "
     deco += "is computed per draw and per design, so it is not the product of the parts."
@@ -395,6 +463,8 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
         _evidence(res),
         _provenance(res),
         _notebooks(res),
+        _glossary(),
+        _appendix(res, ok),
     ]
     assert [s.id for s in sections] == list(SECTION_IDS)
     case = res.fit.priors.case
@@ -402,12 +472,12 @@ def document(res: Results, pngs: dict[str, tuple[bytes, str]]) -> Document:
     return Document(
         title=f"Feasibility report: {case.get('name', 'the deal')}",
         subtitle=subtitle.strip(),
-        problems=list(d["problems"])
-        + _refit_problems(res.scenarios)
-        + (problems_line(res.backtest) if res.backtest else [])
-        + (res.experts["problems"] if res.experts else []),
-        diagnostics_ok=ok,
+        problems=list(d["problems"]),
+        diagnostics_ok=ok.replace(
+            "Sampler diagnostics of the baseline fit: OK", "Sampler diagnostics: OK"
+        ),
         sections=sections,
+        banner=BANNER,
         generated=(
             f"Generated on {res.started or 'an unrecorded date'} (UTC), seed "
             f"{res.fit.settings.seed}, code {git_commit()}; the same inputs and seed give the same "

@@ -9,12 +9,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from model.analysis.intervals import z_score
 from model.views.style import (
     CRI,
     OUT_LEGEND,
     finish,
     interval_rows,
     label_rows,
+    legend_columns,
     require,
     rows_figure,
     style,
@@ -67,7 +69,8 @@ def scenario_changes(
     finish(
         ax,
         f"Change in {outcome} from the baseline, by scenario (sorted)",
-        f"Change in {outcome}, percentage points; bars: {CRI}; dashed: no change",
+        f"Change in {outcome}, percentage points; bars: ± {z_score():.3f} Monte Carlo errors; "
+        "dashed: no change",
         "",
     )
     return fig
@@ -117,5 +120,6 @@ def scenarios(table: pd.DataFrame, *, value: str = "p_deal") -> Figure:
             Line2D([], [], color=c, marker=mk, label=m, **kw)
             for (c, mk, _), m in zip(styles, methods, strict=True)
         ]
-        fig.legend(handles=handles, title="method", ncol=len(methods), **OUT_LEGEND)
+        ncol = legend_columns(fig, methods)
+        fig.legend(handles=handles, title="method", ncol=ncol, **OUT_LEGEND)
     return fig

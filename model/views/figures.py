@@ -30,6 +30,8 @@ from model.views.style import (
     finish,
     interval_rows,
     label_rows,
+    legend_columns,
+    legend_label,
     require,
     rows_figure,
     style,
@@ -125,7 +127,10 @@ def timing(
         first_colour = style(0)[0]
         band = f"{CRI} of the first curve (shaded)"
         handles.append(Patch(color=first_colour, alpha=0.3, label=band))
-    fig.legend(handles=handles, ncol=min(len(handles), 3), **OUT_LEGEND)
+    for h in handles:
+        h.set_label(legend_label(h.get_label()))
+    labels = [h.get_label() for h in handles]
+    fig.legend(handles=handles, ncol=legend_columns(fig, labels), **OUT_LEGEND)
     return fig
 
 
@@ -232,7 +237,8 @@ def winset(
     ax.set_aspect("equal")
     title = f"Win-set map of package designs (P(framework) = {p_framework:.2f})"
     finish(ax, title, f"{xlabel} (probability)", f"{ylabel} (probability)")
-    fig.legend(ncol=2, **OUT_LEGEND)
+    labels = ax.get_legend_handles_labels()[1]
+    fig.legend(ncol=min(2, legend_columns(fig, labels)), **OUT_LEGEND)
     return fig
 
 
@@ -273,7 +279,8 @@ def tornado(table: pd.DataFrame, *, base: float, outcome_label: str = "P(deal)")
     ax.annotate(f"base = {base:.3f}", (base, 1.0), xycoords=("data", "axes fraction"), **kw)
     title = f"Tornado: one-way sensitivity of {outcome_label}"
     finish(ax, title, f"{outcome_label} (probability)", "Input", pad=16)
-    fig.legend(ncol=2, **OUT_LEGEND)
+    labels = ax.get_legend_handles_labels()[1]
+    fig.legend(ncol=min(2, legend_columns(fig, labels)), **OUT_LEGEND)
     return fig
 
 

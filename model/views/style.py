@@ -6,6 +6,7 @@ colour-blindness and greyscale printing.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -62,9 +63,9 @@ def label_rows(ax, labels: list[str]) -> np.ndarray:
 
 
 def finish(ax, title: str, xlabel: str, ylabel: str, **title_kw) -> None:
-    """Set the title and the axis labels."""
-    ax.set_title(title, **title_kw)
-    ax.set_xlabel(xlabel)
+    """Set the title (wrapped at drawing time to stay inside the figure) and the axis labels."""
+    ax.set_title(title, wrap=True, **title_kw)
+    ax.set_xlabel(xlabel, wrap=True)
     ax.set_ylabel(ylabel)
 
 
@@ -81,3 +82,22 @@ def interval_rows(ax, table: pd.DataFrame, labels: list[str], groups: list[int])
         kw = {"fmt": marker, "color": colour, "mec": "black", "ms": 8, "capsize": 4}
         ax.errorbar(m, yi, xerr=[[m - lo], [hi - m]], elinewidth=2, zorder=3, **kw)
         ax.annotate(f"{m:.2f} [{lo:.2f}, {hi:.2f}]", (1.0, yi), **note)
+
+
+def legend_columns(fig: Figure, labels: list[str], *, fontsize: float = 8.5) -> int:
+    """The most legend columns (at most 3) whose labels fit side by side in the figure's width.
+
+    Estimated from the labels' lengths (about 0.6 em a character, plus the marker and the
+    gaps), so a figure-level legend below the axes is never cut at the figure's edges.
+    """
+    width = fig.get_figwidth() * 72 * 0.95
+    for ncol in range(min(len(labels), 3), 1, -1):
+        longest = max(len(str(x)) for x in labels)
+        if ncol * (longest * 0.6 * fontsize + 4 * fontsize) <= width:
+            return ncol
+    return 1
+
+
+def legend_label(text: str, *, width: int = 60) -> str:
+    """A legend label wrapped onto lines of at most ``width`` characters."""
+    return textwrap.fill(str(text), width)

@@ -9,7 +9,7 @@ from model.analysis.sensitivity.psense import OUTCOME_LABELS
 from model.constants import CI_PCT
 from model.inference.fit import Fit
 from model.views.sensitivity import sensitivity_tables
-from model.views.words import pct, points, recommendation
+from model.views.words import CHANGE_MEANING, pct, points, recommendation
 
 PARTS_NOTE = (
     "The parts are averages over the design mixture and the posterior draws; P(deal) is "
@@ -63,10 +63,8 @@ def format_comparison(table: pd.DataFrame) -> str:
         k = "" if pd.isna(r["pareto_k"]) else f"{r['pareto_k']:.2f}"
         ess = "" if pd.isna(r["ess_weighted"]) else f"{r['ess_weighted']:.0f}"
         deal = f"{r['p_deal_mean']:.3f} [{r['p_deal_lo']:.3f}, {r['p_deal_hi']:.3f}]"
-        change = (
-            f"{r['delta_p_deal_mean']:+.3f} [{r['delta_p_deal_lo']:+.3f}, "
-            f"{r['delta_p_deal_hi']:+.3f}]{'' if r['delta_paired'] else '*'}"
-        )
+        change = f"{r['delta_p_deal_mean']:+.3f} ± {r['delta_p_deal_mcse']:.3f}"
+        change += "*" if r["delta_paired"] else ""
         sampler = ""
         if not pd.isna(r["r_hat_max"]):
             sampler = (
@@ -88,16 +86,14 @@ def format_comparison(table: pd.DataFrame) -> str:
         for _, r in table.iterrows()
         if r["diagnostics_problems"]
     ]
-    kinds = dict.fromkeys(table.iloc[1:]["delta_interval"])
-    paired = [kind for kind in kinds if "paired" in kind]
-    in_mean = [kind for kind in kinds if "paired" not in kind]
+    lines += [
+        f"* {r['scenario']}: in {CI_PCT} of posterior draws this design moves P(deal) by "
+        f"{r['delta_p_deal_draws_lo']:+.3f} to {r['delta_p_deal_draws_hi']:+.3f}"
+        for _, r in table.iloc[1:].iterrows()
+        if r["delta_paired"]
+    ]
     lines.append(
-        "Change in P(deal) from the baseline: "
-        + "; ".join(
-            [f"recompute rows: {kind}" for kind in paired]
-            + [f"* reweight and refit rows: {kind}" for kind in in_mean]
-        )
-        + ". k: Pareto k of the importance weights; ESS: their effective sample size."
+        CHANGE_MEANING + " k: Pareto k of the importance weights; ESS: their effective sample size."
     )
     return "\n".join(lines)
 

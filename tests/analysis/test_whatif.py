@@ -9,7 +9,6 @@ import model.inference.fit as fit_module
 from model.analysis.intervals import z_score
 from model.analysis.whatif import (
     IN_MEAN,
-    PAIRED,
     RefitNeeded,
     WhatIf,
     _from_posterior,
@@ -22,6 +21,7 @@ from model.cli import main
 from model.constants import ROOT, SCENARIO_DIR
 from model.errors import InputError
 from model.views.tables import format_comparison
+from model.views.words import CHANGE_MEANING
 
 SCENARIOS = sorted(SCENARIO_DIR.glob("*.toml"))
 BAD = Path(__file__).parents[1] / "fixtures" / "bad"
@@ -94,10 +94,14 @@ def test_recompute_couples_each_draw_by_inverse_cdf(small_fit, no_sampling):
     np.testing.assert_allclose(case.draws["opinion_shift"], 0.1 + 2 * old, atol=1e-9)
 
 
-def test_recompute_change_is_paired_and_narrower_than_independent_draws(small_fit, no_sampling):
+def test_a_moved_prior_gives_a_difference_of_means_and_no_per_draw_interval(small_fit, no_sampling):
     table = compare(small_fit, scenarios=[SCENARIO_DIR / "framework_slips.toml"])
     slips = table.iloc[1]
-    assert slips["delta_paired"] and slips["delta_interval"] == PAIRED
+    # A moved prior's draws are paired by a chosen coupling, not by nature: no per-draw interval.
+    assert not slips["delta_paired"] and slips["delta_interval"] == IN_MEAN
+    assert np.isnan(slips["delta_p_deal_draws_lo"]) and np.isnan(slips["delta_p_deal_draws_hi"])
+    half = z_score() * slips["delta_p_deal_mcse"]
+    assert slips["delta_p_deal_lo"] == pytest.approx(slips["delta_p_deal_mean"] - half)
     # Coupled by inverse CDF, each draw keeps its rank, so the change is paired per draw and
     # far narrower than the difference of independent draws.
     case = answer(small_fit, scenario=SCENARIO_DIR / "framework_slips.toml")
@@ -179,14 +183,20 @@ def test_unknown_parameter_in_overrides_raises_input_error(small_fit):
         answer(small_fit, overrides={"params": {"p_agre": {"lower": 0.1}}})
 
 
-def test_compare_table_has_paired_changes(small_fit, no_sampling):
+def test_a_design_change_adds_the_per_draw_interval_under_its_own_keys(small_fit, no_sampling):
     table = compare(small_fit, scenarios=[SCENARIO_DIR / "certification.toml"])
     assert list(table["scenario"]) == ["baseline", "certification"]
     base, cert = table.iloc[0], table.iloc[1]
     assert base["delta_p_deal_mean"] == 0 and base["delta_p_deal_lo"] == 0
-    assert cert["delta_paired"]
+    assert cert["delta_paired"] and cert["delta_interval"] == IN_MEAN
     assert cert["delta_p_deal_mean"] == pytest.approx(cert["p_deal_mean"] - base["p_deal_mean"])
-    assert cert["delta_p_deal_lo"] <= cert["delta_p_deal_mean"] <= cert["delta_p_deal_hi"]
+    # lo/hi: the Monte Carlo interval of the mean, on every row
+    half = z_score() * cert["delta_p_deal_mcse"]
+    assert cert["delta_p_deal_hi"] == pytest.approx(cert["delta_p_deal_mean"] + half)
+    # draws_lo/draws_hi: the spread of the per-draw change, wider than the Monte Carlo error
+    lo, hi = cert["delta_p_deal_draws_lo"], cert["delta_p_deal_draws_hi"]
+    assert lo <= cert["delta_p_deal_mean"] <= hi
+    assert hi - lo > 2 * half
 
 
 @pytest.mark.slow
@@ -276,11 +286,13 @@ def test_table_says_what_each_change_interval_is(small_fit, no_sampling):
         small_fit,
         scenarios=[SCENARIO_DIR / "certification.toml", SCENARIO_DIR / "sceptical_poll.toml"],
     )
-    assert list(table["delta_interval"][1:]) == [PAIRED, IN_MEAN]
+    assert list(table["delta_interval"][1:]) == [IN_MEAN, IN_MEAN]
+    assert list(table["delta_paired"][1:]) == [True, False]
     text = format_comparison(table)
-    assert PAIRED in text and IN_MEAN in text and "ESS" in text
+    assert CHANGE_MEANING in text and "ESS" in text
+    assert "* certification: in 90% of posterior draws this design moves P(deal) by" in text
     slow_line = next(line for line in text.splitlines() if line.startswith("sceptical_poll"))
-    assert f"{table.iloc[2]['ess_weighted']:.0f}" in slow_line and "]*" in slow_line
+    assert f"{table.iloc[2]['ess_weighted']:.0f}" in slow_line and " ± " in slow_line
 
 
 def _with_diagnostics(fit, ok: bool):

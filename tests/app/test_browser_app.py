@@ -25,7 +25,7 @@ SCREENSHOT_COPY = Path("/tmp/feasibility-panel-first-screen.png")
 def app(small_fit, tmp_path):
     from model.app.serve import serve
 
-    running = serve(small_fit, scenario_dir=tmp_path)
+    running = serve(small_fit, scenario_dir=tmp_path, user_dir=tmp_path / "user")
     yield running
     running.stop()
 
@@ -62,13 +62,15 @@ def test_slider_save_and_reload_in_the_browser(app, browser, capsys, tmp_path):
     page.locator(".save-question input").press("Tab")
     page.locator(".save button").click()
     page.wait_for_selector(".saved", timeout=30_000)
-    saved = tmp_path / "opposition_up.toml"
+    saved = tmp_path / "user" / "opposition_up.toml"  # git-ignored user folder
     assert saved.exists() and "[params.opinion_shift]" in saved.read_text()
     assert float(page.locator("#headline").get_attribute("data-p-deal")) == shown
 
     page.reload()  # a fresh session: pick the saved scenario from the list
     page.wait_for_selector("#headline", timeout=60_000)
-    page.locator(".picker select").select_option("opposition_up")
+    page.locator(".picker select").select_option(
+        label="What if Mexican opposition rises a little? (yours)"
+    )
     reloaded = wait_changed(page, "#headline", "data-p-deal", repr(baseline))
     assert float(reloaded) == shown
     assert errors == []

@@ -21,7 +21,7 @@ SMALL_ARGS = [f"--{k}={v}" for k, v in SMALL.items()]
 def panel(small_fit, tmp_path):
     for name in ("certification", "usd400m_withheld", "poll_item_level"):
         shutil.copy(SCENARIO_DIR / f"{name}.toml", tmp_path)
-    return WhatIfPanel(small_fit, scenario_dir=tmp_path)
+    return WhatIfPanel(small_fit, scenario_dir=tmp_path, user_dir=tmp_path / "user")
 
 
 def move(slider, value: float) -> None:
@@ -46,7 +46,7 @@ def test_first_answer_is_the_baseline(panel, small_fit):
 def test_a_slider_answers_like_whatif_set(panel, capsys):
     slider = panel.sliders[("opinion_shift", "mu")]
     before = _headline(panel)
-    move(slider, 0.0725)
+    move(slider, 7.25)  # points of opposition, as an expert says it
     assert panel.set_sets() == ["params.opinion_shift.mu=0.0725"]
     assert _headline(panel) < before  # more opposition in Mexico, fewer deals
     argv = ["whatif", *(f"--set={s}" for s in panel.set_sets()), "--json", *SMALL_ARGS]
@@ -76,12 +76,13 @@ def test_picking_a_scenario_with_new_levels_equals_the_file(panel, small_fit, tm
 
 def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
     panel.picker.value = "certification"
-    move(panel.sliders[("gov_will", "mu")], 0.9)
+    move(panel.sliders[("gov_will", "mu")], 71.0)  # probability in %, not log-odds
     shown = _headline(panel)
     panel.save_name.value = "certification_weak_will"
     panel.save_question.value = "What if certification meets a weaker Mexican government?"
     path = panel._save()
-    assert path == tmp_path / "certification_weak_will.toml"
+    assert path == tmp_path / "user" / "certification_weak_will.toml"  # not the project's folder
+    assert not (tmp_path / "certification_weak_will.toml").exists()
     text = path.read_text()
     assert "[params.gov_will]" in text and "source = " in text.split("[params.gov_will]")[1]
     assert 'conditions = "certification"' in text
@@ -94,7 +95,7 @@ def test_save_then_reload_gives_the_same_answer(panel, small_fit, tmp_path):
 
 
 def test_a_bad_save_says_why_and_writes_nothing(panel, tmp_path):
-    move(panel.sliders[("p_agree", "mean")], 0.5)
+    move(panel.sliders[("p_agree", "mean")], 50.0)
     panel.save_name.value = "Not a name"
     assert panel._save() is None
     assert "error" in panel.status.object and "name" in panel.status.object
@@ -118,6 +119,9 @@ def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
     out = evaluate(expected.draws, expected.priors, expected.evidence)
     assert _headline(panel) == pytest.approx(out["p_deal"].mean(), abs=1e-15)
     assert panel.case.refit.evidence.poll_reading == "item"
+    status = panel.status.object  # after the progress lines, the refit's sampler checks
+    assert "Refitted in" in status
+    assert "Sampler checks passed" in status or "failed its sampler checks" in status
 
 
 def test_the_panel_shows_where_the_experts_disagree(panel, small_fit):
@@ -139,7 +143,9 @@ def test_a_bad_expert_file_is_shown_not_raised(small_fit, tmp_path):
     experts = tmp_path / "experts"
     experts.mkdir()
     (experts / "bad.toml").write_text('question = "q"\nsource = "s"\n[params.nope]\nmu = 1.0\n')
-    panel = WhatIfPanel(small_fit, scenario_dir=tmp_path, expert_dir=experts)
+    panel = WhatIfPanel(
+        small_fit, scenario_dir=tmp_path, expert_dir=experts, user_dir=tmp_path / "user"
+    )
     assert "bad.toml" in panel.experts_pane.object and "error" in panel.experts_pane.object
 
 
@@ -148,7 +154,7 @@ def test_a_beta_prior_moves_on_its_mean_and_answers_like_whatif_set(panel, capsy
 
     prior = panel.base.priors.params["oppose_training"]
     before = slider_values(prior.dist, prior.params)
-    move(panel.sliders[("oppose_training", "mean")], before["mean"] + 0.1)
+    move(panel.sliders[("oppose_training", "mean")], 100 * (before["mean"] + 0.1))
     sets = panel.set_sets()
     assert sorted(s.split("=")[0] for s in sets) == [
         "params.oppose_training.alpha",
@@ -168,3 +174,44 @@ def test_an_impossible_slider_position_is_said_not_raised(panel):
     slider = panel.sliders[("p_agree", "mean")]
     move(slider, slider.end)  # near 1 no Beta keeps the baseline's sd
     assert "error" in panel.status.object and "params.p_agree.sd" in panel.status.object
+
+
+def test_sliders_speak_in_the_units_an_expert_states(panel):
+    share = panel.sliders[("oppose_funds", "mean")]
+    assert "share opposed" in share.label and "(%)" in share.label
+    assert share.start <= 40 and share.end >= 95  # "77% opposed becomes 60%" can be asked
+    shift = panel.sliders[("opinion_shift", "mu")]
+    assert "points" in shift.label and shift.start <= -17 and shift.end >= 17
+    assert "median months" in panel.sliders[("announce_months", "mu")].label
+    assert "probability" in panel.sliders[("us_support", "mu")].label
+    assert not any("." in s.label.split(":")[-1] for s in panel.sliders.values())  # no `mu`
+    before = panel.intervals["oppose_funds"].object
+    assert "Implies: 90% interval" in before and "%" in before
+    move(share, 60.0)
+    after = panel.intervals["oppose_funds"].object
+    assert "(was 90% interval" in after and after != before
+
+
+def test_the_picker_shows_questions_and_asks_before_discarding_moves(panel):
+    assert any(label.startswith("What if Congress attaches") for label in panel.picker.options)
+    move(panel.sliders[("opinion_shift", "mu")], 5.0)
+    moved = panel.set_sets()
+    panel.picker.value = "certification"
+    assert panel.confirm.visible and "discarded" in panel.confirm_text.object
+    assert panel.set_sets() == moved and panel.picker.value != "certification"  # kept for now
+    panel._confirm(True)
+    assert panel.picker.value == "certification" and panel.set_sets() == []
+    changes = panel.changes.object
+    assert "Nothing moved from scenario" in changes and "What this scenario changes" in changes
+    assert "certification" in changes.lower()
+
+
+def test_the_poll_box_answers_by_the_cheapest_route_and_says_which(panel):
+    panel.poll_component.value = "funds"
+    panel.poll_share.value = 60.0
+    panel.poll_n.value = 1000
+    case = asyncio.run(panel._poll())
+    assert case is not None and f"data-method='{case.method}'" in panel.poll_out.object
+    assert "Route: an additional poll" in panel.poll_out.object
+    panel.poll_date.value = "2009-01-01"
+    assert asyncio.run(panel._poll()) is None and "as-of" in panel.poll_out.object

@@ -105,3 +105,34 @@ def test_print_gives_a_clean_pdf(report, browser, tmp_path):
     assert pages >= 5, pages
     assert hidden == "none"  # the table of contents is not printed
     assert pdf.count(b"/Subtype /Image") >= 5  # the figures are in the PDF
+
+
+LAYOUT = """
+(() => {
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return {x: r.x, y: r.y, width: r.width, height: r.height}; };
+  const n = document.querySelector("#headline .number");
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    number: box(n),
+    figures: [...document.querySelectorAll("figure img")].map(box),
+    captions: [...document.querySelectorAll("figcaption")].map(box),
+  };
+})()
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1400, 1000)])
+def test_the_report_fits_a_phone_and_a_desktop(report, browser, width, height):
+    """P(deal) on the first screen, no horizontal scroll, no figure or caption past the edge."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(report.as_uri())
+    page.wait_for_selector("#headline")
+    page.screenshot(path=f"/tmp/feasibility-report-{width}.png")
+    state = page.evaluate(LAYOUT)
+    assert state["scrollWidth"] <= width, state["scrollWidth"]
+    n = state["number"]
+    assert n["y"] + n["height"] <= height and n["x"] + n["width"] <= width + 1, n
+    for box in state["figures"] + state["captions"]:
+        assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, box
+    page.close()

@@ -6,6 +6,7 @@ import base64
 import copy
 import re
 import shutil
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +31,8 @@ TITLES = (
     "Evidence",
     "Provenance",
     "Notebooks",
+    "Glossary",
+    "Appendix",
 )
 TABLES = {
     "summary",
@@ -44,7 +47,6 @@ TABLES = {
     "psense",
     "priors",
     "evidence_poll",
-    "evidence_reference",
     "evidence_calendar",
     "provenance",
     "backtest",
@@ -233,8 +235,10 @@ def test_headline_is_four_bullets_built_from_the_numbers(built):
         assert f"willing with {s['p_willing']['mean']:.0%}" in why
         assert f"in time with {s['p_in_time']['mean']:.0%}" in why
     assert res.label(res.sensitivity["tornado"][0]["input"]) in why
-    best = res.ranking[res.ranking["is_best"]].iloc[0]
-    assert ask.startswith("Ask for: ") and f"{best['p_best']:.0%} of posterior draws" in ask
+    from model.views.words import recommend
+
+    rec = recommend(res.fit, res.ranking)
+    assert ask.startswith("Ask for: ") and f"{rec.p_best:.0%} of posterior draws" in ask
     rows = res.scenarios[res.scenarios["method"] != "baseline"]
     top = rows.loc[rows["delta_p_deal_mean"].abs().idxmax()]
     assert top["question"] in change
@@ -252,14 +256,37 @@ def test_a_fragile_recommendation_says_many_designs_tie(built):
     res = built["res"]
     best = res.ranking[res.ranking["is_best"]].iloc[0]
     ask = headline_bullets(res)[2]
-    assert is_fragile(best) == ("many designs tie" in ask)
+    assert is_fragile(best, by_value=True) == ("is fragile" in ask)
     fragile = res.ranking.copy()
-    fragile.loc[fragile["is_best"], ["p_best", "gain_lo"]] = [0.05, -0.01]
+    fragile.loc[fragile["is_best"], ["p_best_value", "value_gain_lo"]] = [0.05, -0.01]
     res_fragile = copy.copy(res)
     res_fragile.ranking = fragile
     ask = headline_bullets(res_fragile)[2]
-    assert "many designs tie" in ask and f"({len(near_ties(fragile))} of" in ask
+    ties = len(near_ties(fragile, by_value=True))
+    assert "is fragile" in ask and f"{ties} of the" in ask and "only 5% of posterior draws" in ask
     assert "edge of the range" in ask  # the smallest package is the edge of the size lever
+
+
+def test_one_recommendation_in_the_same_words_in_headline_and_design_section(built):
+    """One computation (`recommend`) feeds the headline, the design section and notebook 04."""
+    from model.report.headline import headline_bullets
+    from model.views.words import recommend
+
+    res = built["res"]
+    rec = recommend(res.fit, res.ranking)
+    ask = headline_bullets(res)[2]
+    html = built["path"].read_text(encoding="utf-8")
+    designs = html[html.index('<section id="designs"') : html.index('<section id="scenarios"')]
+    for sentence in rec.sentences:
+        if sentence.startswith(("Ask for:", "The recommendation is")):
+            assert sentence in ask
+        assert escape(sentence) in designs or sentence in designs, sentence
+    assert "no change to the design on the table" not in rec.text  # the garbled sentence
+    assert "conditions as Congress chooses" not in rec.sentences[0]  # the mixture is no change
+    assert "none 30% / reporting 50%" not in designs.split("</table>")[0].split("<table>")[-1]
+    assert ("is fragile" in ask) == rec.fragile and ("is firm" in ask) == (not rec.fragile)
+    notebook = (ROOT / "notebooks" / "04-package-design.ipynb").read_text(encoding="utf-8")
+    assert "recommend(" in notebook and ".sentences" in notebook
 
 
 def test_no_judgment_input_is_promoted_when_information_is_worth_little(built):
@@ -444,9 +471,29 @@ def test_diagnostics_banner_at_the_top_when_the_sampler_fails(built):
     page.feed(text)
     assert page.first_ids[0] == "diagnostics-banner"
     assert 'role="alert"' in text
+    plain = re.sub(r"<[^>]+>", "", text)  # glossary terms are links
+    appendix = plain[plain.index("Appendix: sampler diagnostics") :]
     for problem in problems:
-        assert problem.replace(">", "&gt;") in text
+        assert problem.replace(">", "&gt;") in appendix  # the raw lines, in the appendix
     assert text.index("diagnostics-banner") < text.index('id="headline"')
+
+
+def test_refit_problems_mark_their_rows_and_raise_no_banner(built):
+    res = copy.copy(built["res"])
+    res.fit = copy.copy(res.fit)
+    res.fit.diagnostics = dict(res.fit.diagnostics, problems=[], ok=True)
+    table = res.scenarios.copy()
+    refits = table.index[table["method"] == "refit"]
+    assert len(refits), "the scenarios include a refit (poll_item_level, judgment_priors)"
+    table.loc[refits[0], "diagnostics_problems"] = "tail ESS 399 < 400 for x: too noisy"
+    res.scenarios = table
+    text = _html_for(res)
+    assert 'id="diagnostics-banner"' not in text  # the headline's fit is clean
+    scenarios = text[text.index('<section id="scenarios"') : text.index('<section id="experts"')]
+    assert "sampler checks failed: see the appendix" in scenarios
+    assert table.loc[refits[0], "question"].replace("'", "&#x27;") in scenarios
+    plain = re.sub(r"<[^>]+>", "", text)
+    assert "tail ESS 399 &lt; 400 for x" in plain[plain.index("Appendix: sampler diagnostics") :]
 
 
 def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
@@ -457,7 +504,8 @@ def test_no_banner_but_an_ok_line_when_diagnostics_pass(built):
     res.backtest = None
     text = _html_for(res)
     assert 'id="diagnostics-banner"' not in text
-    assert "Sampler diagnostics: OK (max R-hat" in text
+    assert "Sampler diagnostics: OK (max R-hat" in re.sub(r"<[^>]+>", "", text)  # terms linked
+    assert 'href="#glossary-rhat"' in text
 
 
 def test_markdown_table_escapes_pipes_without_tabulate():
@@ -835,3 +883,50 @@ def test_one_fit_gives_the_same_numbers_on_every_route(built, small_fit, tmp_pat
     assert f"{months:>8.1f}" in format_table(run_summary(small_fit))  # `run`'s text
     md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
     assert f"{months:.3g} [" in md  # the report's summary row: mean [90% interval]
+
+
+def test_no_figure_title_or_legend_is_clipped(built):
+    """Every title, suptitle and figure legend of every report figure lies inside its figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from model.report.results import figures
+
+    for stem, (fig, _) in figures(built["res"]).items():
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        box = fig.bbox
+        parts = [ax.title for ax in fig.axes if ax.get_title()]
+        parts += [ax.xaxis.label for ax in fig.axes if ax.get_xlabel()]
+        parts += [fig._suptitle] if fig._suptitle is not None else []
+        parts += list(fig.legends)
+        for part in parts:
+            ext = part.get_window_extent(renderer)
+            inside = ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1
+            inside &= ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1
+            assert inside, (stem, getattr(part, "get_text", lambda: "legend")(), ext, box)
+
+
+def test_the_base_rate_and_the_backtest_error_sit_beside_p_deal(built):
+    from model.report.headline import how_it_erred, reliability_of
+
+    html = built["path"].read_text(encoding="utf-8")
+    head = html[html.index('id="headline"') : html.index('<ul class="headline">')]
+    assert 'id="base-rate"' in head
+    table = reliability_of(built["res"].backtest)
+    assert escape(how_it_erred(table)) in head or how_it_erred(table) in head
+
+
+def test_library_priors_are_labelled_by_their_source_and_the_unused_reference_class_is_gone(built):
+    from model.report.results import prior_rows
+
+    res = built["res"]
+    rows = {r["name"]: r for r in prior_rows(res)}
+    for name, prior in res.fit.priors.params.items():
+        if prior.pooled is not None:
+            assert rows[name]["informed_by"].startswith("case library"), name
+    assert any(p.pooled is not None for p in res.fit.priors.params.values())
+    html = built["path"].read_text(encoding="utf-8")
+    evidence = html[html.index('<section id="evidence"') : html.index('<section id="provenance"')]
+    assert "Reference class" not in evidence  # evidence.reference = false: not used by the fit
+    assert not (built["out"] / "tables" / "evidence_reference.csv").exists()
