@@ -217,7 +217,11 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="report folder, its tables/ or a run --json file")
     diff.add_argument("new", type=Path, help="the same, for the newer run")
     diff.add_argument("--json", action="store_true", help="print one JSON object")
-    back = _sub(sub, "backtest", "rolling-origin backtest of the case library: the stack against the base rate")
+    back = _sub(
+        sub,
+        "backtest",
+        "rolling-origin backtest of the case library: the stack against the base rate",
+    )
     back.add_argument("--cases", type=Path, default=None, help="case file (library format)")
     back.add_argument("--workers", type=int, default=1, help="joblib worker processes")
     back.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")

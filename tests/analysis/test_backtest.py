@@ -69,7 +69,9 @@ def test_scores_have_closed_forms():
     assert s["acc"]["log_score"] == pytest.approx(np.log(0.4))
     assert s["overall"]["log_score"] == pytest.approx(np.log(0.8 * 0.4))
     assert s["overall"]["brier"] == pytest.approx(((0.8 - 1) ** 2 + 0.6**2) / 2)
-    s = bt.score_case({"us": 0.8, "acc": 0.6, "us_any": 0.9}, {"us": None, "acc": 1.0, "us_any": None})
+    s = bt.score_case(
+        {"us": 0.8, "acc": 0.6, "us_any": 0.9}, {"us": None, "acc": 1.0, "us_any": None}
+    )
     assert set(s) == {"acc", "overall"} and s["overall"]["log_score"] == pytest.approx(np.log(0.6))
 
 
