@@ -94,14 +94,26 @@ class Backtest:
     targets: list[str] = field(default_factory=list)
 
 
-def base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
-    """Episode-weighted (k + 1) / (n + 2) of ``event`` among cases resolved before ``origin``."""
+def base_counts(ev: pd.DataFrame, origin, event: str, known: str) -> tuple[float, float]:
+    """Episode-weighted (k, n) of ``event`` among cases resolved before ``origin``.
+
+    An episode of several rows counts once.
+    """
     seen = ev[(ev["as_of"] < origin) & ev[event].notna()]
     seen = seen[seen[known].map(lambda d: d is not None and d < origin)]
     if not len(seen):
-        return 0.5
+        return 0.0, 0.0
     w = exact.episode_weights(seen["episode"])
-    return float(((w * seen[event]).sum() + 1) / (w.sum() + 2))
+    return float((w * seen[event]).sum()), float(w.sum())
+
+
+def base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
+    """Episode-weighted (k + 1) / (n + 2) of ``event`` among cases resolved before ``origin``.
+
+    The mean of the Beta(k + 1, n - k + 1) posterior of a uniform prior.
+    """
+    k, n = base_counts(ev, origin, event, known)
+    return (k + 1) / (n + 2)
 
 
 def _origins(ev: pd.DataFrame, since=None, until=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.analysis.base_rate import base_rate_summary
 from model.analysis.intervals import bounds, interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.constants import TIMING_MONTHS
@@ -32,7 +33,9 @@ def run_summary(fit: Fit, *, design=None) -> dict:
         ``p_willing`` and ``p_in_time`` (the donor arena split: P(willing) and P(enacted in
         time | willing), per draw), ``labels`` (outcome -> label), ``months_to_enactment``
         (each draw's median months to enactment: its mean and interval over draws, the one
-        number every output shows), ``timing``, ``diagnostics``, ``provenance``. The parts
+        number every output shows), ``timing``, ``base_rate`` (what the library's base rate
+        alone gives for this case, with its interval: `base_rate_summary`; None without a
+        library), ``diagnostics``, ``provenance``. The parts
         are averages over the design mixture and the draws, so their product is not P(deal).
     """
     out = evaluate(fit.draws, fit.priors, fit.evidence, design=design)
@@ -51,6 +54,7 @@ def run_summary(fit: Fit, *, design=None) -> dict:
         "p_enacted_by_hi": bounds(curve, axis=0)[1].tolist(),
         "conditional_on": "framework agreed",
     }
+    result["base_rate"] = base_rate_summary(fit)
     diag = dict(fit.diagnostics)
     result["diagnostics"] = diag
     result["provenance"] = fit.provenance() | {"cached": fit.cached, "seconds": fit.seconds}

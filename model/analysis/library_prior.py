@@ -9,14 +9,14 @@ hyperparameters. ``feasibility pooled`` writes it to ``data/pooled_prior.json``.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from model.analysis.backtest import base_rate, run_backtest, stack_weights
+from model.analysis.backtest import base_counts, base_rate, run_backtest, stack_weights
+from model.analysis.base_rate import base_rate_summary
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.analysis.whatif import answer
@@ -116,6 +116,12 @@ def pooled_prior_blob(
         "accepted": base_rate(ev, as_of, "accepted", "acc_known"),
     }
     ev_rates["both"] = ev_rates["enacted_in_time"] * ev_rates["accepted"]
+    ev_rates["counts"] = {
+        "enacted_in_time": base_counts(ev, as_of, "enacted_in_time", "us_known"),
+        "accepted": base_counts(ev, as_of, "accepted", "acc_known"),
+        "what": "episode-weighted [yes, cases] resolved before as_of; the rate is the mean of "
+        "Beta(yes + 1, cases - yes + 1)",
+    }
     history = run_backtest(library, until=as_of, seed=seed)
     weights = stack_weights(history, library, as_of)
     model_p = {"us": float(f["p_enacted"].mean()), "acc": float(f["p_accepted"].mean())}
@@ -180,23 +186,5 @@ def adjustment_effect(fit: Fit) -> dict:
         "change": with_adj["mean"] - without["mean"],
         "method": bare.method,
         "adjustments": rows,
-        "base_rate": _base_rate_of(fit),
+        "base_rate": base_rate_summary(fit),
     }
-
-
-def _base_rate_of(fit: Fit) -> dict | None:
-    """The library's running base rates for this case, from the pooled file, with P(deal).
-
-    P(deal) by the base rate: its P(enacted in time) x P(accepted) x the model's own
-    P(framework) (the library has no framework hurdle).
-    """
-    files = {p.pooled.file for p in fit.priors.params.values() if p.pooled is not None}
-    if len(files) != 1:
-        return None
-    blob = json.loads(Path(files.pop()).read_text())
-    rates = blob.get("base_rate")
-    if not rates:
-        return None
-    framework = float(np.mean(fit.draws["p_agree"]))
-    out = dict(rates) | {"framework": framework, "deal": rates["both"] * framework}
-    return out | {"stack": blob["stack"]} if "stack" in blob else out

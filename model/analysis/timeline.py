@@ -79,7 +79,9 @@ def _polls_by(folder: Path, when: date, reading: str, last: date):
     if key not in _POLLS:
         if len(_POLLS) > 64:
             _POLLS.clear()
-        _POLLS[key] = load_evidence(folder, as_of=last, poll_reading=reading).poll
+        _POLLS[key] = load_evidence(
+            folder, as_of=last, poll_reading=reading, past_election=True
+        ).poll
     polls = _POLLS[key]
     return polls[polls["date"] <= when]
 

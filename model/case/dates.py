@@ -65,10 +65,13 @@ def check_case(fail: Callable[[str, str, str], InputError], case: dict[str, Any]
             )
 
 
-def check_calendar(path: Path, roles: list[str], dates: list[date], lines: list[int], as_of: date):
+def check_calendar(
+    path: Path, roles: list[str], dates: list[date], lines: list[int], as_of: date | None
+):
     """The calendar's rules: one row per dated role; as-of < election < lame-duck end.
 
-    ``roles``, ``dates`` and ``lines`` are the role, ``event_date`` and line of every row.
+    ``roles``, ``dates`` and ``lines`` are the role, ``event_date`` and line of every row; an
+    ``as_of`` of None skips the as-of rule (a timeline's dates after the election).
     """
     rows: dict[str, list[tuple[int, date]]] = {}
     for role, when, line in zip(roles, dates, lines, strict=True):
@@ -84,7 +87,7 @@ def check_calendar(path: Path, roles: list[str], dates: list[date], lines: list[
             )
     election = rows.get("election", [(None, None)])[0]
     end = rows.get("lame_duck_end", [(None, None)])[0]
-    if election[1] is not None and election[1] <= as_of:
+    if as_of is not None and election[1] is not None and election[1] <= as_of:
         raise InputError(
             path,
             f"row {election[0]} event_date={election[1]}",

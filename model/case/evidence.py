@@ -240,7 +240,9 @@ def _reference_months(path: Path, ref: pd.DataFrame, *, as_of: date) -> list[flo
     return out
 
 
-def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article") -> Evidence:
+def load_evidence(
+    directory: Path, *, as_of: date, poll_reading: str = "article", past_election: bool = False
+) -> Evidence:
     """Read and check the evidence files, keep the rows known by ``as_of``.
 
     Parameters
@@ -252,6 +254,9 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
     poll_reading : str
         Which reading of the poll to use (``article`` or ``item``), or ``both``: every reading,
         fitted together with an error term beyond sampling (``params.poll_error``).
+    past_election : bool
+        Accept an ``as_of`` after the calendar's election (up to the lame-duck end): a timeline
+        reads the evidence known on its later dates. An analysis never does.
 
     Returns
     -------
@@ -293,7 +298,8 @@ def load_evidence(directory: Path, *, as_of: date, poll_reading: str = "article"
             f"use an as-of date on or before {end}",
         )
     not_after_today("as-of date", f"as_of = {as_of}", as_of, fix="use a date up to today")
-    check_calendar(path, list(cal["role"]), list(cal["event_date"]), list(cal[LINE]), as_of)
+    roles, when, lines = list(cal["role"]), list(cal["event_date"]), list(cal[LINE])
+    check_calendar(path, roles, when, lines, None if past_election else as_of)
     cal["months"] = [months_between(as_of, d) for d in cal["event_date"]]
 
     path, poll_all, poll = frames["poll"]

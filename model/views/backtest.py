@@ -236,12 +236,16 @@ def base_rate_words(rates: dict | None) -> str:
     """The library's base rate alone for this case, beside the model's P(deal); '' if none."""
     if not rates:
         return ""
+    us, acc = rates["enacted_in_time"], rates["accepted"]
     return (
-        f" The library's running base rate alone gives P(enacted in time) "
-        f"{rates['enacted_in_time']:.1%} x P(accepted) {rates['accepted']:.1%} = "
-        f"{rates['both']:.1%}; times the model's P(framework) {rates['framework']:.1%}: "
-        f"P(deal) {rates['deal']:.1%} by the base rate."
+        f" The library's running base rate alone gives P(enacted in time) {_ci(us)} and "
+        f"P(accepted) {_ci(acc)}; with the model's own P(framework): P(deal) {_ci(rates)} by "
+        "the base rate."
     ) + _stack_words(rates.get("stack"))
+
+
+def _ci(x: dict) -> str:
+    return f"{x['mean']:.1%} [{x['lo']:.1%}, {x['hi']:.1%}]"
 
 
 def _stack_words(stack: dict | None) -> str:

@@ -16,11 +16,11 @@ from model.inference import exact
 def planted(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("planted")
     frame = simulate_library(16, seed=2)
-    frame.loc[15, ["id", "as_of", "request_date"]] = ["planted_future", "2035-01-01", "2035-01-01"]
-    frame.loc[15, "next_election"] = "2036-11-04"
+    frame.loc[15, ["id", "as_of", "request_date"]] = ["planted_future", "2025-01-01", "2025-01-01"]
+    frame.loc[15, "next_election"] = "2026-11-03"
     for col in ("enacted_date", "us_end_date", "accepted_date"):
         if frame.loc[15, col]:
-            frame.loc[15, col] = "2035-06-01"
+            frame.loc[15, col] = "2025-06-01"
     return load_cases(write_case_file(frame, tmp_path / "cases.csv"))
 
 
@@ -45,7 +45,7 @@ def test_a_planted_future_case_never_enters_a_fit(planted, monkeypatch):
     assert forecast[-1].id == "planted_future"
     cases = planted.cases.set_index("id")
     for origin, ids in seen:
-        assert "planted_future" not in ids or origin > date(2035, 1, 1)
+        assert "planted_future" not in ids or origin > date(2025, 1, 1)
         assert all(cases.loc[i, "as_of"] < origin for i in ids)
 
 
