@@ -28,7 +28,9 @@ DIVERGENCES = re.compile(r"The baseline fit itself reports\s+(\d+)\s+divergent\s
 def _quote() -> re.Match:
     text = PAGE.read_text(encoding="utf-8")
     found = QUOTE.search(text)
-    assert found, "docs/model.md must quote P(deal) as (`feasibility run --json`, C chains x D, seed S)"
+    assert found, (
+        "docs/model.md must quote P(deal) as (`feasibility run --json`, C chains x D, seed S)"
+    )
     return found
 
 

@@ -111,30 +111,12 @@ def _check_pooled_params(path: Path, params: dict, fix: str) -> None:
             raise InputError(path, f"{key}.params", f"must give {sorted(expected)}", fix)
         for k, v in values.items():
             low, high = PARAM_BOUNDS[k]
-            if not (is_number(v) and low <= v <= high):
+            if not is_number(v):
+                raise InputError(path, f"{key}.params.{k}", f"{v!r} is not a number", fix)
+            if not low <= v <= high:
                 raise InputError(
                     path, f"{key}.params.{k}", f"{v!r} outside [{low:g}, {high:g}]", fix
                 )
-
-
-def _checked(where, key: str, blob: dict, entry: dict) -> tuple[str, dict[str, float]]:
-    """The entry's family and numbers, refused in one line when unknown or out of range."""
-    name = Path(blob["path"]).name
-    fix = "rerun `feasibility pooled` (do not edit the file by hand)"
-    dist, raw = entry.get("dist"), entry.get("params")
-    if dist not in FAMILIES:
-        raise InputError(where, key, f"{name} gives unknown family {dist!r}", fix)
-    if not isinstance(raw, dict) or set(raw) != set(FAMILIES[dist].params):
-        got = sorted(raw) if isinstance(raw, dict) else raw
-        want = list(FAMILIES[dist].params)
-        raise InputError(where, key, f"{name} gives {dist} parameters {got}, not {want}", fix)
-    if not all(is_number(v) and math.isfinite(float(v)) for v in raw.values()):
-        raise InputError(where, key, f"{name} gives a non-number for {dist}", fix)
-    params = {k: float(v) for k, v in raw.items()}
-    for scale in ("sigma", "alpha", "beta"):
-        if scale in params and params[scale] <= 0:
-            raise InputError(where, f"{key}.{scale}", f"{name} gives {params[scale]:g} <= 0", fix)
-    return dist, params
 
 
 def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence, as_of: date):
@@ -157,7 +139,7 @@ def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence,
     entry = blob["params"].get(name)
     if not isinstance(entry, dict):
         raise InputError(where, key, f"{Path(blob['path']).name} has no {name}", "refit it")
-    dist, params = _checked(where, key, blob, entry)
+    dist, params = entry["dist"], {k: float(v) for k, v in entry["params"].items()}
     if "dist" in spec and spec["dist"] != dist:
         raise InputError(where, f"{key}.dist", f"the library gives {dist}", "drop dist or match")
     adjust = spec.get("adjust", {})

@@ -67,6 +67,8 @@ def past(value: float, threshold: float, *, digits: int, above: bool) -> str:
     A value that fails ``value < threshold`` is rounded down, one that fails ``value >
     threshold`` up, at ``digits`` decimals.
     """
+    if not math.isfinite(value):
+        return str(value)
     scale = 10**digits
     rounded = (math.ceil if above else math.floor)(value * scale) / scale
     return f"{rounded:.{digits}f}"
@@ -78,7 +80,9 @@ def problems(d: dict) -> list[str]:
     r_hat = past(d["r_hat_max"], RHAT_MAX, digits=3, above=True)
     bulk = past(d["ess_bulk_min"], ESS_MIN, digits=0, above=False)
     tail = past(d["ess_tail_min"], ESS_TAIL_MIN, digits=0, above=False)
-    if d["r_hat_max"] > RHAT_MAX:
+    if math.isnan(d["r_hat_max"]):
+        out.append("R-hat not computed (one chain): nothing shows whether chains would agree")
+    elif d["r_hat_max"] > RHAT_MAX:
         out.append(f"R-hat {r_hat} > {RHAT_MAX} for {d['worst_r_hat']}: chains disagree")
     if d["ess_bulk_min"] < ESS_MIN:
         out.append(f"bulk ESS {bulk} < {ESS_MIN} for {d['worst_ess']}: too few effective draws")

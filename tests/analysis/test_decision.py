@@ -103,4 +103,5 @@ def test_timing_payload_curves_and_calendar(small_fit, no_sampling):
         assert np.all(np.diff(curve) >= -1e-12)
     assert payload["calendar"]["Super Tuesday"] == pytest.approx(5.7, abs=0.1)
     early = payload["p_before"]["early_2008"]["Super Tuesday"]["mean"]
-    assert early == pytest.approx(0.0, abs=1e-3)
+    # a request made weeks before Super Tuesday is rarely enacted by then
+    assert early < 0.02 and early < payload["p_before"]["baseline"]["Super Tuesday"]["mean"]

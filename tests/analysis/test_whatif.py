@@ -237,10 +237,29 @@ def test_scenario_applies_on_top_of_the_baselines_own_overlays(small_fit, no_sam
     assert case.question.startswith("What if Congress attaches certification")
 
 
-def test_reweight_change_is_the_change_in_the_mean_with_its_mcse(small_fit, no_sampling):
-    table = compare(small_fit, scenarios=[SCENARIO_DIR / "sceptical_poll.toml"])
+@pytest.fixture
+def sceptical_troops(tmp_path):
+    """A scenario moving a prior the poll touches, mildly enough to reweight at the tests' size.
+
+    (``sceptical_poll`` moves two such priors; at 2 x 400 draws its Pareto k sits near the
+    0.66 bound, so which route it takes is not what these tests are about.)
+    """
+    path = tmp_path / "sceptical_troops.toml"
+    path.write_text(
+        'question = "What if we expected opposition to US troops nearer 60% before the poll?"\n'
+        'source = "[2007-08-15] Test scenario."\n'
+        "[params.oppose_troops]\nalpha = 30.0\nbeta = 20.0\n"
+        'source = "[2007-08-15] Judgment: a prior worth 50 respondents centred on 60%."\n'
+    )
+    return path
+
+
+def test_reweight_change_is_the_change_in_the_mean_with_its_mcse(
+    small_fit, no_sampling, sceptical_troops
+):
+    table = compare(small_fit, scenarios=[sceptical_troops])
     base, slow = table.iloc[0], table.iloc[1]
-    case = answer(small_fit, scenario=SCENARIO_DIR / "sceptical_poll.toml")
+    case = answer(small_fit, scenario=sceptical_troops)
     expected = np.sum(case.weights * case.outcomes["p_deal"]) - base["p_deal_mean"]
     assert slow["delta_p_deal_mean"] == pytest.approx(expected)
     assert not slow["delta_paired"] and slow["delta_interval"] == IN_MEAN
@@ -281,17 +300,14 @@ def test_change_mcse_matches_the_spread_over_replicates():
     assert np.std(reweighted) == pytest.approx(np.mean(refit_errors), rel=0.15)
 
 
-def test_table_says_what_each_change_interval_is(small_fit, no_sampling):
-    table = compare(
-        small_fit,
-        scenarios=[SCENARIO_DIR / "certification.toml", SCENARIO_DIR / "sceptical_poll.toml"],
-    )
+def test_table_says_what_each_change_interval_is(small_fit, no_sampling, sceptical_troops):
+    table = compare(small_fit, scenarios=[SCENARIO_DIR / "certification.toml", sceptical_troops])
     assert list(table["delta_interval"][1:]) == [IN_MEAN, IN_MEAN]
     assert list(table["delta_paired"][1:]) == [True, False]
     text = format_comparison(table)
     assert CHANGE_MEANING in text and "ESS" in text
     assert "* certification: in 90% of posterior draws this design moves P(deal) by" in text
-    slow_line = next(line for line in text.splitlines() if line.startswith("sceptical_poll"))
+    slow_line = next(line for line in text.splitlines() if line.startswith("sceptical_troops"))
     assert f"{table.iloc[2]['ess_weighted']:.0f}" in slow_line and " ± " in slow_line
 
 

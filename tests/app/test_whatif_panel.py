@@ -113,7 +113,7 @@ def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
     from model.inference.fit import fit
 
     panel.picker.value = "poll_item_level"
-    asyncio.run(panel._refit())
+    _run(panel._refit())
     assert panel.case.method == "refit" and not panel.refit_button.visible
     expected = fit(panel.case.priors, settings=small_fit.settings)  # the cached refit
     out = evaluate(expected.draws, expected.priors, expected.evidence)
@@ -206,12 +206,20 @@ def test_the_picker_shows_questions_and_asks_before_discarding_moves(panel):
     assert "certification" in changes.lower()
 
 
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: an earlier test may leave a loop running here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_the_poll_box_answers_by_the_cheapest_route_and_says_which(panel):
     panel.poll_component.value = "funds"
     panel.poll_share.value = 60.0
     panel.poll_n.value = 1000
-    case = asyncio.run(panel._poll())
+    case = _run(panel._poll())
     assert case is not None and f"data-method='{case.method}'" in panel.poll_out.object
     assert "Route: an additional poll" in panel.poll_out.object
     panel.poll_date.value = "2009-01-01"
-    assert asyncio.run(panel._poll()) is None and "as-of" in panel.poll_out.object
+    assert _run(panel._poll()) is None and "as-of" in panel.poll_out.object

@@ -325,8 +325,8 @@ def _cases() -> list[Case]:
         Case(
             "two options of one choice in --variant",
             "options",
-            lambda tmp, root: ["backtest", "--variant", "hard_window+falling_hazard"],
-            mentions=("--variant",),
+            lambda tmp, root: ["run", "--variant", "hard_window+falling_hazard"],
+            mentions=("variant",),
             fast=True,
         )
     )

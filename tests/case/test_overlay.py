@@ -43,7 +43,7 @@ def test_a_variant_option_replaces_only_its_own_choice():
     ]
     both = load_priors(sets=["variant=shared_factor"]).variant
     assert both == {
-        "window": "falling_hazard",
+        "window": "congress_end",
         "acceptance": "most_opposed",
         "hurdles": "shared_factor",
     }
