@@ -154,7 +154,7 @@ def _fit_forecast(ev: pd.DataFrame, i: int, seed: int) -> dict:
 
 
 def _stack_weight(history: list[tuple[float, float, float, float]]) -> float:
-    """Beta(1, 2)-penalised maximiser of the mixture's log score over ``history``.
+    """``STACK_PRIOR`` (Beta(2, 2))-penalised maximiser of the mixture's log score over ``history``.
 
     ``history``: (p_model, p_base, y, weight) of earlier cases resolved before the origin.
     """

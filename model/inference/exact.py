@@ -25,7 +25,8 @@ Congress: a cure mixture, a proper survival likelihood
 Partner
     accepted ~ Bernoulli(expit(beta_d)), beta_d ~ Normal(b, tau_b): intercepts only.
 
-Covariates: none. With about 19 cases per side, the a-priori candidates (divided government,
+Covariates: none. With 32 Congress outcomes and 18 partner outcomes (27 and 16 episodes) known
+before August 2007, the a-priori candidates (divided government,
 the partner's opposition) are known for too few cases before 2007 (two partner polls), and the
 missing-data indicators they need would learn from one or two cases; domain intercepts, partially
 pooled, are what the data can carry. The partner's opposition enters the 2007 case once, in its
