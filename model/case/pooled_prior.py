@@ -103,7 +103,11 @@ def _check_pooled_params(path: Path, params: dict, fix: str) -> None:
         key = f"params.{name}"
         if name not in CORE_PARAMS:
             raise InputError(path, key, "unknown parameter", f"{fix} (the model has no {name})")
-        if not isinstance(entry, dict) or entry.get("dist") not in FAMILIES:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("dist"), str)
+            or entry["dist"] not in FAMILIES
+        ):
             raise InputError(path, f"{key}.dist", f"must be one of {sorted(FAMILIES)}", fix)
         values = entry.get("params")
         expected = set(FAMILIES[entry["dist"]].params)
