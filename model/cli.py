@@ -121,7 +121,8 @@ EXAMPLES = {
     "pooled": "feasibility pooled\n  feasibility pooled --as-of 2007-06-01 --out /tmp/pooled.json",
     "evsi": "feasibility evsi\n  feasibility evsi --study poll_funds_500 --nested --json",
     "timeline": "feasibility timeline\n"
-    "  feasibility timeline --from 2007-08-15 --to 2008-08-15 --step 1",
+    "  feasibility timeline --from 2007-08-15 --to 2008-08-15 --step 1\n"
+    "  feasibility timeline --case korus_fta_2007\n  feasibility timeline --library",
 }
 """One or two example calls per command, shown at the end of its --help."""
 
@@ -242,7 +243,12 @@ def parser() -> argparse.ArgumentParser:
     line.add_argument("--from", dest="from_date", type=_as_of, default=None, help="first date")
     line.add_argument("--to", dest="to_date", type=_as_of, default=None, help="last date")
     line.add_argument("--step", type=float, default=TIMELINE_STEP_MONTHS, help="months per step")
-    line.add_argument("--case", default=None, help="case id (default: the priors file's case)")
+    line.add_argument(
+        "--case", default=None, help="case id: the priors file's (default) or a library case's"
+    )
+    line.add_argument(
+        "--library", action="store_true", help="every library case's path, scored per horizon"
+    )
     _common(line)
     return top
 

@@ -441,6 +441,35 @@ def cmd_evsi(args) -> int:
     return _strict(args, result.diagnostics)
 
 
+def _library_timeline(args, *, own: str) -> int:
+    """``timeline --case ID`` of a library case, or ``--library``: paths and horizon scores."""
+    from model.analysis.survival import library_timelines
+    from model.case.library import load_cases
+    from model.views.evidence_value import format_library_timelines
+
+    library = load_cases()
+    known = set(library.cases["id"])
+    if args.case is not None and args.case != own and args.case not in known:
+        raise InputError(
+            "--case",
+            args.case,
+            f"neither the priors file's case ({own}) nor a case of {library.path.name}",
+            "use a case id from data/cases.csv (feasibility timeline --library lists the scores)",
+        )
+    ids = None if args.library and args.case in (None, own) else {args.case}
+    payload = library_timelines(library, seed=args.seed, ids=ids, step=args.step)
+    if ids and not payload["cases"]:
+        raise InputError(
+            "--case",
+            args.case,
+            "not forecast in the backtest (too few outcomes known before it, or Congress "
+            "never decided)",
+            "pick a later case",
+        )
+    _emit(args, payload, format_library_timelines(payload))
+    return 0
+
+
 def cmd_timeline(args) -> int:
     """``feasibility timeline``: the forecast as of each date, as time passes without news."""
     from model.analysis.timeline import case_timeline
@@ -448,14 +477,8 @@ def cmd_timeline(args) -> int:
 
     priors = _load(args)
     case = priors.case.get("id", "us_mexico_2007")
-    if args.case is not None and args.case != case:
-        raise InputError(
-            "--case",
-            args.case,
-            f"only the priors file's own case ({case}) has a timeline here; library cases "
-            "need the library model's draws (model.analysis.timeline.cure_path)",
-            f"leave --case out or use {case}",
-        )
+    if args.library or (args.case is not None and args.case != case):
+        return _library_timeline(args, own=case)
     if args.step <= 0 or args.step > 24:
         raise InputError("--step", str(args.step), "must be in (0, 24] months", "use e.g. 1")
     if args.from_date is not None and args.from_date < priors.as_of:

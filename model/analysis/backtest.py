@@ -116,7 +116,7 @@ def base_rate(ev: pd.DataFrame, origin, event: str, known: str) -> float:
     return (k + 1) / (n + 2)
 
 
-def _origins(ev: pd.DataFrame, since=None, until=None):
+def forecastable(ev: pd.DataFrame, since=None, until=None):
     """Each case with whether it is forecast: enough resolved outcomes before its as-of date.
 
     One pass in date order: the count of outcomes resolved before each origin comes from a
@@ -209,7 +209,7 @@ def run_backtest(
 
     ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
     ev = ev.reset_index(drop=True)
-    origins = _origins(ev, since, until)
+    origins = forecastable(ev, since, until)
     todo = [i for i, ok in origins if ok]
     if not todo:
         raise InputError(

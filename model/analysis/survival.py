@@ -152,3 +152,73 @@ def library_scores(timelines: list[dict], horizons=TIMELINE_HORIZONS) -> list[di
             }
         )
     return out
+
+
+def library_timelines(library, *, seed: int = 0, ids=None, step: float = 1.0) -> dict:
+    """Every forecastable library case's path from its request, scored per horizon.
+
+    Each case is forecast as the backtest forecasts it: the library model (`model.inference.
+    exact`) fitted on what was known on its as-of date, its draws of ``pi``, ``mu`` and
+    ``sigma`` for the case's domain, its window to the end of the Congress; the path is
+    `library_case_timeline`. Beside the model, the running base rate at the request (the same
+    number at every horizon: it has no clock) is scored on the same cases and horizons.
+
+    Parameters
+    ----------
+    library : Library
+        A validated case file.
+    seed : int
+        Seed of the posterior draws.
+    ids : collection of str, optional
+        Only these case ids (each must be in the library).
+    step : float
+        Months between path points.
+
+    Returns
+    -------
+    dict
+        ``cases`` (one `library_case_timeline` per case, with ``id``, ``domain`` and
+        ``base_rate``), ``scores`` (`library_scores` of the model) and ``base_rate_scores``.
+    """
+    from scipy.special import expit
+
+    from model.analysis.backtest import base_rate, forecastable
+    from model.inference import exact
+
+    ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
+    ev = ev.reset_index(drop=True)
+    ok = dict(forecastable(ev))
+    cases, flat = [], []
+    for i, r in ev.iterrows():
+        if ids is not None and r["id"] not in ids:
+            continue
+        if not ok[i] or np.isnan(r["enacted_in_time"]):
+            continue
+        post = exact.fit_exact(exact.training(ev, r["as_of"]))
+        f = exact.forecast(post, r["domain"], r["window_months"], seed=seed)
+        resolved = exact.months(r["request_date"], r["us_known"])
+        line = library_case_timeline(
+            expit(f["logit_us"]),
+            f["mu"],
+            f["sigma"],
+            r["window_months"],
+            outcome=float(r["enacted_in_time"]),
+            resolved_months=resolved,
+            step=step,
+        )
+        rate = base_rate(ev, r["as_of"], "enacted_in_time", "us_known")
+        flat.append(
+            {
+                "scores": horizon_scores(
+                    {"months": [0.0, 1e6], "p": [rate, rate]},
+                    outcome=float(r["enacted_in_time"]),
+                    resolved_months=resolved,
+                )
+            }
+        )
+        cases.append(line | {"id": r["id"], "domain": r["domain"], "base_rate": rate})
+    return {
+        "cases": cases,
+        "scores": library_scores(cases),
+        "base_rate_scores": library_scores(flat),
+    }

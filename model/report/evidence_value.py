@@ -65,8 +65,8 @@ def evidence_figures(payload: dict | None) -> dict[str, tuple[object, str]]:
         ),
         "timeline": (
             timeline_figure(tl),
-            f"P(enacted in time) and P(deal) as of each date from {tl['start']} to {tl['end']}, "
-            "with 90% intervals, if no news arrives.",
+            "P(framework agreed and enacted in time) and P(deal) as of each date from "
+            f"{tl['start']} to {tl['end']}, with 90% intervals, if no news arrives.",
         ),
     }
 

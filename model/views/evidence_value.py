@@ -118,14 +118,14 @@ def format_evsi(payload: dict) -> str:
 def format_timeline(payload: dict) -> str:
     """The CLI's text: one line per date, then the halving and 10% dates."""
     lines = [
-        f"{'date':<11} {'P(framework)':>13} {'P(enacted in time)':>19} {'P(accepted)':>12} "
+        f"{'date':<11} {'P(framework)':>13} {'P(agreed, enacted in time)':>27} {'P(accepted)':>12} "
         f"{'P(deal) [90% interval]':>26}  status"
     ]
     for r in payload["rows"]:
         d = r["p_deal"]
         lines.append(
             f"{r['date']:<11} {pct(r['p_framework']['mean']):>13} "
-            f"{pct(r['p_enacted_in_time']['mean']):>19} {pct(r['p_accepted']['mean']):>12} "
+            f"{pct(r['p_enacted_in_time']['mean']):>27} {pct(r['p_accepted']['mean']):>12} "
             f"{pct(d['mean']) + ' [' + pct(d['lo']) + ', ' + pct(d['hi']) + ']':>26}  "
             f"{r['status']}" + (" (refit needed)" if r["refit_needed"] else "")
         )
@@ -138,7 +138,8 @@ def timeline_words(payload: dict) -> str:
     """The halving and 10% dates in a sentence."""
     start = payload["start_p_enacted_in_time"]
     text = (
-        f"With no news after {payload['start']}, P(enacted in time) ({pct(start)} then) halves "
+        f"With no news after {payload['start']}, P(the framework is agreed and Congress enacts it "
+        f"in time) ({pct(start)} then) halves "
         f"by {payload['halves'] or 'never, before the window closes'}"
     )
     text += f" and falls below 10% by {payload['below_10'] or 'never'}."
@@ -171,12 +172,12 @@ def evsi_figure(payload: dict) -> Figure:
 
 
 def timeline_figure(payload: dict, *, marks: dict | None = None) -> Figure:
-    """P(deal) and P(enacted in time) as of each date, with intervals and the crossing dates."""
+    """P(deal) and P(agreed and enacted in time) as of each date, with intervals and crossings."""
     fig = Figure(figsize=(7.5, 4.0))
     ax = fig.subplots()
     dates = pd.to_datetime([r["date"] for r in payload["rows"]])
     for i, (key, name) in enumerate(
-        (("p_enacted_in_time", "P(enacted in time)"), ("p_deal", "P(deal)"))
+        (("p_enacted_in_time", "P(agreed and enacted in time)"), ("p_deal", "P(deal)"))
     ):
         color, _, _ = style(i)
         mean = [r[key]["mean"] for r in payload["rows"]]
@@ -219,3 +220,33 @@ def timeline_figure(payload: dict, *, marks: dict | None = None) -> Figure:
 def evsi_payload_json(payload: dict) -> dict:
     """The ``--json`` payload: the computed curves plus the table's rows (points, units)."""
     return {**payload, "table": evsi_table(payload).to_dict("records")}
+
+
+def format_library_timelines(payload: dict) -> str:
+    """The CLI's text for library cases: each case's path (one case) or the scores per horizon."""
+    lines = []
+    if len(payload["cases"]) == 1:
+        case = payload["cases"][0]
+        outcome = "enacted in time" if case["outcome"] == 1 else "not enacted in time"
+        lines.append(
+            f"{case['id']} ({case['domain']}): {outcome}; resolved "
+            f"{case['resolved_months']:.1f} months after the request; the running base rate "
+            f"at the request {pct(case['base_rate'])}"
+        )
+        lines.append(f"{'month':>6} {'P(enacted in time | not yet)':>29} {'90% interval':>18}")
+        for m, p, lo, hi in zip(case["months"], case["p"], case["lo"], case["hi"], strict=True):
+            lines.append(f"{m:>6.1f} {pct(p):>29} {'[' + pct(lo) + ', ' + pct(hi) + ']':>18}")
+        lines.append("")
+    lines.append(
+        "Scores per horizon (months after the request; cases unresolved then), the library "
+        "model's path against the running base rate at the request:"
+    )
+    lines.append(
+        f"{'horizon':>8} {'n':>4} {'log score':>10} {'Brier':>7} {'base log':>9} {'base Brier':>11}"
+    )
+    for m, b in zip(payload["scores"], payload["base_rate_scores"], strict=True):
+        lines.append(
+            f"{m['horizon']:>8.0f} {m['n']:>4} {m['log_score']:>10.3f} {m['brier']:>7.3f} "
+            f"{b['log_score']:>9.3f} {b['brier']:>11.3f}"
+        )
+    return "\n".join(lines)

@@ -140,16 +140,18 @@ def recommend(fit: Fit, ranking: pd.DataFrame) -> Recommendation:
     sentences = [
         f"Ask for: {changes}. It moves P(deal) from {base['p_deal_mean']:.0%} (the design on "
         f"the table) to {best['p_deal_mean']:.0%} ({CI_PCT} interval {best['p_deal_lo']:.0%} to "
-        f"{best['p_deal_hi']:.0%}), a change of {100 * best['gain_mean']:+.1f} points ({CI_PCT} "
-        f"interval {100 * best['gain_lo']:+.1f} to {100 * best['gain_hi']:+.1f})."
+        f"{best['p_deal_hi']:.0%}), a change of {100 * best['gain_mean']:+.1f} points on average "
+        f"(in {CI_PCT} of posterior draws this design moves P(deal) by "
+        f"{100 * best['gain_lo']:+.1f} to {100 * best['gain_hi']:+.1f} points)."
     ]
     if by_value:
         unit = fit.priors.decision["unit"]
         sentences.append(
             f"Its expected value is {best['value_mean']:.2f} ({unit}; {CI_PCT} interval "
             f"{best['value_lo']:.2f} to {best['value_hi']:.2f}) against {base['value_mean']:.2f} "
-            f"for the design on the table, a gain of {best['value_gain_mean']:+.2f} ({CI_PCT} "
-            f"interval {best['value_gain_lo']:+.2f} to {best['value_gain_hi']:+.2f})."
+            f"for the design on the table, a gain of {best['value_gain_mean']:+.2f} on average "
+            f"(in {CI_PCT} of posterior draws {best['value_gain_lo']:+.2f} to "
+            f"{best['value_gain_hi']:+.2f})."
         )
     if fragile:
         sentences.append(

@@ -117,3 +117,35 @@ def test_library_case_timeline_scores_only_before_resolution():
     table = S.library_scores([enacted, failed])
     assert [r["n"] for r in table] == [2, 2, 1]
     assert table[2]["brier"] == pytest.approx(briers[2])
+
+
+def test_library_paths_start_at_the_backtests_forecast_and_score_only_unresolved_cases(tmp_path):
+    import model.analysis.backtest as bt
+    from model.analysis.simulate import simulate_library, write_case_file
+    from model.case.library import load_cases
+
+    library = load_cases(write_case_file(simulate_library(24, seed=5), tmp_path / "cases.csv"))
+    got = S.library_timelines(library, seed=3)
+    assert got["cases"], "the simulated library has forecastable Congress cases"
+    frame = bt.run_backtest(library, seed=3).cases.set_index("id")
+    for case in got["cases"]:
+        # month 0: nothing has happened yet, so the path is the backtest's P(enacted in time)
+        forecast = frame.loc[case["id"], "forecast"]
+        assert case["p"][0] == pytest.approx(forecast[bt.MEMBER]["us"])
+        assert case["base_rate"] == pytest.approx(forecast["base_rate"]["us"])
+        # the silence-weighted mean falls as time passes without enactment (see survival.py)
+        assert all(a >= b - 1e-12 for a, b in zip(case["p"], case["p"][1:], strict=False))
+    for row, base in zip(got["scores"], got["base_rate_scores"], strict=True):
+        unresolved = [c for c in got["cases"] if c["resolved_months"] > row["horizon"]]
+        assert row["n"] == base["n"] == len(unresolved)
+        if unresolved:
+            brier = np.mean([(c["base_rate"] - c["outcome"]) ** 2 for c in unresolved])
+            assert base["brier"] == pytest.approx(brier)
+
+
+def test_timeline_of_an_unknown_case_is_one_line(capsys):
+    from model.cli import main
+
+    assert main(["timeline", "--case", "no_such_case"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_case" in err and len(err.strip().splitlines()) == 1
