@@ -60,8 +60,9 @@ bench: $(STAMP) ## Benchmarks: speed and memory ratios, written to reports/bench
 bench-smoke: $(STAMP) ## The benchmarks once at tiny settings (CI): they still run; not figures
 	FEASIBILITY_QUICK=1 $(PY) benchmarks/bench.py
 
-lint: $(STAMP) ## ruff check, format check and the layer contracts (import-linter)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache
+lint: $(STAMP) ## ruff check, format check, the layer contracts (import-linter) and mypy
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports --no-cache \
+		&& $(VENV)/bin/mypy
 
 format: $(STAMP) ## ruff fix and format
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
@@ -70,4 +71,4 @@ notebooks: $(STAMP) ## Open the notebooks in JupyterLab (installs the optional `
 	$(PIP) -e '.[lab]' && $(VENV)/bin/jupyter lab notebooks/
 
 clean: ## Remove caches, the test cache .cache/tests too (not the venv, not reports)
-	rm -rf .cache .pytest_cache .ruff_cache
+	rm -rf .cache .pytest_cache .ruff_cache .mypy_cache

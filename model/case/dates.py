@@ -26,8 +26,8 @@ POLL_READINGS = ("article", "item")
 """The poll's readings: the article's own figures, and the poll's items as asked."""
 ONE_ROW_ROLES = ("election", "lame_duck_end")
 """Calendar roles that name one date each (``mark`` rows only label figures)."""
-CASE_DATES = ("as_of", "request_date", "enacted_date", "us_end_date", "accepted_date")
-CASE_DATES += ("next_election", "partner_poll_date")
+CASE_DATES: tuple[str, ...] = ("as_of", "request_date", "enacted_date", "us_end_date")
+CASE_DATES += ("accepted_date", "next_election", "partner_poll_date")
 OUTCOME_DATES = ("enacted_date", "us_end_date", "accepted_date")
 FUTURE_DATES = ("next_election",)
 """A case's dates that may lie after today: the next election is on the calendar in advance."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, overload
 
 import pandas as pd
 
@@ -166,8 +167,18 @@ def _duplicates(path: Path, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
         seen[ident] = line
 
 
-def _dates(path: Path, frame: pd.DataFrame, column: str, *, allow_empty=False) -> list:
-    out = []
+@overload
+def _dates(
+    path: Path, frame: pd.DataFrame, column: str, *, allow_empty: Literal[False] = ...
+) -> list[date]: ...
+@overload
+def _dates(
+    path: Path, frame: pd.DataFrame, column: str, *, allow_empty: Literal[True]
+) -> list[date | None]: ...
+def _dates(
+    path: Path, frame: pd.DataFrame, column: str, *, allow_empty: bool = False
+) -> list[date] | list[date | None]:
+    out: list[date | None] = []
     for i, text in zip(frame[LINE], frame[column], strict=True):
         if allow_empty and not text.strip():
             out.append(None)
@@ -221,7 +232,7 @@ def _reference_months(path: Path, ref: pd.DataFrame, *, as_of: date) -> list[flo
                 "a censored row has no enactment date and an enacted row needs one",
                 "fix enacted or censored",
             )
-        end = as_of if pending else done
+        end = as_of if done is None else done  # done is None exactly when pending
         if end <= start:
             raise InputError(
                 path, f"row {i} requested={start}", f"not before {end}", "fix the dates"

@@ -358,7 +358,7 @@ def level_label(levers: dict[str, Any], lever: str, level: str) -> str:
 
 
 def describe(
-    design: dict[str, str],
+    design: dict[str, Any],
     levers: dict[str, Any],
     *,
     against: dict[str, Any] | None = None,
@@ -382,7 +382,8 @@ def describe(
     str
         Level labels joined by "; ". Unlabelled on/off levers are grouped ("arms and cash on").
     """
-    parts, switched = [], {}
+    parts: list[str] = []
+    switched: dict[str, list[str]] = {}
     for lever, spec in levers.items():
         level = design[lever]
         if against is not None and against.get(lever) == level:

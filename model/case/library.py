@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,11 +52,11 @@ VALUE_COLUMNS = (
     "partner_opposition",
     "partner_poll_date",
 )
-DATES = ("as_of", "request_date", "enacted_date", "us_end_date", "accepted_date")
-DATES += ("next_election", "partner_poll_date")
+DATES: tuple[str, ...] = ("as_of", "request_date", "enacted_date", "us_end_date")
+DATES += ("accepted_date", "next_election", "partner_poll_date")
 FLAGS = ("us_needed", "enacted", "partner_needed", "accepted", "divided_gov", "conditions")
-REQUIRED = ("as_of", "request_date", "us_needed", "partner_needed", "divided_gov")
-REQUIRED += ("next_election",)
+REQUIRED: tuple[str, ...] = ("as_of", "request_date", "us_needed", "partner_needed")
+REQUIRED += ("divided_gov", "next_election")
 COVARIATES = (
     "divided_gov",
     "election_years",
@@ -195,8 +196,8 @@ class _Row:
         return float(value) if value else np.nan
 
 
-def _parse(row: _Row, *, pending: bool) -> dict:
-    out = {"id": row.id, "line": row.line}
+def _parse(row: _Row, *, pending: bool) -> tuple[dict[str, Any], dict[str, float]]:
+    out: dict[str, Any] = {"id": row.id, "line": row.line}
     for col in ("name", "partner"):
         out[col] = row.raw[col].strip()
     out["episode"] = row.raw.get("episode", "").strip() or row.id
@@ -310,8 +311,9 @@ def load_cases(path: str | Path = CASES_FILE, *, pending: bool = False) -> Libra
     cases = pd.DataFrame(rows)
     if len(cases):
         cases = _derive(cases)
-    later = pd.DataFrame(laters, columns=["id", *LATER_COLUMNS])
-    return Library(path, cases, sources, unverified, later)
+    return Library(
+        path, cases, sources, unverified, pd.DataFrame(laters, columns=["id", *LATER_COLUMNS])
+    )
 
 
 def _months(starts, ends) -> np.ndarray:
@@ -347,7 +349,7 @@ def covariates(cases: pd.DataFrame) -> pd.DataFrame:
         {
             "divided_gov": cases["divided_gov"].astype(float),
             "election_years": cases["months_to_election"].astype(float) / 12,
-            "log_size": np.log(size / SIZE_REF_MUSD).fillna(0.0),
+            "log_size": (size / SIZE_REF_MUSD).apply(np.log).fillna(0.0),
             "size_missing": size.isna().astype(float),
             "year": (years - YEAR_REF) / 10,
             "conditions": cases["conditions"].astype(float).fillna(0.0),

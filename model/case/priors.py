@@ -210,7 +210,7 @@ def load_priors(
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
     dated = raw.get("case", {}).get("dated_sources", False) is True
-    to_date = [(path, raw, False, dated)]
+    to_date: list[tuple[Path | str, dict[str, Any], bool, bool]] = [(path, raw, False, dated)]
     for kind, value in todo:
         if kind == "scenario":
             over = read_toml(value)

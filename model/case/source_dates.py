@@ -33,9 +33,12 @@ def source_date(where, key: str, text: str) -> date | None:
         return None
     found = _SOURCE_DATE.match(text)
     try:
-        year, month, day = (int(g) if g else None for g in found.groups()) if found else (0,) * 3
-        month_end = calendar.monthrange(year, month or 12)[1]
-        return date(year, month or 12, day or month_end)
+        if found is None:
+            raise ValueError(text)
+        year = int(found[1])
+        month = int(found[2]) if found[2] else 12
+        month_end = calendar.monthrange(year, month)[1]
+        return date(year, month, int(found[3]) if found[3] else month_end)
     except (ValueError, TypeError, calendar.IllegalMonthError):
         raise InputError(where, key, f"bad source date {text[:13]!r}", SOURCE_DATE_FIX) from None
 

@@ -88,6 +88,7 @@ class Study:
     def informs(self) -> list[str]:
         """The parameters the study's result depends on (its EVPPI bound is theirs)."""
         if self.kind == "poll":
+            assert self.component is not None, "a poll names its component"
             return [OPPOSE_PREFIX + self.component, "opinion_shift"]
         return [TARGET[self.kind]]
 

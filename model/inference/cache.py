@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from model.case.evidence import Evidence
 from model.case.priors import Priors
@@ -45,7 +46,7 @@ def cache_key(priors: Priors, evidence: Evidence, settings: Settings) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-def read_posterior(path: Path, key: str):
+def read_posterior(path: Path, key: str) -> tuple[Any, dict[str, Any]]:
     """Read a cached posterior and its diagnostics; ValueError when foreign or incomplete."""
     import xarray as xr
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,22 @@ from scipy.stats import halfnorm, lognorm, norm
 from model.constants import DAYS_PER_MONTH
 
 DOMAINS = ("aid", "security", "trade", "basing")
-PRIORS = {
+
+
+class Hyperpriors(TypedDict):
+    """The hyperpriors' parameters, one per hyperparameter.
+
+    (mean, sd) of a Normal, the scale of a HalfNormal, (median, sd of the log) of a LogNormal.
+    """
+
+    a: tuple[float, float]
+    tau: float
+    dur_m: tuple[float, float]
+    tau_m: float
+    dur_sigma: tuple[float, float]
+
+
+PRIORS: Hyperpriors = {
     "a": (0.0, 1.5),
     "tau": 1.0,
     "dur_m": (1.8, 0.75),
@@ -126,6 +142,7 @@ def events(cases: pd.DataFrame) -> pd.DataFrame:
         NaN unless enacted) and the dates each was known (``us_known``, ``acc_known``).
     """
     rows = []
+    c: Any  # a case: dates, flags, numbers, None where not known
     for c in cases.to_dict(orient="records"):
         end = window_end(c["next_election"])
         enacted = _flag(c.get("enacted")) if _flag(c.get("us_needed")) == 1 else np.nan
@@ -175,7 +192,9 @@ def training(ev: pd.DataFrame, origin: date) -> dict:
         or censored there); ``acc``: DataFrame ``domain, y, weight``; ``ids``.
     """
     known = ev[ev["as_of"] < origin]
-    us, acc = [], []
+    us: list[tuple[str, str, float, float]] = []
+    acc: list[tuple[str, str, float]] = []
+    r: Any  # a row of mixed columns: dates, flags, None where unknown
     for r in known.itertuples():
         if r.us_needed:
             if r.enacted_any == 1 and r.us_known is not None and _done(r, origin):
@@ -195,7 +214,7 @@ def training(ev: pd.DataFrame, origin: date) -> dict:
     return {"us": us_f, "acc": acc_f, "ids": known["id"].tolist()}
 
 
-def _done(r, origin: date) -> bool:
+def _done(r: Any, origin: date) -> bool:
     return r.months is not None and months(r.request_date, origin) > r.months
 
 
@@ -308,7 +327,11 @@ def _congress_side(rows: pd.DataFrame) -> Posterior:
         _grid_prior(sg, lognorm(PRIORS["dur_sigma"][1], scale=PRIORS["dur_sigma"][0]).logpdf),
     ]
     prior = sum(
-        np.expand_dims(x, [j for j in range(len(axes)) if j != i]) for i, x in enumerate(axes)
+        (
+            np.expand_dims(x, tuple(j for j in range(len(axes)) if j != i))
+            for i, x in enumerate(axes)
+        ),
+        start=np.zeros(()),
     )
     mass_a = np.exp(logmass_a).reshape(-1, g.size)  # (AT, G)
     mass_m = np.exp(logmass_m).reshape(-1, mg.size)  # (MU, K)
@@ -394,7 +417,7 @@ def prior_draw(rng: np.random.Generator) -> dict:
         cell = int(rng.choice(grid.size, p=mass / mass.sum()))
         return float(grid[cell] + _jitter(grid, np.array([cell]), rng)[0])
 
-    out = {"logit_us": {}, "mu": {}, "logit_acc": {}}
+    out: dict[str, dict[str, float] | float] = {"logit_us": {}, "mu": {}, "logit_acc": {}}
     tau_prior = halfnorm(scale=PRIORS["tau"]).logpdf
     a_prior = norm(*PRIORS["a"]).logpdf
     for side in ("logit_us", "logit_acc"):

@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,9 +149,12 @@ def fit(
     settings = settings or Settings()
     key = cache_key(priors, evidence, settings)
     path = CACHE_DIR / "fits" / f"{key}.nc"
+    writable = True
     notes = []
     start = time.perf_counter()
-    tree, cached, draws, diagnostics = None, False, None, None
+    tree, cached = None, False
+    draws: dict[str, np.ndarray] = {}
+    diagnostics: dict[str, Any] = {}
     names = list(priors.params)
     expected = settings.chains * settings.draws
     if cache and path.exists():
@@ -177,7 +181,7 @@ def fit(
                     f"{path.parent}: cannot write the cache ({type(exc).__name__}: {why}); "
                     "going on without it"
                 )
-                path = None
+                writable = False
     return Fit(
         priors=priors,
         evidence=evidence,
@@ -187,6 +191,6 @@ def fit(
         diagnostics=diagnostics,
         cached=cached,
         seconds=time.perf_counter() - start,
-        cache_file=path if cache and path is not None and path.exists() else None,
+        cache_file=path if cache and writable and path.exists() else None,
         notes=notes,
     )

@@ -18,6 +18,7 @@ import hashlib
 import json
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from model.inference.diagnostics import diagnose
 
 US_COVARIATES = ("divided_gov", "election_years", "log_size", "size_missing", "year", "conditions")
 PARTNER_COVARIATES = ("opposition", "opposition_missing", "conditions", "log_size", "size_missing")
-HYPERPRIORS = {
+HYPERPRIORS: dict[str, Any] = {
     "a_us": (0.0, 1.5),
     "a_acc": (0.0, 1.5),
     "tau": 1.0,
@@ -135,8 +136,8 @@ def _design(train: pd.DataFrame, names) -> np.ndarray:
     return train[list(names)].to_numpy(dtype=float)
 
 
-ORIGIN_DATA = ("enacted", "en_mask", "accepted", "acc_mask", "both_mask", "months", "dur_mask")
-ORIGIN_DATA += ("censored",)
+ORIGIN_DATA: tuple[str, ...] = ("enacted", "en_mask", "accepted", "acc_mask", "both_mask")
+ORIGIN_DATA += ("months", "dur_mask", "censored")
 """What changes from one forecast origin to the next: outcomes and masks, as ``pm.Data``."""
 
 
@@ -228,7 +229,7 @@ def touched_params(model) -> set[str]:
     try:
         from pytensor.graph.traversal import ancestors
     except ImportError:  # older pytensor
-        from pytensor.graph.basic import ancestors
+        from pytensor.graph.basic import ancestors  # type: ignore[no-redef]  # same function
 
     outputs = list(model.observed_RVs) + list(model.potentials)
     met = set(ancestors(outputs))
@@ -325,7 +326,8 @@ def fit_pooled(
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{key}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, **draws)
+        # numpy's stub types every keyword as ``allow_pickle``'s bool; the names are variables
+        np.savez(tmp, **draws)  # type: ignore[arg-type]
         tmp.replace(path)
     return draws | {"cached": False}
 
