@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from model.case.dates import months_between
 from model.case.library import DOMAINS, ID_COLUMNS, VALUE_COLUMNS, covariates
 from model.constants import DAYS_PER_MONTH, FADE_MONTHS
 from model.files import write_with
+from model.inference.exact import window_end
 from model.inference.pooled import PARTNER_COVARIATES, US_COVARIATES
 
 TRUTH = {
@@ -76,7 +78,7 @@ def simulate_cases(
     partner_needed = ~us_needed | (rng.random(n) < 0.7)
     frame["us_needed"], frame["partner_needed"] = us_needed * 1.0, partner_needed * 1.0
     frame["months_to_election"] = [
-        (e - d).days / DAYS_PER_MONTH for d, e in zip(as_of, frame["next_election"], strict=True)
+        months_between(d, e) for d, e in zip(as_of, frame["next_election"], strict=True)
     ]
     x = covariates(frame)
     dom = frame["domain"].map(DOMAINS.index).to_numpy()
@@ -89,7 +91,7 @@ def simulate_cases(
     u_acc = ndtr_mix(common, rng.normal(size=n), rho)
     window_m = np.array(
         [
-            (e - r).days / DAYS_PER_MONTH
+            months_between(r, e)
             for r, e in zip(frame["request_date"], frame["next_election"], strict=True)
         ]
     )
@@ -207,13 +209,13 @@ def simulate_library(
     months = np.exp(mu + t["sigma"] * rng.normal(size=n))
     accepted = rng.random(n) < expit(np.array([t["logit_acc"][d] for d in dom]))
     acc_months = rng.uniform(1, 12, n)
-    ends = [date(e.year + 1, 1, 3) for e in frame["next_election"]]
+    ends = [window_end(e) for e in frame["next_election"]]
     enacted, enacted_date, us_end = [], [], []
     for i, r in enumerate(frame["request_date"]):
         if not us_needed[i]:
             enacted.append(np.nan), enacted_date.append(None), us_end.append(None)
             continue
-        span = (ends[i] - r).days / DAYS_PER_MONTH
+        span = months_between(r, ends[i])
         decided = months[i] if willing[i] else rng.uniform(0.2, span)
         refused_first = partner_needed[i] and not accepted[i] and acc_months[i] < decided
         if partner_ends_first and refused_first:

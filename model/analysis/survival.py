@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.analysis.intervals import interval
-from model.analysis.outcomes import lognormal_cdf
 from model.constants import TIMELINE_HORIZONS
+from model.inference.pooled import lognormal_cdf
 
 
 def silence_update(p_willing, cdf_now, cdf_end) -> tuple[np.ndarray, np.ndarray]:
