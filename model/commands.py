@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from model.constants import (
@@ -22,7 +23,7 @@ from model.constants import (
     MIN_DRAWS,
     PRIORS_FILE,
 )
-from model.errors import InputError
+from model.errors import FitWarning, InputError
 
 
 def _weights(text: str | None) -> list[float] | None:
@@ -134,7 +135,9 @@ def _fit(args, priors=None):
     evidence = evidence_for(priors)
     if not args.json:
         print("posterior: reading the cache or fitting with NUTS...", file=sys.stderr)
-    result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitWarning)  # its notes are printed below, in order
+        result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
     if not args.json:
         how = "read from the cache" if result.cached else "fitted with NUTS"
         print(f"posterior: {how} in {result.seconds:.1f} s", file=sys.stderr)
