@@ -83,18 +83,9 @@ def _load(args):
 
 def _scenario_path(name: str, *, folder: Path | None = None, kind: str = "scenario") -> Path:
     from model.constants import SCENARIO_DIR
+    from model.files import named_file
 
-    folder = SCENARIO_DIR if folder is None else folder
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(name, f"({kind})", f"is a folder, not a {kind} file", "give a .toml")
-    if path.exists():
-        return path
-    named = folder / f"{str(name).removesuffix('.toml')}.toml"
-    if named.exists():
-        return named
-    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
-    raise InputError(name, f"({kind})", f"no such {kind} file", f"use a path or one of: {known}")
+    return named_file(name, SCENARIO_DIR if folder is None else folder, kind=kind)
 
 
 def _settings(args):

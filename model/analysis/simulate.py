@@ -46,6 +46,15 @@ def _plus(day: date, months: float) -> date:
     return day + timedelta(days=round(months * DAYS_PER_MONTH))
 
 
+def _dated_cases(rng: np.random.Generator, n: int, *, years: int) -> pd.DataFrame:
+    """``n`` cases: ``as_of`` (sorted, 1986 on, over ``years`` years), ``id`` and ``domain``."""
+    start = date(1986, 1, 1).toordinal()
+    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + years * 365, n))
+    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
+    frame["domain"] = rng.choice(DOMAINS, n)
+    return frame
+
+
 def simulate_cases(
     n: int, *, window: str = "hard_window", hurdles: str = "independent", seed: int = 0, truth=None
 ) -> pd.DataFrame:
@@ -58,10 +67,8 @@ def simulate_cases(
     """
     t = dict(TRUTH, **(truth or {}))
     rng = np.random.default_rng(seed)
-    start = date(1986, 1, 1).toordinal()
-    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + 35 * 365, n))
-    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
-    frame["domain"] = rng.choice(DOMAINS, n)
+    frame = _dated_cases(rng, n, years=35)
+    as_of = list(frame["as_of"])
     frame["request_date"] = [_plus(d, m) for d, m in zip(as_of, rng.uniform(0, 2, n), strict=True)]
     frame["next_election"] = [_election_after(d) for d in as_of]
     frame["divided_gov"] = rng.integers(0, 2, n).astype(float)
@@ -190,10 +197,8 @@ def simulate_library(
     """
     t = truth or EXACT_TRUTH
     rng = np.random.default_rng(seed)
-    start = date(1986, 1, 1).toordinal()
-    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + 30 * 365, n))
-    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
-    frame["domain"] = rng.choice(DOMAINS, n)
+    frame = _dated_cases(rng, n, years=30)
+    as_of = list(frame["as_of"])
     frame["request_date"] = as_of
     frame["next_election"] = [_election_after(d) for d in as_of]
     frame["divided_gov"] = rng.integers(0, 2, n).astype(float)

@@ -103,15 +103,9 @@ def sample(priors: Priors, evidence: Evidence, settings: Settings, *, progress: 
     model = build_model(priors, evidence)
     with model:
         tree = pm.sample(
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
+            **settings.nuts_kwargs(),
             cores=min(settings.chains, os.cpu_count() or 1),
-            random_seed=settings.seed,
-            target_accept=settings.target_accept,
-            nuts_sampler=settings.sampler,
             progressbar=progress,
-            compute_convergence_checks=False,
         )
     got = dict(tree.posterior.sizes)
     if got.get("draw") != settings.draws or got.get("chain") != settings.chains:

@@ -316,17 +316,7 @@ def fit_pooled(
     model = _model_for(rows[_ROW_COLUMNS], window=window, hurdles=hurdles)
     with model:
         pm.set_data(origin_data(rows, train, hurdles=hurdles))
-        tree = pm.sample(
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            cores=1,
-            random_seed=settings.seed,
-            target_accept=settings.target_accept,
-            nuts_sampler=settings.sampler,
-            progressbar=False,
-            compute_convergence_checks=False,
-        )
+        tree = pm.sample(**settings.nuts_kwargs(), cores=1, progressbar=False)
     post = tree["posterior"]
     draws = {}
     for v in model.free_RVs:
