@@ -224,12 +224,12 @@ def reliability_figure(table: pd.DataFrame, *, title: str = "Reliability of the 
 def format_adjustments(effect: dict) -> str:
     """One sentence: how far the case adjustments moved P(deal) from the pooled prediction."""
     names = ", ".join(f"{a['param']}.{a['name']} ({a['mu']:+g})" for a in effect["adjustments"])
-    before, after = effect["without"], effect["with"]
-    return (
-        f"Case adjustments to the library's pooled prediction ({names}) moved P(deal) "
-        f"from {pct_interval(before)} to {pct_interval(after)} "
+    moved = f"from {pct_interval(effect['without'])} to {pct_interval(effect['with'])}"
+    sentence = (
+        f"Case adjustments to the library's pooled prediction ({names}) moved P(deal) {moved} "
         f"({signed_points(effect['change'])} points, by {effect.get('method', 'recompute')})."
-    ) + base_rate_words(effect.get("base_rate"))
+    )
+    return sentence + base_rate_words(effect.get("base_rate"))
 
 
 def base_rate_words(rates: dict | None) -> str:
