@@ -26,12 +26,9 @@ from typing import Any
 import pandas as pd
 
 from model.constants import CI_MASS, PRIORS_FILE
+from model.errors import FitWarning as FitWarning  # re-exported: model.FitWarning
 
 CI_PCT = f"{CI_MASS:.0%}"
-
-
-class FitWarning(UserWarning):
-    """A note about a fit: its cache, or a sampler problem (divergences, R-hat, ESS)."""
 
 
 def _interval_frame(rows: dict[str, dict], labels: dict[str, str] | None = None) -> pd.DataFrame:
@@ -52,9 +49,7 @@ def _interval_frame(rows: dict[str, dict], labels: dict[str, str] | None = None)
 
 
 def _warn(fit, *, what: str = "fit") -> None:
-    """Issue a fit's cache notes and sampler problems as `FitWarning`s."""
-    for note in fit.notes:
-        warnings.warn(f"{what}: {note}", FitWarning, stacklevel=2)
+    """Issue a fit's sampler problems as `FitWarning`s (its cache notes were warned by `fit`)."""
     for problem in fit.diagnostics.get("problems", []):
         warnings.warn(f"{what}: sampler problem: {problem}", FitWarning, stacklevel=2)
 

@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -49,7 +50,7 @@ from model.constants import (
     TIMELINE_STEP_MONTHS,
     TUNE,
 )
-from model.errors import InputError
+from model.errors import FitWarning, InputError
 
 
 def _as_of(text: str) -> date:
@@ -352,6 +353,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args) -> int:
+    with warnings.catch_warnings():
+        python_show = warnings.showwarning
+
+        def show(message, category, *where, **kw) -> None:
+            """A `FitWarning` as its plain note on stderr; any other as Python shows it."""
+            if issubclass(category, FitWarning):
+                print(message, file=sys.stderr)
+            else:
+                python_show(message, category, *where, **kw)
+
+        warnings.showwarning = show
+        return _run(args)
+
+
+def _run(args) -> int:
     if args.command not in ("backtest", "pooled") and getattr(args, "variant", None):
         args.sets = [*args.sets, f"variant={json.dumps(args.variant)}"]
     if not logging.root.handlers:  # PyMC then leaves its own logger to the root's level

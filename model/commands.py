@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from model.constants import (
@@ -22,7 +23,7 @@ from model.constants import (
     MIN_DRAWS,
     PRIORS_FILE,
 )
-from model.errors import InputError
+from model.errors import FitWarning, InputError
 
 
 def _weights(text: str | None) -> list[float] | None:
@@ -82,18 +83,9 @@ def _load(args):
 
 def _scenario_path(name: str, *, folder: Path | None = None, kind: str = "scenario") -> Path:
     from model.constants import SCENARIO_DIR
+    from model.files import named_file
 
-    folder = SCENARIO_DIR if folder is None else folder
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(name, f"({kind})", f"is a folder, not a {kind} file", "give a .toml")
-    if path.exists():
-        return path
-    named = folder / f"{str(name).removesuffix('.toml')}.toml"
-    if named.exists():
-        return named
-    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
-    raise InputError(name, f"({kind})", f"no such {kind} file", f"use a path or one of: {known}")
+    return named_file(name, SCENARIO_DIR if folder is None else folder, kind=kind)
 
 
 def _settings(args):
@@ -134,7 +126,9 @@ def _fit(args, priors=None):
     evidence = evidence_for(priors)
     if not args.json:
         print("posterior: reading the cache or fitting with NUTS...", file=sys.stderr)
-    result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FitWarning)  # its notes are printed below, in order
+        result = fit(priors, evidence=evidence, settings=settings, cache=not args.no_cache)
     if not args.json:
         how = "read from the cache" if result.cached else "fitted with NUTS"
         print(f"posterior: {how} in {result.seconds:.1f} s", file=sys.stderr)

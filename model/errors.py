@@ -5,6 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class FitWarning(UserWarning):
+    """A note about a fit: its cache, or a sampler problem (divergences, R-hat, ESS).
+
+    Issued where the note arises (`model.inference.fit`), so a notebook shows it under the cell;
+    the CLI prints each note once, as a plain line on standard error.
+    """
+
+
 class InputError(ValueError):
     """Bad input from a user-editable file or command-line option.
 

@@ -87,6 +87,39 @@ def read_text(path: str | Path, *, what: str = "input file", limit: int = MAX_IN
         ) from None
 
 
+def named_file(spec: str | Path, folder: Path, *, kind: str) -> Path:
+    """The file a command-line argument names: a path, or a name (``.toml`` optional) in ``folder``.
+
+    Parameters
+    ----------
+    spec : str or Path
+        The argument as given.
+    folder : Path
+        Where a bare name is looked up (e.g. ``priors/scenarios``).
+    kind : str
+        What the file is (``scenario``, ``expert``, ``study``), for the one-line error.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    InputError
+        ``spec`` is a folder, or neither a path nor a name in ``folder`` (the names listed).
+    """
+    path = Path(spec)
+    if path.is_dir():
+        raise InputError(spec, f"({kind})", f"is a folder, not a {kind} file", "give a .toml")
+    if path.exists():
+        return path
+    named = folder / f"{str(spec).removesuffix('.toml')}.toml"
+    if named.exists():
+        return named
+    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    raise InputError(spec, f"({kind})", f"no such {kind} file", f"use a path or one of: {known}")
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it onto ``path`` in one step.

@@ -42,20 +42,36 @@ def test_timing_frame_is_non_decreasing(small_fit):
     assert (timing["90% lo"] <= timing["P(enacted by t)"] + 1e-12).all()
 
 
-def test_notes_and_sampler_problems_are_warnings(small_fit):
+def test_sampler_problems_are_warnings(small_fit):
     from dataclasses import replace
 
-    noisy = replace(
-        small_fit,
-        notes=["cache file unreadable; refitting"],
-        diagnostics=dict(small_fit.diagnostics, problems=["2 divergences"]),
-    )
+    noisy = replace(small_fit, diagnostics=dict(small_fit.diagnostics, problems=["2 divergences"]))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         Result(noisy)
     texts = [str(w.message) for w in caught if issubclass(w.category, FitWarning)]
-    assert any("cache file unreadable" in t for t in texts)
     assert any("2 divergences" in t for t in texts)
+
+
+def test_a_corrupt_cache_is_one_warning_in_a_notebook(
+    small_fit, small_settings, private_cache, monkeypatch
+):
+    import copy
+
+    import model.inference.fit as fit_module
+
+    # the refit returns the small fit's own posterior: this test is about the note, not NUTS
+    monkeypatch.setattr(fit_module, "sample", lambda *a, **k: copy.deepcopy(small_fit.tree))
+    path = private_cache / "fits" / small_fit.cache_file.name
+    path.write_bytes(b"this is not netCDF")
+    s = small_settings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = Case.load().fit(draws=s.draws, tune=s.tune, chains=s.chains, seed=s.seed)
+    notes = [str(w.message) for w in caught if "cache file unreadable" in str(w.message)]
+    assert len(notes) == 1 and str(path) in notes[0] and "refitting" in notes[0], notes
+    assert all(issubclass(w.category, FitWarning) for w in caught if str(w.message) in notes)
+    assert not result.fit.cached
 
 
 def test_load_refuses_a_misspelt_key_in_one_line(tmp_path):

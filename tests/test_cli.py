@@ -190,6 +190,20 @@ def test_help_shows_defaults_and_an_example(capsys):
     assert "(default: 5)" in text and "examples:" in text and "feasibility design --top" in text
 
 
+def test_run_prints_a_cache_note_once(small_fit, private_cache, monkeypatch, capsys):
+    import copy
+
+    # the refit returns the small fit's own posterior: this test is about the note, not NUTS
+    monkeypatch.setattr(fit_module, "sample", lambda *a, **k: copy.deepcopy(small_fit.tree))
+    path = private_cache / "fits" / small_fit.cache_file.name
+    path.write_bytes(b"this is not netCDF")
+    assert main(["run", *SMALL]) in (0, 3)
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if "cache file unreadable" in line]
+    assert len(notes) == 1 and notes[0].startswith(f"{path}: "), err
+    assert "FitWarning" not in err
+
+
 def test_text_output_is_in_percent_says_where_the_posterior_came_from_and_hides_pymc(
     small_fit, capsys
 ):

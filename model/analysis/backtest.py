@@ -51,6 +51,7 @@ from model.analysis.scoring import (
     score_case,
     summarise,
 )
+from model.case.dates import months_between
 from model.case.library import Library
 from model.constants import CI_MASS, MIN_TRAINING_OUTCOMES
 from model.errors import InputError
@@ -360,7 +361,7 @@ def case_forecast(library: Library, target, *, as_of, seed: int = 0) -> dict:
     ev = exact.events(library.cases)
     tgt = exact.events(target).iloc[0]
     post = exact.fit_exact(exact.training(ev, as_of))
-    f = exact.forecast(post, tgt["domain"], exact.months(as_of, tgt["window_end"]), seed=seed)
+    f = exact.forecast(post, tgt["domain"], months_between(as_of, tgt["window_end"]), seed=seed)
     base = {
         "us": base_rate(ev, as_of, "enacted_in_time", "us_known"),
         "acc": base_rate(ev, as_of, "accepted", "acc_known"),

@@ -20,6 +20,7 @@ from model.analysis.base_rate import base_rate_summary
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
 from model.analysis.whatif import answer
+from model.case.dates import months_between
 from model.case.library import Library, known_at, training_digest
 from model.errors import InputError
 from model.inference import exact
@@ -95,7 +96,7 @@ def pooled_prior_blob(
     rows = exact.training(ev, as_of)
     post = exact.fit_exact(rows)
     tgt = exact.events(target.cases.iloc[:1]).iloc[0]
-    f = exact.forecast(post, tgt["domain"], exact.months(as_of, tgt["window_end"]), seed=seed)
+    f = exact.forecast(post, tgt["domain"], months_between(as_of, tgt["window_end"]), seed=seed)
     sig = f["sigma"]
     m, var = float(sig.mean()), float(sig.var())
     params = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, ndtr
+from scipy.special import expit
 
 from model.analysis import variants
 from model.case.evidence import Evidence
@@ -19,14 +19,9 @@ from model.case.levers import Effects, effects, expand
 from model.case.priors import Priors
 from model.case.schema import OPPOSE_PREFIX
 from model.inference.exact import in_time
+from model.inference.pooled import lognormal_cdf
 
 Draws = dict[str, np.ndarray]
-
-
-def lognormal_cdf(t: np.ndarray, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """P(duration <= t) for a LogNormal(mu, sigma) duration; 0 where t <= 0."""
-    safe = np.where(t > 0, t, 1.0)
-    return np.where(t > 0, ndtr((np.log(safe) - mu) / sigma), 0.0)
 
 
 def _start(draws: Draws, eff: Effects) -> np.ndarray:

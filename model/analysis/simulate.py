@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from model.case.dates import months_between
 from model.case.library import DOMAINS, ID_COLUMNS, VALUE_COLUMNS, covariates
 from model.constants import DAYS_PER_MONTH, FADE_MONTHS
 from model.files import write_with
+from model.inference.exact import window_end
 from model.inference.pooled import PARTNER_COVARIATES, US_COVARIATES
 
 TRUTH = {
@@ -44,6 +46,15 @@ def _plus(day: date, months: float) -> date:
     return day + timedelta(days=round(months * DAYS_PER_MONTH))
 
 
+def _dated_cases(rng: np.random.Generator, n: int, *, years: int) -> pd.DataFrame:
+    """``n`` cases: ``as_of`` (sorted, 1986 on, over ``years`` years), ``id`` and ``domain``."""
+    start = date(1986, 1, 1).toordinal()
+    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + years * 365, n))
+    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
+    frame["domain"] = rng.choice(DOMAINS, n)
+    return frame
+
+
 def simulate_cases(
     n: int, *, window: str = "hard_window", hurdles: str = "independent", seed: int = 0, truth=None
 ) -> pd.DataFrame:
@@ -56,10 +67,8 @@ def simulate_cases(
     """
     t = dict(TRUTH, **(truth or {}))
     rng = np.random.default_rng(seed)
-    start = date(1986, 1, 1).toordinal()
-    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + 35 * 365, n))
-    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
-    frame["domain"] = rng.choice(DOMAINS, n)
+    frame = _dated_cases(rng, n, years=35)
+    as_of = list(frame["as_of"])
     frame["request_date"] = [_plus(d, m) for d, m in zip(as_of, rng.uniform(0, 2, n), strict=True)]
     frame["next_election"] = [_election_after(d) for d in as_of]
     frame["divided_gov"] = rng.integers(0, 2, n).astype(float)
@@ -76,7 +85,7 @@ def simulate_cases(
     partner_needed = ~us_needed | (rng.random(n) < 0.7)
     frame["us_needed"], frame["partner_needed"] = us_needed * 1.0, partner_needed * 1.0
     frame["months_to_election"] = [
-        (e - d).days / DAYS_PER_MONTH for d, e in zip(as_of, frame["next_election"], strict=True)
+        months_between(d, e) for d, e in zip(as_of, frame["next_election"], strict=True)
     ]
     x = covariates(frame)
     dom = frame["domain"].map(DOMAINS.index).to_numpy()
@@ -89,7 +98,7 @@ def simulate_cases(
     u_acc = ndtr_mix(common, rng.normal(size=n), rho)
     window_m = np.array(
         [
-            (e - r).days / DAYS_PER_MONTH
+            months_between(r, e)
             for r, e in zip(frame["request_date"], frame["next_election"], strict=True)
         ]
     )
@@ -188,10 +197,8 @@ def simulate_library(
     """
     t = truth or EXACT_TRUTH
     rng = np.random.default_rng(seed)
-    start = date(1986, 1, 1).toordinal()
-    as_of = sorted(date.fromordinal(int(d)) for d in rng.integers(start, start + 30 * 365, n))
-    frame = pd.DataFrame({"as_of": as_of, "id": [f"sim{i:03d}" for i in range(n)]})
-    frame["domain"] = rng.choice(DOMAINS, n)
+    frame = _dated_cases(rng, n, years=30)
+    as_of = list(frame["as_of"])
     frame["request_date"] = as_of
     frame["next_election"] = [_election_after(d) for d in as_of]
     frame["divided_gov"] = rng.integers(0, 2, n).astype(float)
@@ -207,13 +214,13 @@ def simulate_library(
     months = np.exp(mu + t["sigma"] * rng.normal(size=n))
     accepted = rng.random(n) < expit(np.array([t["logit_acc"][d] for d in dom]))
     acc_months = rng.uniform(1, 12, n)
-    ends = [date(e.year + 1, 1, 3) for e in frame["next_election"]]
+    ends = [window_end(e) for e in frame["next_election"]]
     enacted, enacted_date, us_end = [], [], []
     for i, r in enumerate(frame["request_date"]):
         if not us_needed[i]:
             enacted.append(np.nan), enacted_date.append(None), us_end.append(None)
             continue
-        span = (ends[i] - r).days / DAYS_PER_MONTH
+        span = months_between(r, ends[i])
         decided = months[i] if willing[i] else rng.uniform(0.2, span)
         refused_first = partner_needed[i] and not accepted[i] and acc_months[i] < decided
         if partner_ends_first and refused_first:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.analysis.intervals import interval
-from model.analysis.outcomes import lognormal_cdf
 from model.constants import TIMELINE_HORIZONS
+from model.inference.pooled import lognormal_cdf
 
 
 def silence_update(p_willing, cdf_now, cdf_end) -> tuple[np.ndarray, np.ndarray]:
@@ -183,6 +183,7 @@ def library_timelines(library, *, seed: int = 0, ids=None, step: float = 1.0) ->
     from scipy.special import expit
 
     from model.analysis.backtest import base_rate, forecastable
+    from model.case.dates import months_between
     from model.inference import exact
 
     ev = exact.events(library.cases).sort_values(["as_of", "id"], kind="stable")
@@ -196,7 +197,7 @@ def library_timelines(library, *, seed: int = 0, ids=None, step: float = 1.0) ->
             continue
         post = exact.fit_exact(exact.training(ev, r["as_of"]))
         f = exact.forecast(post, r["domain"], r["window_months"], seed=seed)
-        resolved = exact.months(r["request_date"], r["us_known"])
+        resolved = months_between(r["request_date"], r["us_known"])
         line = library_case_timeline(
             expit(f["logit_us"]),
             f["mu"],

@@ -10,15 +10,7 @@ from html import escape
 
 from model.analysis.inmemory import ROUTES, Live
 from model.constants import CI_MASS, PARETO_K_MAX
-from model.views.words import change_words
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _points(x: float) -> str:
-    return f"{100 * x:+.1f}"
+from model.views.words import change_words, pct
 
 
 def headline_html(answer: Live, *, needs_refit: bool) -> str:
@@ -40,8 +32,8 @@ def headline_html(answer: Live, *, needs_refit: bool) -> str:
     r = answer.row
     mass = f"{CI_MASS:.0%}"
     note = "<p class='warn'>Pareto k is high: refit to confirm.</p>" if needs_refit else ""
-    p_deal = f"{_pct(r['p_deal_mean'])}</b> <span class='ci'>({mass} interval"
-    p_deal += f" {_pct(r['p_deal_lo'])} to {_pct(r['p_deal_hi'])})</span>"
+    p_deal = f"{pct(r['p_deal_mean'])}</b> <span class='ci'>({mass} interval"
+    p_deal += f" {pct(r['p_deal_lo'])} to {pct(r['p_deal_hi'])})</span>"
     delta = f"{escape(change_words(r))}</b> <span class='ci'>(difference of means ± Monte Carlo "
     delta += "error)</span>"
     return (
@@ -58,8 +50,8 @@ def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
     if not parts:
         return ""
     rows = "".join(
-        f"<tr data-part='{key}'><td>{escape(labels[key])}</td><td>{_pct(p['mean'])}</td>"
-        f"<td>{_pct(p['lo'])} to {_pct(p['hi'])}</td></tr>"
+        f"<tr data-part='{key}'><td>{escape(labels[key])}</td><td>{pct(p['mean'])}</td>"
+        f"<td>{pct(p['lo'])} to {pct(p['hi'])}</td></tr>"
         for key, p in parts.items()
     )
     return (
@@ -162,15 +154,15 @@ def experts_html(payload: dict | None, *, label) -> str:
         return "<p id='experts' data-n='0'>No expert files in priors/experts.</p>"
     rows = "".join(
         f"<tr data-expert='{escape(e['name'])}'><td>{escape(e['name'])}</td>"
-        f"<td>{e['weight']:.2f}</td><td>{_pct(p['mean'])}</td>"
-        f"<td>{_pct(p['lo'])} to {_pct(p['hi'])}</td></tr>"
+        f"<td>{e['weight']:.2f}</td><td>{pct(p['mean'])}</td>"
+        f"<td>{pct(p['lo'])} to {pct(p['hi'])}</td></tr>"
         for e in payload["experts"]
         for p in [e["summary"]["p_deal"]]
     )
     pool = payload["pooled"]["p_deal"]
     rows += (
-        f"<tr data-expert='pooled'><td><b>pooled</b></td><td>1.00</td><td><b>{_pct(pool['mean'])}"
-        f"</b></td><td>{_pct(pool['lo'])} to {_pct(pool['hi'])}</td></tr>"
+        f"<tr data-expert='pooled'><td><b>pooled</b></td><td>1.00</td><td><b>{pct(pool['mean'])}"
+        f"</b></td><td>{pct(pool['lo'])} to {pct(pool['hi'])}</td></tr>"
     )
     spread = "".join(
         f"<tr data-param='{escape(r['param'])}'><td>{escape(label(r['param']))}</td>"
@@ -216,8 +208,8 @@ def poll_html(case, r: dict, seconds: float) -> str:
     return (
         f"<div id='poll-answer' data-method='{case.method}' data-p-deal='{r['p_deal_mean']!r}'>"
         f"<p>{escape(case.question)}</p>"
-        f"<p>P(deal) <b>{_pct(r['p_deal_mean'])}</b> ({CI_MASS:.0%} interval "
-        f"{_pct(r['p_deal_lo'])} to {_pct(r['p_deal_hi'])}); change: "
+        f"<p>P(deal) <b>{pct(r['p_deal_mean'])}</b> ({CI_MASS:.0%} interval "
+        f"{pct(r['p_deal_lo'])} to {pct(r['p_deal_hi'])}); change: "
         f"<b>{escape(change_words(r))}</b>.</p>"
         f"<p class='route'>Route: an additional poll; {how}; {seconds:.1f} s.</p>"
         f"<p class='routes' style='font-size:12px'>Other questions, other routes: "

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from model.case.schema import ALL_READINGS, VARIANTS
+from model.constants import DAYS_PER_MONTH
 from model.errors import InputError
 
 POLL_READINGS = ("article", "item")
@@ -36,6 +37,11 @@ FUTURE_DATES = ("next_election",)
 def today() -> date:
     """Today's date (one place, so tests can move it)."""
     return date.today()
+
+
+def months_between(start: date, end: date) -> float:
+    """Months from ``start`` to ``end``: days / `DAYS_PER_MONTH` (the average month's length)."""
+    return (end - start).days / DAYS_PER_MONTH
 
 
 def not_after_today(where, key: str, when: date | None, *, fix: str = "fix the date") -> None:

@@ -21,9 +21,8 @@ from typing import Literal, overload
 
 import pandas as pd
 
-from model.case.dates import check_calendar, check_readings, not_after_today
+from model.case.dates import check_calendar, check_readings, months_between, not_after_today
 from model.case.schema import ALL_READINGS
-from model.constants import DAYS_PER_MONTH
 from model.errors import InputError
 from model.files import read_text
 
@@ -103,11 +102,6 @@ class Evidence:
     def poll_components(self) -> set[str]:
         """The package components the poll asks about."""
         return set(self.poll["component"])
-
-
-def months_between(start: date, end: date) -> float:
-    """Months from ``start`` to ``end`` (average month length)."""
-    return (end - start).days / DAYS_PER_MONTH
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:

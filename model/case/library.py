@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.case.dates import check_case
+from model.case.dates import check_case, months_between
 from model.case.rules import check_episodes, next_general_election
 from model.case.rules import episode_weights as episode_weights  # re-exported with the rows
-from model.constants import CASES_FILE, DAYS_PER_MONTH, SIZE_REF_MUSD, YEAR_REF
+from model.constants import CASES_FILE, SIZE_REF_MUSD, YEAR_REF
 from model.errors import InputError
 from model.files import read_text
 
@@ -97,11 +97,6 @@ class Library:
         """Hash of the typed rows (what a fit depends on)."""
         text = self.cases.drop(columns=["line"]).to_csv(index=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def months_between(start: date, end: date) -> float:
-    """Months from ``start`` to ``end`` (days / DAYS_PER_MONTH)."""
-    return (end - start).days / DAYS_PER_MONTH
 
 
 def sources_path(path: Path) -> Path:

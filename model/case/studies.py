@@ -29,6 +29,7 @@ from model.case.inputs import is_number, read_toml, require_table, require_text,
 from model.case.schema import OPPOSE_PREFIX
 from model.constants import STUDY_DIR, STUDY_MAX_N
 from model.errors import InputError
+from model.files import named_file
 
 KINDS = ("poll", "whip_count", "soundings")
 KEYS = {
@@ -215,15 +216,7 @@ def study_from_table(table: dict, *, where: str, name: str, components) -> Study
 
 def study_path(spec: str | Path, *, folder: Path | None = None) -> Path:
     """The file of a ``--study`` argument: a path, or a name in ``priors/studies``."""
-    folder = STUDY_DIR if folder is None else folder
-    path = Path(spec)
-    if path.is_file():
-        return path
-    named = folder / f"{str(spec).removesuffix('.toml')}.toml"
-    if named.is_file():
-        return named
-    known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
-    raise InputError(spec, "(study)", "no such study file", f"use a path or one of: {known}")
+    return named_file(spec, STUDY_DIR if folder is None else folder, kind="study")
 
 
 def load_study(spec: str | Path, components, *, folder: Path | None = None) -> Study:

@@ -54,7 +54,8 @@ import pandas as pd
 from scipy.special import expit, logsumexp, ndtr
 from scipy.stats import halfnorm, lognorm, norm
 
-from model.constants import DAYS_PER_MONTH
+from model.case.dates import months_between
+from model.inference.pooled import lognormal_cdf
 
 DOMAINS = ("aid", "security", "trade", "basing")
 
@@ -101,20 +102,13 @@ def window_end(next_election: date) -> date:
     return date(next_election.year + 1, 1, 3)
 
 
-def months(start: date, end: date) -> float:
-    """Months from ``start`` to ``end`` (days / DAYS_PER_MONTH)."""
-    return (end - start).days / DAYS_PER_MONTH
-
-
 def in_time(mu, sigma, window) -> np.ndarray:
     """P(enacted within ``window`` months | willing) = F(window), LogNormal(mu, sigma); 0 if <= 0.
 
     The one formula of P(in time): the library's cases (``p_in_time``) and the 2007 case
     (``outcomes.enacted_by`` under the ``congress_end`` window, the default) both use it.
     """
-    window = np.asarray(window, dtype=float)
-    safe = np.where(window > 0, window, 1.0)
-    return np.where(window > 0, ndtr((np.log(safe) - mu) / sigma), 0.0)
+    return lognormal_cdf(np.asarray(window, dtype=float), mu, sigma)
 
 
 def p_in_time(logit_pi, mu, sigma, window) -> np.ndarray:
@@ -163,11 +157,11 @@ def events(cases: pd.DataFrame) -> pd.DataFrame:
                 "as_of": c["as_of"],
                 "request_date": c["request_date"],
                 "window_end": end,
-                "window_months": months(c["request_date"], end),
+                "window_months": months_between(c["request_date"], end),
                 "enacted_in_time": in_time,
                 "enacted_any": enacted,
                 "accepted": accepted,
-                "months": months(c["request_date"], done) if enacted == 1 else np.nan,
+                "months": months_between(c["request_date"], done) if enacted == 1 else np.nan,
                 "us_known": us_known,
                 "acc_known": c.get("accepted_date") if not np.isnan(accepted) else None,
                 "us_needed": _flag(c.get("us_needed")) == 1,
@@ -200,11 +194,11 @@ def training(ev: pd.DataFrame, origin: date) -> dict:
             if r.enacted_any == 1 and r.us_known is not None and _done(r, origin):
                 us.append((r.episode, r.domain, r.months, 1.0))
             elif r.enacted_any == 0 and r.stop is not None and r.stop < origin:
-                us.append((r.episode, r.domain, months(r.request_date, r.stop), -1.0))
+                us.append((r.episode, r.domain, months_between(r.request_date, r.stop), -1.0))
             elif r.stop is not None and r.stop < origin:  # never decided: censored
-                us.append((r.episode, r.domain, months(r.request_date, r.stop), 0.0))
+                us.append((r.episode, r.domain, months_between(r.request_date, r.stop), 0.0))
             elif r.request_date < origin:
-                us.append((r.episode, r.domain, months(r.request_date, origin), 0.0))
+                us.append((r.episode, r.domain, months_between(r.request_date, origin), 0.0))
         if not np.isnan(r.accepted) and r.acc_known is not None and r.acc_known < origin:
             acc.append((r.episode, r.domain, r.accepted))
     us_f = pd.DataFrame(us, columns=["episode", "domain", "t", "observed"])
@@ -215,7 +209,7 @@ def training(ev: pd.DataFrame, origin: date) -> dict:
 
 
 def _done(r: Any, origin: date) -> bool:
-    return r.months is not None and months(r.request_date, origin) > r.months
+    return r.months is not None and months_between(r.request_date, origin) > r.months
 
 
 def case_loglik(t: float, observed: float, logit_pi, mu, sigma):

@@ -2,8 +2,8 @@
 
 A repeat run with the same inputs reads the cached posterior. A corrupt or foreign cache file, or
 one of the right key with a missing variable or the wrong shape, is reported in one line (in
-``Fit.notes``) and refitted. A cache folder that cannot be written is reported the same way and
-the fit goes on without it.
+``Fit.notes``, and issued as a `~model.errors.FitWarning` naming the file) and refitted. A cache
+folder that cannot be written is reported the same way and the fit goes on without it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy as np
 from model.case.evidence import Evidence, load_evidence
 from model.case.priors import Priors
 from model.constants import CACHE_DIR
+from model.errors import FitWarning
 from model.inference.cache import cache_key, read_posterior, write_posterior
 from model.inference.diagnostics import diagnose
 from model.inference.pymc_model import build_model
@@ -102,20 +104,20 @@ def sample(priors: Priors, evidence: Evidence, settings: Settings, *, progress: 
     model = build_model(priors, evidence)
     with model:
         tree = pm.sample(
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
+            **settings.nuts_kwargs(),
             cores=min(settings.chains, os.cpu_count() or 1),
-            random_seed=settings.seed,
-            target_accept=settings.target_accept,
-            nuts_sampler=settings.sampler,
             progressbar=progress,
-            compute_convergence_checks=False,
         )
     got = dict(tree.posterior.sizes)
     if got.get("draw") != settings.draws or got.get("chain") != settings.chains:
         raise KeyboardInterrupt("sampling stopped early (Ctrl-C): the partial trace is not used")
     return tree
+
+
+def _note(notes: list[str], note: str) -> None:
+    """Keep a cache note on the fit and issue it as a `FitWarning` at the caller of `fit`."""
+    notes.append(note)
+    warnings.warn(note, FitWarning, stacklevel=3)
 
 
 def fit(
@@ -144,6 +146,12 @@ def fit(
     Returns
     -------
     Fit
+
+    Warns
+    -----
+    FitWarning
+        A cache file that could not be read (refitted), or a cache folder that cannot be
+        written (the fit goes on without it); the same text is kept in ``Fit.notes``.
     """
     evidence = evidence or evidence_for(priors)
     settings = settings or Settings()
@@ -164,7 +172,7 @@ def fit(
             cached = True
         except Exception as exc:  # any unreadable cache file means: refit
             note = f"{path}: cache file unreadable ({type(exc).__name__}: {exc}); refitting"
-            notes.append(note.replace("\n", " "))
+            _note(notes, note.replace("\n", " "))
             tree = None
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
@@ -177,9 +185,10 @@ def fit(
                 write_posterior(tree, path, key, diagnostics)
             except Exception as exc:  # a full disk, a read-only or file-typed cache folder
                 why = " ".join(str(getattr(exc, "strerror", None) or exc).split())
-                notes.append(
+                _note(
+                    notes,
                     f"{path.parent}: cannot write the cache ({type(exc).__name__}: {why}); "
-                    "going on without it"
+                    "going on without it",
                 )
                 writable = False
     return Fit(

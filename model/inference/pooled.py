@@ -14,6 +14,7 @@ Bernoulli terms. The window formulas are written once here, for numpy and pytens
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -42,28 +43,40 @@ repeats the judgment prior of a request-to-enactment time of about 6 months."""
 EPS = 1e-9
 
 
+@functools.cache
 def ops(xp: str = "np") -> SimpleNamespace:
-    """The few functions the shared formulas need, from numpy/scipy or pytensor."""
+    """The few functions the shared formulas need, from numpy/scipy or pytensor.
+
+    ``ndtr`` is the standard normal CDF: scipy's in numpy, ``erfc`` in a pytensor graph.
+    """
     if xp == "np":
-        from scipy.special import erfc, erfinv
+        from scipy.special import erfinv, ndtr
 
         return SimpleNamespace(
-            exp=np.exp, log=np.log, erfc=erfc, erfinv=erfinv, where=np.where, clip=np.clip
+            exp=np.exp, log=np.log, ndtr=ndtr, erfinv=erfinv, where=np.where, clip=np.clip
         )
     import pytensor.tensor as pt
 
+    def ndtr_pt(x):
+        return 0.5 * pt.erfc(-x / np.sqrt(2.0))
+
     return SimpleNamespace(
-        exp=pt.exp, log=pt.log, erfc=pt.erfc, erfinv=pt.erfinv, where=pt.switch, clip=pt.clip
+        exp=pt.exp, log=pt.log, ndtr=ndtr_pt, erfinv=pt.erfinv, where=pt.switch, clip=pt.clip
     )
 
 
 def normal_cdf(x, o):
     """Standard normal CDF in the namespace ``o``."""
-    return 0.5 * o.erfc(-x / np.sqrt(2.0))
+    return o.ndtr(x)
 
 
-def lognormal_cdf(t, mu, sigma, o):
-    """P(duration <= t) for LogNormal(mu, sigma); 0 where t <= 0."""
+def lognormal_cdf(t, mu, sigma, o=None):
+    """P(duration <= t) for LogNormal(mu, sigma); 0 where t <= 0.
+
+    The one LogNormal CDF of the package: numpy arrays by default (``o=None``), or a pytensor
+    graph with ``o=ops("pt")``.
+    """
+    o = ops("np") if o is None else o
     safe = o.where(t > 0, t, 1.0)
     return o.where(t > 0, normal_cdf((o.log(safe) - mu) / sigma, o), 0.0)
 
@@ -304,17 +317,7 @@ def fit_pooled(
     model = _model_for(rows[_ROW_COLUMNS], window=window, hurdles=hurdles)
     with model:
         pm.set_data(origin_data(rows, train, hurdles=hurdles))
-        tree = pm.sample(
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            cores=1,
-            random_seed=settings.seed,
-            target_accept=settings.target_accept,
-            nuts_sampler=settings.sampler,
-            progressbar=False,
-            compute_convergence_checks=False,
-        )
+        tree = pm.sample(**settings.nuts_kwargs(), cores=1, progressbar=False)
     post = tree["posterior"]
     draws = {}
     for v in model.free_RVs:

@@ -47,3 +47,15 @@ class Settings:
             object.__setattr__(self, "draws", min(self.draws, QUICK_DRAWS))
             object.__setattr__(self, "tune", min(self.tune, QUICK_TUNE))
             object.__setattr__(self, "chains", min(self.chains, QUICK_CHAINS))
+
+    def nuts_kwargs(self) -> dict:
+        """The settings as ``pymc.sample`` keywords (the case's and the library's fits use them)."""
+        return {
+            "draws": self.draws,
+            "tune": self.tune,
+            "chains": self.chains,
+            "random_seed": self.seed,
+            "target_accept": self.target_accept,
+            "nuts_sampler": self.sampler,
+            "compute_convergence_checks": False,
+        }

@@ -11,13 +11,9 @@ import pandas as pd
 
 from model.constants import CI_MASS, P_BEST_FIRM, VOI_WORTH_POINTS
 from model.report.results import Results
-from model.views.words import near_tie_mask, recommend
+from model.views.words import near_tie_mask, pct_whole, recommend
 
 CI = f"{CI_MASS:.0%} interval"
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}" if abs(x) >= 0.095 else f"{x:.1%}"
 
 
 def near_ties(ranking: pd.DataFrame, *, by_value: bool = False) -> pd.DataFrame:
@@ -56,18 +52,19 @@ def _why(res: Results) -> str:
     s, vocab = res.summary, res.fit.priors.vocabulary
     hurdles = vocab.hurdles()
     weakest = min(hurdles, key=lambda k: s[k]["mean"])
-    text = f"The weakest hurdle is {hurdles[weakest]} ({_pct(s[weakest]['mean'])})"
+    text = f"The weakest hurdle is {hurdles[weakest]} ({pct_whole(s[weakest]['mean'])})"
     if weakest == "p_enacted" and "p_willing" in s:
         text += (
-            f": {vocab.words['donor_short']} is willing with {_pct(s['p_willing']['mean'])} and, "
-            f"if willing, enacts in time with {_pct(s['p_in_time']['mean'])}"
+            f": {vocab.words['donor_short']} is willing with "
+            f"{pct_whole(s['p_willing']['mean'])} and, if willing, enacts in time with "
+            f"{pct_whole(s['p_in_time']['mean'])}"
         )
     text += "."
     if res.sensitivity["tornado"]:
         top = res.sensitivity["tornado"][0]
         text += (
             f" What moves the answer most is {res.label(top['input'])}: from its 10th to its 90th "
-            f"percentile, P(deal) runs from {_pct(top['low'])} to {_pct(top['high'])}."
+            f"percentile, P(deal) runs from {pct_whole(top['low'])} to {pct_whole(top['high'])}."
         )
     return text
 
@@ -154,8 +151,8 @@ def base_rate_words(summary: dict) -> str:
     if not rate:
         return "The base rate of comparable past deals for this case: not computed in this run."
     return (
-        f"The base rate of comparable past deals alone gives {_pct(rate['mean'])} ({CI} "
-        f"{_pct(rate['lo'])} to {_pct(rate['hi'])})."
+        f"The base rate of comparable past deals alone gives {pct_whole(rate['mean'])} ({CI} "
+        f"{pct_whole(rate['lo'])} to {pct_whole(rate['hi'])})."
     )
 
 
@@ -201,8 +198,9 @@ def headline_bullets(res: Results) -> list[str]:
     """
     deal, hurdles = res.summary["p_deal"], res.fit.priors.vocabulary.hurdles()
     answer = (
-        f"About {_pct(deal['mean'])} that the deal goes through ({CI} {_pct(deal['lo'])} to "
-        f"{_pct(deal['hi'])}): it needs {', '.join(hurdles.values())}, all three."
+        f"About {pct_whole(deal['mean'])} that the deal goes through "
+        f"({CI} {pct_whole(deal['lo'])} to {pct_whole(deal['hi'])}): "
+        f"it needs {', '.join(hurdles.values())}, all three."
     )
     return [answer, _why(res), _ask(res), _change(res)]
 

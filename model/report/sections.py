@@ -28,7 +28,16 @@ from model.report.render import (
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
 from model.report.trust import problems_line, trust_section
 from model.views.charts import timing_label
-from model.views.words import CHANGE_MEANING, GLOSSARY, change_words, pct, recommend
+from model.views.words import (
+    CHANGE_MEANING,
+    GLOSSARY,
+    change_words,
+    interval,
+    pct,
+    pct_interval,
+    plain_number,
+    recommend,
+)
 
 SECTION_IDS = (
     "summary", "trust", "decomposition", "timing", "designs", "scenarios", "experts",
@@ -38,24 +47,8 @@ SECTION_IDS = (
 """Section anchors in the order the report shows them."""
 
 
-def _p(x: float) -> str:
-    return pct(x)
-
-
-def _num(v: float) -> str:
-    """A number in plain notation: 3 significant digits, never ``1e-08``."""
-    if abs(v) < 0.0005:
-        return "0.000" if v >= 0 else "-0.000"
-    return f"{v:.3g}" if 0.001 <= abs(v) < 1e5 else f"{v:,.3f}"
-
-
-def _ci(d: dict, *, pct: bool = True) -> str:
-    f = _p if pct else _num
-    return f"{f(d['mean'])} [{f(d['lo'])}, {f(d['hi'])}]"
-
-
 def _row_ci(r, key: str) -> str:
-    return _ci({k: r[f"{key}_{k}"] for k in ("mean", "lo", "hi")})
+    return pct_interval({k: r[f"{key}_{k}"] for k in ("mean", "lo", "hi")})
 
 
 def _fig(pngs: dict, name: str, caption: str) -> list:
@@ -69,14 +62,14 @@ def _summary(res: Results) -> Section:
     s = res.summary
     who = res.fit.priors.vocabulary.words["donor_short"]
     rows = [
-        {"Quantity": r["label"], f"Mean [{CI_PCT} interval]": _ci(r)}
+        {"Quantity": r["label"], f"Mean [{CI_PCT} interval]": pct_interval(r)}
         for _, r in decomposition_table(s).iterrows()
     ]
     m = s["months_to_enactment"]
     rows.append(
         {
             "Quantity": f"Median months to enactment, if {who} acts",
-            f"Mean [{CI_PCT} interval]": _ci(m, pct=False),
+            f"Mean [{CI_PCT} interval]": interval(m, plain_number),
         }
     )
     d = s["p_deal"]
@@ -105,14 +98,14 @@ def _timing(res: Results, pngs) -> Section:
         if name == "baseline" and same:
             continue  # the design on the table is one of the request timings: no duplicate row
         row = {"Request timing": timing_label(res.fit, name)}
-        row |= {e: _p(by_event[e]["mean"]) for e in events}
-        row["P(deal) before the window closes"] = _ci(tp["p_deal_in_window"][name])
+        row |= {e: pct(by_event[e]["mean"]) for e in events}
+        row["P(deal) before the window closes"] = pct_interval(tp["p_deal_in_window"][name])
         rows.append(row)
     cal = ", ".join(f"{e} (month {m:.1f})" for e, m in tp["calendar"].items())
     window, deal = tp["p_deal_in_window"]["baseline"]["mean"], res.summary["p_deal"]["mean"]
     reconcile = (
         f"For the design on the table, P(deal) before the election window closes is "
-        f"{_p(window)}, against the headline {_p(deal)}: the {100 * (deal - window):.1f}-point "
+        f"{pct(window)}, against the headline {pct(deal)}: the {100 * (deal - window):.1f}-point "
         "difference is deals enacted in the lame-duck session after the election."
     )
     return Section(
@@ -157,7 +150,7 @@ def _designs(res: Results, pngs) -> Section:
             "Changes from the design on the table": words(x),
             f"P(deal) [{CI_PCT}]": _row_ci(x, "p_deal"),
             **({"Expected value": f"{x['value_mean']:.2f}"} if by_value else {}),
-            best_col: _p(x["p_best_value"] if by_value else x["p_best"]),
+            best_col: pct(x["p_best_value"] if by_value else x["p_best"]),
             "Regret": f"{x['regret_value']:.2f}" if by_value else f"{100 * x['regret']:.1f} pts",
         }
         for i, (_, x) in enumerate(shown.iterrows())
@@ -234,8 +227,8 @@ def _sensitivity(res: Results, pngs) -> Section:
     rows = [
         {
             "Input": x["label"],
-            "P(deal) at 10th pct": _p(x["low"]),
-            "P(deal) at 90th pct": _p(x["high"]),
+            "P(deal) at 10th pct": pct(x["low"]),
+            "P(deal) at 90th pct": pct(x["high"]),
             "Swing (points)": f"{100 * x['swing']:.1f}",
             "First-order index": f"{sens['first_order'].get(x['input'], float('nan')):.3f}",
             "EVPPI (points)": f"{sens['evppi'].get(x['input'], float('nan')):.2f}",
@@ -301,7 +294,7 @@ def _priors(res: Results, pngs) -> Section:
             else f"{r['elicited_mass']:.0%} in [{r['elicited_lower']:g}, {r['elicited_upper']:g}]"
             f" ({r['tails']} tails); the fitted prior puts {r['fitted_mass_below']:.1%} below "
             f"and {r['fitted_mass_above']:.1%} above, with 5%/50%/95% quantiles "
-            f"{_num(r['fitted_q05'])} / {_num(r['fitted_q50'])} / {_num(r['fitted_q95'])}"
+            + " / ".join(plain_number(r[f"fitted_q{q}"]) for q in ("05", "50", "95"))
         )
         post = {k: r[f"posterior_{k}"] for k in ("mean", "lo", "hi")}
         names[f"{r['label']} ({r['informed_by']})"] = r["name"]
@@ -309,7 +302,7 @@ def _priors(res: Results, pngs) -> Section:
             {
                 "Parameter": f"{r['label']} ({r['informed_by']})",
                 "Prior": r["prior"] + (f"\nelicited: {elicited}" if elicited else ""),
-                f"Posterior mean [{CI_PCT}]": _ci(post, pct=False),
+                f"Posterior mean [{CI_PCT}]": interval(post, plain_number),
                 "Source (what the prior rests on)": r["source"],
             }
         )

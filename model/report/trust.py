@@ -13,14 +13,10 @@ import pandas as pd
 from model.constants import CI_PCT
 from model.report.render import Bullets, Fig, Para, Section, Table
 from model.views.backtest import NAMES, backtest_table, base_rate_words, calibration_words
-from model.views.words import pct
+from model.views.words import pct_interval
 
 JUDGMENT_SCENARIO = "judgment_priors"
 """The scenario that keeps the first version's judgment priors (no case library)."""
-
-
-def _ci(d: dict) -> str:
-    return f"{pct(d['mean'])} [{pct(d['lo'])}, {pct(d['hi'])}]"
 
 
 def verdict(backtest) -> str:
@@ -69,13 +65,13 @@ def _then_and_now(res) -> str:
     table = res.scenarios
     old = table[table["scenario"] == JUDGMENT_SCENARIO] if len(table) else table
     now = res.summary["p_deal"]
-    text = f"With the case library, P(deal) is {_ci(now)} ({CI_PCT} interval)"
+    text = f"With the case library, P(deal) is {pct_interval(now)} ({CI_PCT} interval)"
     if len(old):
         r = old.iloc[0]
         then = {k: r[f"p_deal_{k}"] for k in ("mean", "lo", "hi")}
         text += (
             f"; with the first version's judgment priors, the 4-row reference class and a hard "
-            f"window (scenario {JUDGMENT_SCENARIO}, refitted) it is {_ci(then)}"
+            f"window (scenario {JUDGMENT_SCENARIO}, refitted) it is {pct_interval(then)}"
         )
     text += "."
     effect = res.adjustments or {}
@@ -86,7 +82,7 @@ def _then_and_now(res) -> str:
         )
         text += (
             f" The sourced case adjustments to the pooled prediction ({names}) moved it from "
-            f"{_ci(effect['without'])} to {_ci(effect['with'])}."
+            f"{pct_interval(effect['without'])} to {pct_interval(effect['with'])}."
         )
     return text + base_rate_words(effect.get("base_rate"))
 

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from model.analysis.backtest import Backtest, pit_histogram, reliability
+from model.views.words import pct_interval, signed_points
 
 NAMES = {
     "base_rate": "running base rate",
@@ -223,13 +224,12 @@ def reliability_figure(table: pd.DataFrame, *, title: str = "Reliability of the 
 def format_adjustments(effect: dict) -> str:
     """One sentence: how far the case adjustments moved P(deal) from the pooled prediction."""
     names = ", ".join(f"{a['param']}.{a['name']} ({a['mu']:+g})" for a in effect["adjustments"])
-    before, after = effect["without"], effect["with"]
-    return (
-        f"Case adjustments to the library's pooled prediction ({names}) moved P(deal) "
-        f"from {before['mean']:.1%} [{before['lo']:.1%}, {before['hi']:.1%}] "
-        f"to {after['mean']:.1%} [{after['lo']:.1%}, {after['hi']:.1%}] "
-        f"({100 * effect['change']:+.1f} points, by {effect.get('method', 'recompute')})."
-    ) + base_rate_words(effect.get("base_rate"))
+    moved = f"from {pct_interval(effect['without'])} to {pct_interval(effect['with'])}"
+    sentence = (
+        f"Case adjustments to the library's pooled prediction ({names}) moved P(deal) {moved} "
+        f"({signed_points(effect['change'])} points, by {effect.get('method', 'recompute')})."
+    )
+    return sentence + base_rate_words(effect.get("base_rate"))
 
 
 def base_rate_words(rates: dict | None) -> str:
@@ -238,14 +238,10 @@ def base_rate_words(rates: dict | None) -> str:
         return ""
     us, acc = rates["enacted_in_time"], rates["accepted"]
     return (
-        f" The library's running base rate alone gives P(enacted in time) {_ci(us)} and "
-        f"P(accepted) {_ci(acc)}; with the model's own P(framework): P(deal) {_ci(rates)} by "
-        "the base rate."
+        f" The library's running base rate alone gives P(enacted in time) {pct_interval(us)} and "
+        f"P(accepted) {pct_interval(acc)}; with the model's own P(framework): P(deal) "
+        f"{pct_interval(rates)} by the base rate."
     ) + _stack_words(rates.get("stack"))
-
-
-def _ci(x: dict) -> str:
-    return f"{x['mean']:.1%} [{x['lo']:.1%}, {x['hi']:.1%}]"
 
 
 def _stack_words(stack: dict | None) -> str:

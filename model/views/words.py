@@ -193,14 +193,40 @@ def pct(x: float) -> str:
     return f"{x:.1%}"
 
 
+def pct_whole(x: float) -> str:
+    """A probability as a whole percentage (``47%``), with one decimal below 9.5% (``4.5%``).
+
+    The headline's rule: a reader sees round numbers, but a small chance keeps its digit so that
+    it does not read as ``0%`` or ``5%`` for 4.5%.
+    """
+    return f"{x:.0%}" if abs(x) >= 0.095 else f"{x:.1%}"
+
+
+def plain_number(v: float) -> str:
+    """A number in plain notation: 3 significant digits, never ``1e-08``."""
+    if abs(v) < 0.0005:
+        return "0.000" if v >= 0 else "-0.000"
+    return f"{v:.3g}" if 0.001 <= abs(v) < 1e5 else f"{v:,.3f}"
+
+
+def interval(d: dict, fmt=pct) -> str:
+    """``mean [lo, hi]`` of a summary (keys ``mean``, ``lo``, ``hi``), each written by `fmt`."""
+    return f"{fmt(d['mean'])} [{fmt(d['lo'])}, {fmt(d['hi'])}]"
+
+
 def pct_interval(d: dict) -> str:
-    """``mean [lo, hi]`` of a probability, as percentages."""
-    return f"{pct(d['mean'])} [{pct(d['lo'])}, {pct(d['hi'])}]"
+    """``mean [lo, hi]`` of a probability, as percentages (``11.0% [6.2%, 17.1%]``)."""
+    return interval(d, pct)
 
 
 def points(x: float) -> str:
     """A probability difference or error in percentage points (``0.31``)."""
     return f"{100 * x:.2f}"
+
+
+def signed_points(x: float) -> str:
+    """A change of probability in percentage points, signed, one decimal (``+3.2``)."""
+    return f"{100 * x:+.1f}"
 
 
 GLOSSARY = {

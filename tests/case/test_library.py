@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from model.analysis.simulate import simulate_cases, write_case_file
-from model.case.library import DAYS_PER_MONTH, known_at, load_cases, resolved_on
+from model.case.library import known_at, load_cases, resolved_on
 from model.cli import main
-from model.constants import CASES_FILE, TARGET_CASE_FILE
+from model.constants import CASES_FILE, DAYS_PER_MONTH, TARGET_CASE_FILE
 from model.errors import InputError
 
 

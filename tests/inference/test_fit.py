@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from model.errors import FitWarning
 from model.inference.fit import fit
 
 TINY = {"draws": 50, "tune": 50, "chains": 2}
@@ -46,10 +47,14 @@ def test_corrupt_cache_is_reported_and_refitted(
     _quick_refit(monkeypatch, small_fit)
     path = _private_file(small_fit, private_cache)
     path.write_bytes(b"this is not netCDF")
-    again = fit(baseline_priors, settings=small_settings)
+    with pytest.warns(FitWarning) as caught:
+        again = fit(baseline_priors, settings=small_settings)
     assert not again.cached
     assert capsys.readouterr().err == "", "fit() must not print; the CLI prints its notes"
     assert any("cache file unreadable" in n and "refitting" in n for n in again.notes)
+    # a notebook sees the note: one warning per note, naming the file, at the caller of fit()
+    assert [str(w.message) for w in caught] == again.notes
+    assert str(path) in again.notes[0] and caught[0].filename == __file__
     np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])
     assert fit(baseline_priors, settings=small_settings).cached
 
@@ -94,7 +99,8 @@ def _quick_refit(monkeypatch, small_fit):
 
 
 def _check_refitted(small_fit, baseline_priors, small_settings, words):
-    again = fit(baseline_priors, settings=small_settings)
+    with pytest.warns(FitWarning, match="cache file unreadable"):
+        again = fit(baseline_priors, settings=small_settings)
     assert not again.cached
     notes = [n for n in again.notes if "cache file unreadable" in n]
     assert len(notes) == 1 and "\n" not in notes[0] and words in notes[0], again.notes
@@ -137,7 +143,8 @@ def test_unusable_cache_folder_warns_and_keeps_the_fit(
     blocker.write_text("not a folder")
     monkeypatch.setattr(fit_module, "CACHE_DIR", blocker)
     _quick_refit(monkeypatch, small_fit)
-    again = fit(baseline_priors, settings=small_settings)
+    with pytest.warns(FitWarning, match="cannot write the cache"):
+        again = fit(baseline_priors, settings=small_settings)
     assert not again.cached and again.cache_file is None
     assert any("cannot write the cache" in n and "going on without it" in n for n in again.notes)
     np.testing.assert_array_equal(again.draws["p_agree"], small_fit.draws["p_agree"])

@@ -207,6 +207,7 @@ def _library_replicate(rep: int, design) -> dict[str, int]:
 def test_ranks_of_the_library_model_on_the_library_design_are_uniform():
     from joblib import Parallel, delayed
 
+    from model.case.dates import months_between
     from model.case.library import load_cases
     from model.inference import exact
 
@@ -216,7 +217,7 @@ def test_ranks_of_the_library_model_on_the_library_design_are_uniform():
     design = ev.assign(
         us_needed=ev["us_needed"].astype(bool),
         partner_needed=lib.cases.set_index("id").loc[ev["id"], "partner_needed"].to_numpy() == 1,
-        horizon=[exact.months(r, as_of) + 24 for r in ev["request_date"]],
+        horizon=[months_between(r, as_of) + 24 for r in ev["request_date"]],
     )
     jobs = min(2, os.cpu_count() or 1)
     results = Parallel(n_jobs=jobs)(

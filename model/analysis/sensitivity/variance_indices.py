@@ -20,13 +20,13 @@ import pandas as pd
 __all__ = ["default_n_bins", "first_order_indices", "first_order_table", "quantile_bins"]
 
 
-def default_n_bins(n_draws: int) -> int:
+def default_n_bins(n_draws: float) -> int:
     """Default number of bins for ``n_draws`` draws: ``sqrt(n_draws)`` clipped to [5, 50].
 
     Parameters
     ----------
-    n_draws : int
-        Number of draws ``S``.
+    n_draws : float
+        Number of draws ``S`` (`default_evppi_bins` passes ``S / 10``).
 
     Returns
     -------

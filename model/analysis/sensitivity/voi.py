@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.analysis.sensitivity.variance_indices import quantile_bins
+from model.analysis.sensitivity.variance_indices import default_n_bins, quantile_bins
 
 __all__ = [
     "default_evppi_bins",
@@ -95,8 +95,9 @@ def expected_regret(utilities: np.ndarray) -> np.ndarray:
 def default_evppi_bins(n_draws: int) -> int:
     """Default number of bins for `evppi`: ``sqrt(S / 10)`` clipped to [5, 50].
 
-    Fewer bins than for variance indices: each bin holds about ``sqrt(10 S)`` draws (200 for
-    ``S = 4000``), so per-bin mean utilities are precise enough to pick the best option.
+    The variance indices' rule (`default_n_bins`) on a tenth of the draws: fewer bins, each
+    holding about ``sqrt(10 S)`` draws (200 for ``S = 4000``), so per-bin mean utilities are
+    precise enough to pick the best option.
 
     Parameters
     ----------
@@ -108,7 +109,7 @@ def default_evppi_bins(n_draws: int) -> int:
     int
         Number of bins.
     """
-    return int(np.clip(round(np.sqrt(n_draws / 10)), 5, 50))
+    return default_n_bins(n_draws / 10)
 
 
 def _group_sums(groups: np.ndarray, u: np.ndarray, n_groups: int) -> np.ndarray:
