@@ -158,7 +158,7 @@ def fit(
     key = cache_key(priors, evidence, settings)
     path = CACHE_DIR / "fits" / f"{key}.nc"
     writable = True
-    notes = []
+    notes: list[str] = []
     start = time.perf_counter()
     tree, cached = None, False
     draws: dict[str, np.ndarray] = {}
