@@ -36,7 +36,10 @@ EXPECTED = [
     "05-backtest",
     "06-evidence-and-time",
 ]
-FORBIDDEN = re.compile(r"^\s*(def|class)\s|pm\.Model|import pymc|from pymc", re.MULTILINE)
+FORBIDDEN = re.compile(
+    r"^\s*(def|class)\s|pm\.Model|import pymc|from pymc|from model\.|import model\.", re.MULTILINE
+)
+"""Model code in a notebook, or an import from below the package's top level."""
 PATHS = notebooks()
 
 
