@@ -332,16 +332,10 @@ def _cases() -> list[Case]:
     )
     add(
         Case(
-            "pooled --variant with two options of one choice",
+            "run --variant twice for one choice",
             "options",
-            lambda tmp, root: [
-                "pooled",
-                "--variant",
-                "hard_window+falling_hazard",
-                "--out",
-                str(tmp / "p.json"),
-            ],
-            mentions=("--variant",),
+            lambda tmp, root: ["run", "--variant", "hard_window", "--variant", "falling_hazard"],
+            mentions=("variant",),
         )
     )
     add(
