@@ -471,10 +471,10 @@ def cmd_timeline(args) -> int:
 
     priors = _load(args)
     case = priors.case.get("id", "us_mexico_2007")
-    if args.library or (args.case is not None and args.case != case):
-        return _library_timeline(args, own=case)
     if args.step <= 0 or args.step > 24:
         raise InputError("--step", str(args.step), "must be in (0, 24] months", "use e.g. 1")
+    if args.library or (args.case is not None and args.case != case):
+        return _library_timeline(args, own=case)
     if args.from_date is not None and args.from_date < priors.as_of:
         raise InputError(
             "--from",

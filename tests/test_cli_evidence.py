@@ -43,7 +43,7 @@ def test_unknown_study_name(capsys):
         ["timeline", "--step", "0"],
         ["timeline", "--from", "2007-01-01"],
         ["timeline", "--from", "2008-01-01", "--to", "2007-09-01"],
-        ["timeline", "--case", "plan_colombia_2000"],
+        ["timeline", "--library", "--step", "0"],
     ],
 )
 def test_bad_timeline_options(capsys, argv):
