@@ -44,9 +44,12 @@ reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html
 
 # The slowest tests are listed after every run, so a slow new test shows itself.
 DURATIONS := --durations=15
+# The fast suite runs on every core (pytest-xdist); the slow one runs serially, its long tests
+# already fit in parallel (joblib) inside.
+WORKERS := -n auto
 
 test: $(STAMP) ## Run the test suite (fast tests; slow ones with `make test-slow`)
-	$(PYTEST) -m "not slow" -q $(DURATIONS)
+	$(PYTEST) -m "not slow" -q $(WORKERS) $(DURATIONS)
 
 test-slow: $(STAMP) ## Run only the slow statistical tests
 	$(PYTEST) -m slow -q $(DURATIONS)
