@@ -71,7 +71,7 @@ class Vocabulary:
         w = self.words
         return {
             "p_framework": w["framework"],
-            "p_enacted": f"{w['donor']} funding it before the election closes the window",
+            "p_enacted": f"{w['donor']} funding it in time, before its window closes",
             "p_accepted": f"{w['partner']} accepting it",
         }
 
