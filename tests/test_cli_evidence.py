@@ -66,3 +66,14 @@ def test_timeline_json_starts_at_runs_p_deal(capsys, small_fit):
     assert payload["rows"][0]["date"] == "2007-08-15"
     assert payload["rows"][0]["p_deal"]["mean"] == pytest.approx(p_deal, rel=1e-9)
     assert [r["date"] for r in payload["rows"]] == ["2007-08-15", "2007-11-15", "2008-02-15"]
+
+
+def test_timeline_of_a_library_case_prints_its_path_and_scores(capsys):
+    import json
+
+    code, out, _ = run(capsys, ["timeline", "--case", "korus_fta_2007"])
+    assert code == 0 and "korus_fta_2007 (trade)" in out and "Scores per horizon" in out
+    code, out, _ = run(capsys, ["timeline", "--case", "korus_fta_2007", "--json"])
+    case = json.loads(out)["cases"][0]
+    assert case["id"] == "korus_fta_2007" and case["outcome"] == 0.0
+    assert case["p"][0] >= case["p"][-1] and len(case["p"]) == len(case["months"])
