@@ -20,12 +20,15 @@ discipline of `model.case.evidence`). A missing file means no events.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from model.case.dates import not_after_today
 from model.errors import InputError
+from model.files import read_text
 
 EVENTS_FILE = "events.csv"
 EVENTS = ("framework_agreed", "request_sent", "enacted", "refused_donor", "refused_partner")
@@ -48,9 +51,10 @@ def load_events(directory: Path | None) -> pd.DataFrame:
     if directory is None or not (Path(directory) / EVENTS_FILE).is_file():
         return empty
     path = Path(directory) / EVENTS_FILE
+    text = read_text(path, what="events file (CSV)")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(path, "(file)", f"not a readable CSV ({exc})", "fix the file") from None
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
@@ -63,6 +67,7 @@ def load_events(directory: Path | None) -> pd.DataFrame:
             raise InputError(
                 path, f"row {line} date={row['date']!r}", "not a date", "write YYYY-MM-DD"
             ) from None
+        not_after_today(path, f"row {line} date={when}", when)
         if row["event"] not in EVENTS:
             raise InputError(
                 path, f"row {line} event={row['event']!r}", "unknown event", f"use one of {EVENTS}"
