@@ -335,8 +335,9 @@ def _sentences(payload: dict, info: dict, fit: Fit) -> list[str]:
         f"from its 10th to its 90th percentile moves it most for: {moves}.",
         f"Knowing one input alone would remove this share of the uncertainty (variance) in "
         f"P(deal): {shares}; the first-order shares sum to {s:.0%}, {rest}.",
-        f"Choosing the design now, the best is: {describe(info['best'], fit.priors.levers)} "
-        "(P(deal) "
+        "Choosing the design now for the highest P(deal) (the EVPI's criterion; the headline's "
+        "recommendation weighs each design's worth too), the best is: "
+        f"{describe(info['best'], fit.priors.levers)} (P(deal) "
         f"{info['p_deal_best_design']:.1%}); learning every input before choosing would add "
         f"{total:.1f} probability points on average (EVPI).",
     ]
