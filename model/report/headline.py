@@ -140,7 +140,8 @@ def how_it_erred(table) -> str:
     direction = "too low" if mean > 0 else "too high"
     return (
         f"In the backtest the model's forecasts were {direction} by {abs(100 * mean):.0f} points "
-        f"on average ({int(rows['n'].sum())} past forecasts): forecasts of "
+        f"on average ({int(rows['n'].sum())} past forecasts, each case's yes/no questions counted "
+        "apart, in the bins with enough of them): forecasts of "
         f"{worst['lo']:.0%}-{worst['hi']:.0%} came true {worst['observed']:.0%} of the time."
     )
 
