@@ -45,6 +45,23 @@ def headline_html(answer: Live, *, needs_refit: bool) -> str:
     )
 
 
+def base_rate_html(rates: dict | None) -> str:
+    """The base rate of comparable past deals for this case: the floor to read P(deal) against.
+
+    Computed once from the baseline fit (`model.analysis.base_rate.base_rate_summary`); the
+    sliders do not move it, and the line says so.
+    """
+    if not rates:
+        return "<p class='base-rate'>Base rate of comparable past deals: not computed here.</p>"
+    return (
+        f"<p class='base-rate' data-base-rate='{rates['mean']!r}'>Base rate of comparable past "
+        f"deals for this case: <b>{pct(rates['mean'])}</b> <span class='ci'>"
+        f"({CI_MASS:.0%} interval {pct(rates['lo'])} to {pct(rates['hi'])})</span>; "
+        "the library's running rates with the baseline's P(framework); the sliders do not move "
+        "it.</p>"
+    )
+
+
 def parts_html(parts: dict[str, dict], labels: dict[str, str]) -> str:
     """The decomposition as a table, the donor arena split into willing x in time."""
     if not parts:

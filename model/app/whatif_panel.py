@@ -18,6 +18,7 @@ from typing import Any
 import panel as pn
 import scipy.stats  # noqa: F401  (imported now, not on the first slider move: seconds)
 
+from model.analysis.base_rate import base_rate_summary
 from model.analysis.inmemory import (
     NewPoll,
     answer_in_memory,
@@ -34,6 +35,7 @@ from model.analysis.outcomes import evaluate
 from model.analysis.pool import expert_files, experts_payload, load_experts
 from model.analysis.whatif import WhatIf, baseline_case, row
 from model.app.render import (
+    base_rate_html,
     changes_html,
     curve_svg,
     diagnostics_words,
@@ -215,6 +217,11 @@ class WhatIfPanel:
         self.reset = pn.widgets.Button(label="Back to the baseline", css_classes=["reset"])
         self.reset.on_click(lambda event: self._load_scenario(NONE))
         self.headline = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["headline"])
+        self.base_rate = pn.pane.HTML(
+            base_rate_html(base_rate_summary(self.base)),
+            sizing_mode="stretch_width",
+            css_classes=["base-rate"],
+        )
         self.parts = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["parts"])
         self.figure = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["curve"])
         self.changes = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["changes"])
@@ -667,6 +674,7 @@ class WhatIfPanel:
         answer = pn.Column(
             f"## What if? {title}",
             self.headline,
+            self.base_rate,
             pn.Row(self.refit_button, self.progress, sizing_mode="stretch_width"),
             self.status,
             self.parts,

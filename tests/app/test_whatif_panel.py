@@ -223,3 +223,15 @@ def test_the_poll_box_answers_by_the_cheapest_route_and_says_which(panel):
     assert "Route: an additional poll" in panel.poll_out.object
     panel.poll_date.value = "2009-01-01"
     assert _run(panel._poll()) is None and "as-of" in panel.poll_out.object
+
+
+def test_the_base_rate_sits_under_p_deal_and_does_not_move(panel, small_fit):
+    from model.analysis.base_rate import base_rate_summary
+    from model.views.words import pct
+
+    rates = base_rate_summary(small_fit)
+    before = panel.base_rate.object
+    assert f"<b>{pct(rates['mean'])}</b>" in before and pct(rates["hi"]) in before
+    move(panel.sliders[("opinion_shift", "mu")], 5.0)
+    panel.set_sets()
+    assert panel.base_rate.object == before
