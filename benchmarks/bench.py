@@ -281,10 +281,6 @@ def backtest_bench(*, workers: int = 2, since: date | None = None) -> list[str]:
     return lines
 
 
-if __name__ == "__main__":
-    run()
-
-
 def evidence_bench(base) -> list[str]:
     """EVSI curve of one study over 8 sizes, and a 24-step 2007 timeline, from the cached fit.
 
@@ -318,3 +314,7 @@ def evidence_bench(base) -> list[str]:
     _say(lines, "timeline_seconds", seconds, f"{len(line['rows'])} steps + crossings, target <= 5")
     _say(lines, "timeline_cpu_seconds", time.process_time() - cpu, "the same, CPU time")
     return lines
+
+
+if __name__ == "__main__":
+    run()
