@@ -10,6 +10,7 @@ from html import escape
 
 from model.analysis.inmemory import ROUTES, Live
 from model.constants import CI_MASS, PARETO_K_MAX
+from model.views.evidence_value import study_verdict
 from model.views.words import change_words, pct
 
 
@@ -231,4 +232,20 @@ def poll_html(case, r: dict, seconds: float) -> str:
         f"<p class='route'>Route: an additional poll; {how}; {seconds:.1f} s.</p>"
         f"<p class='routes' style='font-size:12px'>Other questions, other routes: "
         f"{escape(ROUTES['shift'])}. {escape(ROUTES['corrected'])}.</p></div>"
+    )
+
+
+def evsi_html(payload: dict, seconds: float) -> str:
+    """Each study's worth before the design is chosen, in words (`study_verdict`), and how long.
+
+    The studies are weighed on the baseline posterior: a slider move does not enter them.
+    """
+    items = "".join(
+        f"<li data-study='{escape(c['study']['name'])}'>{escape(study_verdict(c))}</li>"
+        for c in payload["curves"]
+    )
+    return (
+        f"<ul class='evsi'>{items}</ul><p class='method'>On the baseline posterior "
+        f"({payload['designs']} designs), EVSI by regression with its Monte Carlo SE, "
+        f"{seconds:.1f} s.</p>"
     )

@@ -19,6 +19,7 @@ import panel as pn
 import scipy.stats  # noqa: F401  (imported now, not on the first slider move: seconds)
 
 from model.analysis.base_rate import base_rate_summary
+from model.analysis.evsi import evsi_payload
 from model.analysis.inmemory import (
     NewPoll,
     answer_in_memory,
@@ -39,6 +40,7 @@ from model.app.render import (
     changes_html,
     curve_svg,
     diagnostics_words,
+    evsi_html,
     experts_html,
     headline_html,
     parts_html,
@@ -57,6 +59,7 @@ from model.app.sliders import (
 from model.case.distributions import central_interval
 from model.case.priors import Priors, overlay_priors
 from model.case.schema import OPPOSE_PREFIX
+from model.case.studies import load_studies, priors_components
 from model.constants import (
     CI_PCT,
     EXPERT_DIR,
@@ -214,6 +217,11 @@ class WhatIfPanel:
         )
         self.poll_button.on_click(self._poll)
         self.poll_out = pn.pane.HTML(css_classes=["poll-out"], sizing_mode="stretch_width")
+        self.evsi_button = pn.widgets.Button(
+            label="What is each study worth?", css_classes=["evsi-go"]
+        )
+        self.evsi_button.on_click(self._evsi)
+        self.evsi_out = pn.pane.HTML(css_classes=["evsi-out"], sizing_mode="stretch_width")
         self.reset = pn.widgets.Button(label="Back to the baseline", css_classes=["reset"])
         self.reset.on_click(lambda event: self._load_scenario(NONE))
         self.headline = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["headline"])
@@ -574,6 +582,25 @@ class WhatIfPanel:
         self.poll_out.object = poll_html(case, row(case, self._baseline_case), seconds)
         return case
 
+    async def _evsi(self, event=None) -> dict | None:
+        """Weigh the studies in ``priors/studies`` on the baseline posterior (EVSI), in words."""
+        try:
+            studies = load_studies(None, priors_components(self.base.priors))
+        except InputError as exc:
+            self.evsi_out.object = f"<p class='error'>{_escape(exc.line())}</p>"
+            return None
+        self.evsi_button.disabled = True
+        try:
+            payload, seconds = await self._in_thread(
+                lambda: evsi_payload(self.base, studies, seed=self.base.settings.seed),
+                "Weighing the studies (EVSI)",
+            )
+        finally:
+            self.evsi_button.disabled = False
+        self.status.object = ""
+        self.evsi_out.object = evsi_html(payload, seconds)
+        return payload
+
     def _save(self, event=None) -> Path | None:
         """Write the current overlay as a scenario file and pick it (reload it)."""
         name = self.save_name.value.strip()
@@ -682,6 +709,15 @@ class WhatIfPanel:
             self.changes,
             "### Several experts",
             self.experts_pane,
+            "### What evidence is worth buying",
+            pn.pane.HTML(
+                "<p style='font-size:12px'>A poll, a whip count or soundings, each weighed by "
+                "how much choosing the design after seeing its result would raise P(deal) "
+                "(EVSI); the studies are in priors/studies/.</p>",
+                sizing_mode="stretch_width",
+            ),
+            self.evsi_button,
+            self.evsi_out,
             save,
             sizing_mode="stretch_width",
             styles={"flex": "2 1 420px", "min-width": "0"},

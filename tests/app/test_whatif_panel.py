@@ -235,3 +235,19 @@ def test_the_base_rate_sits_under_p_deal_and_does_not_move(panel, small_fit):
     move(panel.sliders[("opinion_shift", "mu")], 5.0)
     panel.set_sets()
     assert panel.base_rate.object == before
+
+
+def test_the_evidence_pane_weighs_each_study_in_words(panel, small_fit):
+    from model.analysis.evsi import evsi_payload
+    from model.case.studies import load_studies, priors_components
+    from model.views.evidence_value import study_verdict
+
+    payload = _run(panel._evsi())
+    studies = load_studies(None, priors_components(small_fit.priors))
+    assert [c["study"]["name"] for c in payload["curves"]] == [s.name for s in studies]
+    shown = panel.evsi_out.object
+    assert shown.count("<li data-study=") == len(studies)
+    # the pane says what the CLI's `evsi` computes for the same fit and seed
+    same = evsi_payload(small_fit, studies, seed=small_fit.settings.seed)
+    for curve in same["curves"]:
+        assert study_verdict(curve).split(" (Monte Carlo")[0].replace("'", "&#x27;") in shown
