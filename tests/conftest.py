@@ -177,3 +177,37 @@ def browser():
         chromium = p.chromium.launch(executable_path=path, headless=True)
         yield chromium
         chromium.close()
+
+
+def spawn_driver(
+    folder: Path,
+    script: str,
+    out: Path,
+    tag: str,
+    *,
+    pause_at: str | None = None,
+    wait: str = "10",
+    name: str = "driver.py",
+):
+    """Start ``script`` (a report-writing driver) in a subprocess: ``(process, pause marker)``.
+
+    ``pause_at`` makes `model.report` pause at that step (``FEASIBILITY_PAUSE_AT``) and touch
+    the marker, so a test can kill it there; ``wait`` is the lock wait in seconds.
+    """
+    import subprocess
+    import sys
+
+    path = folder / name
+    path.write_text(script)
+    marker = folder / f"paused-{tag}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT=wait)
+    if pause_at:
+        env |= {"FEASIBILITY_PAUSE_AT": pause_at, "FEASIBILITY_PAUSE_FILE": str(marker)}
+    proc = subprocess.Popen(
+        [sys.executable, str(path), str(out), tag],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc, marker

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from model.constants import ROOT
-from tests.conftest import csv_relative_rounding, csv_rounding
+from tests.conftest import csv_relative_rounding, csv_rounding, spawn_driver
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 TITLES = (
@@ -553,20 +553,7 @@ is killed in ``make test-slow``."""
 
 
 def _driver(tmp_path, out: Path, tag: str, *, pause_at: str | None = None, wait="10"):
-    script = tmp_path / "driver.py"
-    script.write_text(DRIVER)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT=wait)
-    marker = tmp_path / f"paused-{tag}"
-    if pause_at:
-        env |= {"FEASIBILITY_PAUSE_AT": pause_at, "FEASIBILITY_PAUSE_FILE": str(marker)}
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(out), tag],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return proc, marker
+    return spawn_driver(tmp_path, DRIVER, out, tag, pause_at=pause_at, wait=wait)
 
 
 def _wait_for(marker: Path, proc) -> None:

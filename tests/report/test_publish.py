@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from model.cli import main
-from model.constants import ROOT
 from model.errors import InputError
 from model.report.publish import STEPS, check_out, clean_stale, new_version, publish
+from tests.conftest import spawn_driver
 
 DRIVER = """
 import sys, pathlib
@@ -45,20 +43,9 @@ with locked(out):
 
 
 def _start(tmp_path: Path, out: Path, tag: str, pause_at: str | None = None, driver=DRIVER):
-    script = tmp_path / "publish_driver.py"
-    script.write_text(driver)
-    marker = tmp_path / f"paused-{tag}"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT="5")
-    if pause_at:
-        env |= {"FEASIBILITY_PAUSE_AT": pause_at, "FEASIBILITY_PAUSE_FILE": str(marker)}
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(out), tag],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return spawn_driver(
+        tmp_path, driver, out, tag, pause_at=pause_at, wait="5", name="publish_driver.py"
     )
-    return proc, marker
 
 
 def _complete(tmp_path: Path, out: Path, tag: str, driver=DRIVER) -> None:
