@@ -521,8 +521,12 @@ class WhatIfPanel:
         if not answer.needs_refit:
             self.status.object = ""
 
-    async def _in_thread(self, work, what: str):
-        """Run ``work`` in a worker thread, saying how long it has run every second."""
+    async def _in_thread(self, work, what: str, *, button):
+        """Run ``work`` in a worker thread, saying how long it has run every second.
+
+        ``button`` (the one that started it) is disabled until the work ends.
+        """
+        button.disabled = True
         self.progress.visible = self.progress.active = True
         started = time.perf_counter()
         task = asyncio.ensure_future(asyncio.to_thread(work))
@@ -536,15 +540,16 @@ class WhatIfPanel:
             return task.result(), time.perf_counter() - started
         finally:
             self.progress.visible = self.progress.active = False
+            button.disabled = False
 
     async def _refit(self, event=None) -> None:
         """Refit the current priors in a worker thread, with progress, then its diagnostics."""
         case = self.case
-        self.refit_button.disabled = True
         try:
             refitted, seconds = await self._in_thread(
                 lambda: refit_answer(self.base, case),
                 "Refitting with NUTS (the evidence or a prior moved too far)",
+                button=self.refit_button,
             )
             self.case = refitted
             self._show(refitted)
@@ -553,7 +558,6 @@ class WhatIfPanel:
                 f"{diagnostics_words(refitted.diagnostics)}</p>"
             )
         finally:
-            self.refit_button.disabled = False
             self.refit_button.visible = False
 
     def poll(self) -> NewPoll:
@@ -571,13 +575,9 @@ class WhatIfPanel:
         except InputError as exc:
             self.poll_out.object = f"<p class='error'>{_escape(exc.line())}</p>"
             return None
-        self.poll_button.disabled = True
-        try:
-            case, seconds = await self._in_thread(
-                lambda: poll_answer(self.base, poll), "Adding the poll"
-            )
-        finally:
-            self.poll_button.disabled = False
+        case, seconds = await self._in_thread(
+            lambda: poll_answer(self.base, poll), "Adding the poll", button=self.poll_button
+        )
         self.status.object = ""
         self.poll_out.object = poll_html(case, row(case, self._baseline_case), seconds)
         return case
@@ -589,14 +589,11 @@ class WhatIfPanel:
         except InputError as exc:
             self.evsi_out.object = f"<p class='error'>{_escape(exc.line())}</p>"
             return None
-        self.evsi_button.disabled = True
-        try:
-            payload, seconds = await self._in_thread(
-                lambda: evsi_payload(self.base, studies, seed=self.base.settings.seed),
-                "Weighing the studies (EVSI)",
-            )
-        finally:
-            self.evsi_button.disabled = False
+        payload, seconds = await self._in_thread(
+            lambda: evsi_payload(self.base, studies, seed=self.base.settings.seed),
+            "Weighing the studies (EVSI)",
+            button=self.evsi_button,
+        )
         self.status.object = ""
         self.evsi_out.object = evsi_html(payload, seconds)
         return payload
