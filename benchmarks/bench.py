@@ -64,9 +64,9 @@ def run(*, out: Path | None = None, refits: int = 3, smoke: bool | None = None) 
     smoke : bool, optional
         One repeat of everything at tiny settings; default: ``FEASIBILITY_QUICK`` is set.
     """
-    from model.analysis.whatif import answer
     from model.case.priors import load_priors
     from model.inference.fit import fit
+    from model.whatif.answers import answer
 
     smoke = quick_mode() if smoke is None else smoke
     out = out or (SMOKE_OUT if smoke else REPORTS_DIR / "bench.txt")
@@ -178,9 +178,9 @@ def panel_benchmarks(base, *, moves: int = 11, repeat: int | None = None) -> lis
     Without Chromium or Playwright, or when the browser cannot start, the round trip is one
     ``not measured`` line saying why; the in-memory figures are written either way.
     """
-    from model.analysis.inmemory import answer_in_memory, live
     from model.analysis.outcomes import evaluate
-    from model.analysis.whatif import answer
+    from model.whatif.answers import answer
+    from model.whatif.memory import answer_in_memory, live
 
     lines: list[str] = []
     base_out = evaluate(base.draws, base.priors, base.evidence)
@@ -268,8 +268,8 @@ def _roundtrips(base, sync_playwright, serve, chromium: str, moves: int):
 def backtest_bench(*, workers: int = 2, since: date | None = None) -> list[str]:
     """``backtest_seconds``: the whole library (or from ``since``), every origin refitted (exact
     grid posteriors); then the issue's targets as the backtest states them (MET / NOT MET)."""
-    from model.analysis.backtest import run_backtest
-    from model.case.library import load_cases
+    from model.library.backtest import run_backtest
+    from model.library.cases import load_cases
 
     lines: list[str] = []
     start = time.perf_counter()
@@ -291,9 +291,9 @@ def evidence_bench(base) -> list[str]:
     from dateutil.relativedelta import relativedelta
 
     from model.analysis.decision import deal_matrix
-    from model.analysis.evsi import evsi_curve
-    from model.analysis.timeline import case_timeline
     from model.case.studies import load_study, priors_components
+    from model.studies.value import evsi_curve
+    from model.timeline.forecast import case_timeline
 
     lines: list[str] = []
     study = load_study("poll_funds_500", priors_components(base.priors))

@@ -9,6 +9,8 @@
     result.summary()                        # a DataFrame: P(deal) and its parts, 90% intervals
     result.whatif(sets=["params.opinion_shift.mu=0.1"]).summary()
     result.designs(); result.sensitivity(); result.timing(); result.report(out="reports")
+    result.evidence_value(); result.timeline(); result.adjustments(); result.panel()
+    case.backtest(workers=2)                # the rolling-origin backtest of the case library
 
 Every method calls the same functions the CLI and the panel call, so a number in a notebook is
 the number ``feasibility run`` prints for the same inputs and seed. Cache and sampler notes are
@@ -103,6 +105,13 @@ class Case:
         """The case's name, from its priors file."""
         return self.priors.label
 
+    @property
+    def evidence(self) -> Any:
+        """The case's evidence (poll, reference class, calendar) at its as-of date."""
+        from model.inference.fit import evidence_for
+
+        return evidence_for(self.priors)
+
     def priors_table(self) -> pd.DataFrame:
         """Every prior: its distribution, whether data update it, and what it rests on."""
         from model.inference.fit import evidence_for
@@ -114,6 +123,9 @@ class Case:
                 {
                     "parameter": p.name,
                     "prior": p.describe(),
+                    "elicited 90% interval": ""
+                    if p.interval is None
+                    else f"{p.interval[0]:g} to {p.interval[1]:g}",
                     "updated by data": p.name in informed,
                     "rests on": p.source,
                 }
@@ -160,14 +172,14 @@ class Case:
         since : date, optional
             Forecast only the cases decided on or after this date.
         **options
-            Passed to `model.analysis.backtest.run_backtest`.
+            Passed to `model.library.backtest.run_backtest`.
 
         Returns
         -------
-        model.analysis.backtest.Backtest
+        model.library.backtest.Backtest
         """
-        from model.analysis.backtest import run_backtest
-        from model.case.library import load_cases
+        from model.library.backtest import run_backtest
+        from model.library.cases import load_cases
 
         return run_backtest(load_cases(), workers=workers, since=since, **options)
 
@@ -240,7 +252,7 @@ class Result:
         -------
         WhatIfResult
         """
-        from model.analysis.whatif import answer
+        from model.whatif.answers import answer
 
         found = answer(
             self.fit,
@@ -256,7 +268,7 @@ class Result:
 
     def compare(self, scenarios: list[str | Path]) -> pd.DataFrame:
         """One row per scenario against the baseline, with the route each took."""
-        from model.analysis.whatif import compare
+        from model.whatif.answers import compare
 
         return compare(self.fit, scenarios=scenarios)
 
@@ -283,6 +295,65 @@ class Result:
             },
             index=pd.Index(t["months"], name="month"),
         )
+
+    def evidence_value(
+        self,
+        *,
+        studies: list[str | Path] | None = None,
+        nested: bool = False,
+        seed: int | None = None,
+    ) -> dict:
+        """What each study one could commission is worth (EVSI), as ``feasibility evsi``.
+
+        Parameters
+        ----------
+        studies : list of path, optional
+            Study files (default: every file in ``priors/studies``).
+        nested : bool
+            Also check the regression estimate by nested PSIS (slower).
+        seed : int, optional
+            Seed of the simulated study results (default `model.constants.DEFAULT_SEED`).
+
+        Returns
+        -------
+        dict
+            One EVSI curve per study, with its standard error and the EVPPI bound; print it with
+            `model.format_evsi`, draw it with `model.evsi_figure`.
+        """
+        from model.case.studies import load_studies
+        from model.constants import DEFAULT_SEED
+        from model.studies.value import evsi_payload
+
+        found = load_studies(studies, self.fit.priors.components)
+        return evsi_payload(
+            self.fit, found, nested=nested, seed=DEFAULT_SEED if seed is None else seed
+        )
+
+    def timeline(self, **options) -> dict:
+        """P(deal) as of each date after the as-of date, updated on what has not happened yet.
+
+        ``options`` (``start``, ``end``, ``step``, ``events``) go to
+        `model.timeline.forecast.case_timeline`; print it with `model.format_timeline`.
+        """
+        from model.timeline.forecast import case_timeline
+
+        return case_timeline(self.fit, **options)
+
+    def adjustments(self) -> dict:
+        """How far the case adjustments moved P(deal) from the library's pooled prediction."""
+        from model.library.prior import adjustment_effect
+
+        return adjustment_effect(self.fit)
+
+    def panel(self, **options) -> Any:
+        """The live what-if panel on this posterior (``feasibility app`` serves the same one).
+
+        ``options`` (``scenario_dir``, ``expert_dir``, ``user_dir``) go to
+        `model.app.whatif_panel.WhatIfPanel`; display the returned object's ``.view`` in a cell.
+        """
+        from model.app.whatif_panel import WhatIfPanel
+
+        return WhatIfPanel(self.fit, **options)
 
     def report(self, *, out: str | Path, notebooks: bool = False, **options) -> Path:
         """Write the full report (HTML and Markdown, figures, tables) into ``out``.
@@ -335,7 +406,7 @@ class WhatIfResult:
         mcse``), whichever route answered.
         """
         from model.analysis.baseline import OUTCOMES
-        from model.analysis.whatif import baseline_case, change
+        from model.whatif.answers import baseline_case, change
 
         base = baseline_case(self.base.fit)
         rows = []

@@ -76,7 +76,7 @@ def private_cache(tmp_path, monkeypatch, small_fit):
     the shared test cache is left alone, so one test's corruption cannot force refits on others.
     """
     import model.inference.fit as fit_module
-    import model.inference.pooled as pooled_module
+    import model.library.model as pooled_module
 
     folder = tmp_path / "cache"
     (folder / "fits").mkdir(parents=True)

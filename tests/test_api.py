@@ -87,3 +87,41 @@ def test_case_tables_render(baseline_priors):
     assert set(table.index) == set(baseline_priors.params)
     assert table["rests on"].map(bool).all()
     assert "<table" in case._repr_html_()
+
+
+def test_priors_table_shows_each_elicited_interval(baseline_priors):
+    table = Case(baseline_priors).priors_table()
+    for name, prior in baseline_priors.params.items():
+        shown = table.loc[name, "elicited 90% interval"]
+        if prior.interval is None:
+            assert shown == ""
+        else:
+            assert shown == f"{prior.interval[0]:g} to {prior.interval[1]:g}"
+
+
+def test_the_result_gives_what_the_cli_commands_give(small_fit):
+    """`evidence_value`, `timeline` and `adjustments` are the functions `evsi`, `timeline` and
+    `run` call, on the same posterior, so the numbers agree to the digit."""
+    from model.case.studies import load_studies
+    from model.library.prior import adjustment_effect
+    from model.studies.value import evsi_payload
+    from model.timeline.forecast import case_timeline
+    from model.views.payloads import to_json
+
+    result = Result(small_fit)
+    ours = result.evidence_value(seed=3)
+    theirs = evsi_payload(small_fit, load_studies(None, small_fit.priors.components), seed=3)
+    assert [c["study"]["name"] for c in ours["curves"]] == [
+        c["study"]["name"] for c in theirs["curves"]
+    ]
+    assert [c["at_n"]["evsi_p_deal"] for c in ours["curves"]] == [
+        c["at_n"]["evsi_p_deal"] for c in theirs["curves"]
+    ]
+    assert to_json(result.timeline(step=3.0)) == to_json(case_timeline(small_fit, step=3.0))
+    assert to_json(result.adjustments()) == to_json(adjustment_effect(small_fit))
+
+
+def test_the_panel_is_built_on_the_same_posterior(small_fit, tmp_path):
+    pytest.importorskip("panel")
+    panel = Result(small_fit).panel(user_dir=tmp_path)
+    assert panel.base is small_fit

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -37,22 +39,40 @@ def test_layer_contracts_hold():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_a_planted_upward_import_breaks_the_contract(tmp_path):
+@pytest.mark.parametrize(
+    ("planted_in", "imports", "broken"),
+    [
+        # In the spine: the case layer reaching up to the report.
+        ("model/case/inputs.py", "model.report.build", "model.case.inputs -> model.report.build"),
+        # Between features: the library's data (case layer) reaching the experts' section.
+        (
+            "model/library/cases.py",
+            "model.experts.section",
+            "model.library.cases -> model.experts.section",
+        ),
+        # Inside a feature: the library model (inference) reaching its own backtest (analysis).
+        (
+            "model/library/model.py",
+            "model.library.backtest",
+            "model.library.model -> model.library.backtest",
+        ),
+    ],
+)
+def test_a_planted_upward_import_breaks_the_contract(tmp_path, planted_in, imports, broken):
     shutil.copytree(
         ROOT / "model", tmp_path / "model", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    planted = tmp_path / "model" / "case" / "inputs.py"
+    planted = tmp_path / planted_in
     planted.write_text(
         planted.read_text(encoding="utf-8")
-        + "\n\ndef _planted():\n    from model.report.build import build_report\n\n"
-        "    return build_report\n",
+        + f"\n\ndef _planted():\n    import {imports}\n\n    return {imports}\n",
         encoding="utf-8",
     )
     run = lint_imports(tmp_path)
     assert run.returncode != 0
     assert "BROKEN" in run.stdout
-    assert "model.case.inputs -> model.report.build" in run.stdout
+    assert broken in run.stdout
 
 
 def _cycle(graph) -> list[str] | None:

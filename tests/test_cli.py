@@ -5,7 +5,7 @@ import json
 import pytest
 
 import model.inference.fit as fit_module
-from model.cli import main
+from model.cli.main import main
 from tests.conftest import SMALL_ARGS as SMALL
 
 INTERVAL = {"mean", "lo", "hi"}

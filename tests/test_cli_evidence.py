@@ -2,7 +2,7 @@
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 
 def run(capsys, argv):

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 from model.constants import ROOT
 
 PAGE = ROOT / "docs" / "model.md"

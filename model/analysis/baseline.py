@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.analysis.base_rate import base_rate_summary
 from model.analysis.intervals import bounds, interval, with_mcse
 from model.analysis.outcomes import evaluate, timing
 from model.constants import TIMING_MONTHS
 from model.inference.fit import Fit
+from model.library.base_rate import base_rate_summary
 
 OUTCOMES = ("p_framework", "p_enacted", "p_accepted", "p_deal")
 """The outcome probabilities, in the order every table shows them; labels come from the case."""

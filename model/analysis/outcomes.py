@@ -18,8 +18,8 @@ from model.case.evidence import Evidence
 from model.case.levers import Effects, effects, expand
 from model.case.priors import Priors
 from model.case.schema import OPPOSE_PREFIX
-from model.inference.exact import in_time
-from model.inference.pooled import lognormal_cdf
+from model.library.exact import in_time
+from model.library.model import lognormal_cdf
 
 Draws = dict[str, np.ndarray]
 
@@ -82,7 +82,7 @@ def enacted_by(
     ``hard_window``: enactment counts inside the window; after the election a lame-duck session
     enacts, with probability ``p_lame_duck``, what would have finished between the window and its
     end. ``congress_end``: the case library's rule, the one the backtest scores
-    (``model.inference.exact.in_time``): every enactment by the end of the Congress counts.
+    (``model.library.exact.in_time``): every enactment by the end of the Congress counts.
     """
     rule = (variant or variants.DEFAULT)["window"]
     if rule == "congress_end":

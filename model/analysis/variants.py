@@ -26,7 +26,7 @@ from collections import deque
 import numpy as np
 
 from model.case.schema import VARIANTS
-from model.inference.pooled import copula_all, hazard_at, hazard_tail, ops
+from model.library.model import copula_all, hazard_at, hazard_tail, ops
 
 DEFAULT = {choice: options[0] for choice, options in VARIANTS.items()}
 

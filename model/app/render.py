@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from html import escape
 
-from model.analysis.inmemory import ROUTES, Live
 from model.constants import CI_MASS, PARETO_K_MAX
-from model.views.evidence_value import study_verdict
+from model.studies.views import study_verdict
 from model.views.words import change_words, pct
+from model.whatif.memory import ROUTES, Live
 
 
 def headline_html(answer: Live, *, needs_refit: bool) -> str:
@@ -49,7 +49,7 @@ def headline_html(answer: Live, *, needs_refit: bool) -> str:
 def base_rate_html(rates: dict | None) -> str:
     """The base rate of comparable past deals for this case: the floor to read P(deal) against.
 
-    Computed once from the baseline fit (`model.analysis.base_rate.base_rate_summary`); the
+    Computed once from the baseline fit (`model.library.base_rate.base_rate_summary`); the
     sliders do not move it, and the line says so.
     """
     if not rates:

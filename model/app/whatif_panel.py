@@ -2,7 +2,7 @@
 
 One object serves JupyterLab (``WhatIfPanel(fit).view()`` in a notebook) and the local app
 (``feasibility app``, :mod:`model.app.serve`). Every change answers in memory through
-:mod:`model.analysis.inmemory` (recompute or reweight on the baseline posterior, no file read);
+:mod:`model.whatif.memory` (recompute or reweight on the baseline posterior, no file read);
 when the evidence changes or the Pareto k is too large, a refit button appears and shows its
 progress. "Save as scenario" writes a scenario file that reloads to the same answer.
 """
@@ -18,23 +18,7 @@ from typing import Any
 import panel as pn
 import scipy.stats  # noqa: F401  (imported now, not on the first slider move: seconds)
 
-from model.analysis.base_rate import base_rate_summary
-from model.analysis.evsi import evsi_payload
-from model.analysis.inmemory import (
-    NewPoll,
-    answer_in_memory,
-    curve,
-    from_priors,
-    live,
-    parse_poll,
-    part_labels,
-    poll_answer,
-    refit_answer,
-    with_poll,
-)
 from model.analysis.outcomes import evaluate
-from model.analysis.pool import expert_files, experts_payload, load_experts
-from model.analysis.whatif import WhatIf, baseline_case, row
 from model.app.render import (
     base_rate_html,
     changes_html,
@@ -69,7 +53,23 @@ from model.constants import (
     USER_SCENARIO_DIR,
 )
 from model.errors import InputError
+from model.experts.pool import expert_files, experts_payload, load_experts
 from model.inference.fit import Fit
+from model.library.base_rate import base_rate_summary
+from model.studies.value import evsi_payload
+from model.whatif.answers import WhatIf, baseline_case, row
+from model.whatif.memory import (
+    NewPoll,
+    answer_in_memory,
+    curve,
+    from_priors,
+    live,
+    parse_poll,
+    part_labels,
+    poll_answer,
+    refit_answer,
+    with_poll,
+)
 
 MIXTURE = "(as in the baseline: a mixture)"
 NONE = "(none)"

@@ -2,7 +2,7 @@
 
 Each rule is one function raising one :class:`~model.errors.InputError` line (file, row, column
 and fix). The evidence loader (`model.case.evidence`) and the case library
-(`model.case.library`) call them; so do the commands that take a variant label.
+(`model.library.cases`) call them; so do the commands that take a variant label.
 
 - nothing is dated after today (a fact from the future is a typo);
 - a case's outcomes fall on or after its ``as_of`` date (what it forecasts comes later);

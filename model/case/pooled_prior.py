@@ -20,11 +20,11 @@ from typing import Any
 
 from model.case.distributions import FAMILIES
 from model.case.inputs import is_number, unknown_key
-from model.case.library import known_at, load_cases, training_digest
 from model.case.schema import CORE_PARAMS, INTERVAL_KEYS, POOLED_FROM, VARIANTS
 from model.constants import PARAM_BOUNDS, POOLED_FILE
 from model.errors import InputError
 from model.files import read_text
+from model.library.cases import known_at, load_cases, training_digest
 
 _LIBRARIES: dict = {}
 

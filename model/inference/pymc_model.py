@@ -24,7 +24,7 @@ from model.case.evidence import Evidence
 from model.case.priors import Priors
 from model.case.schema import OPPOSE_PREFIX
 from model.errors import InputError
-from model.inference.pooled import touched_params
+from model.library.model import touched_params
 
 _TOUCHED: dict[tuple, frozenset[str]] = {}
 

@@ -22,22 +22,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.analysis.backtest import run_backtest
 from model.analysis.baseline import run_summary
 from model.analysis.decision import deal_matrix, rank_designs
-from model.analysis.library_prior import adjustment_effect
-from model.analysis.pool import expert_files, experts_payload, load_experts
 from model.analysis.sensitivity.summary import sensitivity
 from model.analysis.timing import timing_payload
-from model.analysis.whatif import check_overlays, compare
-from model.case.library import load_cases
 from model.case.priors import Priors
 from model.constants import SCENARIO_DIR
+from model.experts.pool import expert_files, experts_payload, load_experts
 from model.files import write_text, write_with
 from model.inference.fit import evidence_for, fit
 from model.inference.prior_draws import prior_draws
 from model.inference.settings import Settings
-from model.report.evidence_value import compute_evidence_value
+from model.library.backtest import run_backtest
+from model.library.cases import load_cases
+from model.library.prior import adjustment_effect
+from model.library.trust import problems_line
 from model.report.notebooks import execute_all, missing_requirements, notebooks
 from model.report.publish import check_out, clean_stale, locked, new_version, pause
 from model.report.publish import publish as publish_version
@@ -51,9 +50,10 @@ from model.report.results import (
     write_workbook,
 )
 from model.report.sections import document
-from model.report.trust import problems_line
+from model.studies.section import compute_evidence_value
 from model.views.figures import to_png_bytes
 from model.views.words import recommendation
+from model.whatif.answers import check_overlays, compare
 
 STEPS = 6
 

@@ -8,7 +8,7 @@ enactment, each mean and interval.
 
 Attribution, per output: when only priors changed and both runs recorded their resolved
 priors, each changed prior is put back to its older value alone on the newer posterior
-(:func:`model.analysis.attribution.replay`) and the one whose return moves the output most is
+(:func:`model.whatif.attribution.replay`) and the one whose return moves the output most is
 named, with every prior's contribution. Otherwise, by rule: one changed input moved every
 output; among several changed priors, the one with the largest first-order variance index of
 P(deal) (the report's ``first_order.csv``) is named; else the changed inputs are listed
@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from model.analysis.attribution import OUTPUTS, replay
 from model.errors import InputError
 from model.files import read_text
+from model.whatif.attribution import OUTPUTS, replay
 
 CODE_KEYS = ("git_commit", "model_version")
 NOISE = "Monte Carlo noise (no changed prior reaches this output; the runs were fitted apart)"

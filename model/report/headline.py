@@ -118,7 +118,7 @@ def how_it_erred(table) -> str:
     ----------
     table : pandas.DataFrame or None
         ``lo, hi, n, predicted, observed, too_small`` per bin of forecast probability
-        (`model.analysis.backtest.reliability`).
+        (`model.library.backtest.reliability`).
 
     Returns
     -------
@@ -164,7 +164,7 @@ def reliability_of(backtest):
     table = getattr(backtest, "reliability", None)
     if table is not None and not callable(table):
         return table
-    from model.analysis.backtest import reliability
+    from model.library.backtest import reliability
 
     return reliability(backtest)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.analysis.backtest import reliability
 from model.analysis.baseline import OUTCOMES, decomposition_table
 from model.analysis.intervals import interval
 from model.analysis.outcomes import evaluate
@@ -23,12 +22,13 @@ from model.files import write_with
 from model.inference.fit import Fit
 from model.inference.pymc_model import data_params
 from model.inference.stamps import git_commit
-from model.report.evidence_value import evidence_figures, evidence_tables
+from model.library.backtest import reliability
+from model.library.views import backtest_table, reliability_figure
+from model.studies.section import evidence_figures, evidence_tables
 from model.views import figures as plots
-from model.views.backtest import backtest_table, reliability_figure
-from model.views.changes import scenario_changes
 from model.views.charts import timing_figure
 from model.views.sensitivity import sensitivity_figures
+from model.whatif.figures import scenario_changes
 
 FLOAT_FORMAT = "%.6g"
 """Fixed float format of every CSV, so two runs with the same seed write identical bytes."""
@@ -54,13 +54,13 @@ class Results:
     seconds: dict[str, float] = field(default_factory=dict)
     started: str = ""
     backtest: object | None = None
-    """The rolling-origin backtest (`model.analysis.backtest.Backtest`), when it was run."""
+    """The rolling-origin backtest (`model.library.backtest.Backtest`), when it was run."""
     adjustments: dict | None = None
-    """How far the case adjustments moved P(deal) (`analysis.library_prior.adjustment_effect`)."""
+    """How far the case adjustments moved P(deal) (`model.library.prior.adjustment_effect`)."""
     experts: dict | None = None
-    """Several experts' answers, the pool and the disagreement (`analysis.pool.experts_payload`)."""
+    """Several experts' answers, the pool and the disagreement (`experts.pool.experts_payload`)."""
     evidence_value: dict | None = None
-    """EVSI of each study and the timeline (`model.report.evidence_value`), when computed."""
+    """EVSI of each study and the timeline (`model.studies.section`), when computed."""
 
     def label(self, name: str) -> str:
         """Plain-language name of a model parameter."""

@@ -10,9 +10,9 @@ import pandas as pd
 from model.analysis.baseline import decomposition_table
 from model.case.levers import describe, level_text
 from model.constants import CI_PCT, NEAR_TIE_POINTS
+from model.experts.section import experts_section
 from model.inference.stamps import git_commit
-from model.report.evidence_value import evidence_section
-from model.report.experts import experts_section
+from model.library.trust import problems_line, trust_section
 from model.report.headline import headline_bullets, headline_text, near_ties, number_to_use
 from model.report.render import (
     Bullets,
@@ -26,7 +26,7 @@ from model.report.render import (
     Table,
 )
 from model.report.results import TOP_INPUTS, Results, evidence_frames, prior_rows, provenance
-from model.report.trust import problems_line, trust_section
+from model.studies.section import evidence_section
 from model.views.charts import timing_label
 from model.views.words import (
     CHANGE_MEANING,

@@ -293,7 +293,7 @@ def change_words(row, *, key: str = "delta_p_deal") -> str:
     Parameters
     ----------
     row : mapping
-        A comparison row (`model.analysis.whatif.row`): ``{key}_mean``, ``{key}_mcse`` and,
+        A comparison row (`model.whatif.answers.row`): ``{key}_mean``, ``{key}_mcse`` and,
         for a design change, ``{key}_draws_lo`` and ``{key}_draws_hi``.
 
     Returns

@@ -8,7 +8,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from model.analysis.inmemory import (
+from model.errors import InputError
+from model.whatif.answers import baseline_case, k_threshold, row
+from model.whatif.memory import (
     ROUTES,
     NewPoll,
     parse_poll,
@@ -16,8 +18,6 @@ from model.analysis.inmemory import (
     poll_loglik,
     with_poll,
 )
-from model.analysis.whatif import baseline_case, k_threshold, row
-from model.errors import InputError
 from tests.conftest import SMALL
 
 COMPONENTS = {"funds", "troops", "training"}
@@ -78,7 +78,7 @@ def test_the_weights_are_the_ratio_of_the_new_to_the_old_poll_likelihood(small_f
 
 
 def test_whatif_poll_on_the_command_line(capsys):
-    from model.cli import main
+    from model.cli.main import main
 
     argv = ["whatif", "--poll", "funds=0.60,n=1000", "--json"]
     assert main(argv + [f"--{k}={v}" for k, v in SMALL.items()]) == 0

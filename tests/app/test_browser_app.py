@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 from tests.browser_helpers import drag, wait_changed
 from tests.conftest import SMALL
 

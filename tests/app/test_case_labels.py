@@ -16,10 +16,11 @@ FIRST_CASE = re.compile(r"Congress|Mexic|Washington|Calder|\bBush\b|\bUS\b")
 """Names of the first case's arenas and partner (its files may say them; code may not)."""
 CODE = [
     *sorted((ROOT / "model" / "app").glob("*.py")),
-    ROOT / "model" / "analysis" / "inmemory.py",
-    ROOT / "model" / "analysis" / "whatif.py",
+    ROOT / "model" / "whatif" / "memory.py",
+    ROOT / "model" / "whatif" / "answers.py",
+    ROOT / "model" / "whatif" / "figures.py",
     *(ROOT / "model" / "report" / f"{n}.py" for n in ("headline", "sections", "render")),
-    *(ROOT / "model" / "views" / f"{n}.py" for n in ("words", "changes", "charts", "style")),
+    *(ROOT / "model" / "views" / f"{n}.py" for n in ("words", "charts", "style")),
 ]
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from model.analysis.outcomes import evaluate
-from model.analysis.whatif import answer
 from model.app.whatif_panel import MIXTURE, WhatIfPanel
-from model.cli import main
+from model.cli.main import main
 from model.constants import SCENARIO_DIR
+from model.whatif.answers import answer
 from tests.conftest import SMALL
 
 SMALL_ARGS = [f"--{k}={v}" for k, v in SMALL.items()]
@@ -127,7 +127,7 @@ def test_refit_button_fits_and_shows_the_answer(panel, small_fit):
 def test_the_panel_shows_where_the_experts_disagree(panel, small_fit):
     from html import escape
 
-    from model.analysis.pool import expert_files, experts_payload, load_experts
+    from model.experts.pool import expert_files, experts_payload, load_experts
 
     payload = experts_payload(load_experts(small_fit, expert_files()))
     html = panel.experts_pane.object
@@ -226,7 +226,7 @@ def test_the_poll_box_answers_by_the_cheapest_route_and_says_which(panel):
 
 
 def test_the_base_rate_sits_under_p_deal_and_does_not_move(panel, small_fit):
-    from model.analysis.base_rate import base_rate_summary
+    from model.library.base_rate import base_rate_summary
     from model.views.words import pct
 
     rates = base_rate_summary(small_fit)
@@ -238,9 +238,9 @@ def test_the_base_rate_sits_under_p_deal_and_does_not_move(panel, small_fit):
 
 
 def test_the_evidence_pane_weighs_each_study_in_words(panel, small_fit):
-    from model.analysis.evsi import evsi_payload
     from model.case.studies import load_studies, priors_components
-    from model.views.evidence_value import study_verdict
+    from model.studies.value import evsi_payload
+    from model.studies.views import study_verdict
 
     payload = _run(panel._evsi())
     studies = load_studies(None, priors_components(small_fit.priors))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 BAD = Path(__file__).parents[1] / "fixtures" / "bad"
 TOML_FIXTURES = sorted(BAD.glob("*.toml"))

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import model.inference.fit as fit_module
-from model.cli import main
+from model.cli.main import main
 from model.constants import DATA_DIR, PRIORS_FILE, ROOT
 from model.errors import InputError
 from model.inference.prior_draws import prior_draws
@@ -319,7 +319,7 @@ def data_copy(tmp_path):
 @LOADERS
 def test_fuzz_case_files(n, data_copy, fuzz_counts):
     """A mutated case-library cell: refused, or the library keeps the date rules."""
-    from model.case.library import load_cases
+    from model.library.cases import load_cases
 
     rows = _csv_rows(DATA_DIR / "cases.csv")
     columns = [c for c in rows[0] if not c.endswith("_src") and c not in ("notes", "id")]

@@ -52,7 +52,7 @@ def test_a_variant_option_replaces_only_its_own_choice():
 
 
 def test_cli_variant_reaches_the_priors(capsys):
-    from model.cli import main
+    from model.cli.main import main
 
     assert main(["list", "--variant", "hard_window", "--json"]) == 0
     assert main(["list", "--variant", "no_such_option"]) == 2

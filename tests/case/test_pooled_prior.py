@@ -92,9 +92,9 @@ def test_gov_will_carries_the_library_opposition_reference(baseline_priors):
 def test_the_forecast_case_is_refused_among_its_own_training_rows(tmp_path):
     import pandas as pd
 
-    from model.analysis.library_prior import pooled_prior_blob
-    from model.case.library import load_cases, sources_path
     from model.constants import AS_OF, CASES_FILE, TARGET_CASE_FILE
+    from model.library.cases import load_cases, sources_path
+    from model.library.prior import pooled_prior_blob
 
     target = pd.read_csv(TARGET_CASE_FILE, dtype=str, keep_default_na=False)
     library = pd.read_csv(CASES_FILE, dtype=str, keep_default_na=False)

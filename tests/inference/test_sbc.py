@@ -6,7 +6,7 @@ fits the model (2 chains x 200 draws, thinned to 100), and records the rank of t
 among the posterior draws. The default model (``priors/baseline.toml``: the poll is its only
 likelihood) at 200 replicates; the judgment-priors model at 100.
 
-The library model (``model.inference.exact``): 200 replicates on the library's real design (its
+The library model (``model.library.exact``): 200 replicates on the library's real design (its
 cases' domains, sides, request dates and windows, as of today's file), outcomes coded as the
 library codes them (enactment at any time with its date, a failure is Congress's "no" before the
 Congress's end, an enactment beyond the horizon is pending and censored), the grid posterior,
@@ -167,7 +167,7 @@ def _library_replicate(rep: int, design) -> dict[str, int]:
     import pandas as pd
     from scipy.special import expit
 
-    from model.inference import exact
+    from model.library import exact
 
     rng = np.random.default_rng(7000 + rep)
     truth = exact.prior_draw(rng)
@@ -208,8 +208,8 @@ def test_ranks_of_the_library_model_on_the_library_design_are_uniform():
     from joblib import Parallel, delayed
 
     from model.case.dates import months_between
-    from model.case.library import load_cases
-    from model.inference import exact
+    from model.library import exact
+    from model.library.cases import load_cases
 
     lib = load_cases()
     ev = exact.events(lib.cases)

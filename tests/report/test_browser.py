@@ -48,7 +48,7 @@ def report(tmp_path_factory, baseline_priors, small_settings):
 
 
 def _run_json(capsys) -> dict:
-    from model.cli import main
+    from model.cli.main import main
 
     capsys.readouterr()
     code = main(["run", "--json", *SMALL_ARGS])

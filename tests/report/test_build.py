@@ -97,9 +97,9 @@ def built(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
 @pytest.fixture(scope="module")
 def fake_backtest(tmp_path_factory):
     """A backtest of a small simulated library (exact grid posteriors: seconds)."""
-    import model.analysis.backtest as bt
-    from model.analysis.simulate import simulate_library, write_case_file
-    from model.case.library import load_cases
+    import model.library.backtest as bt
+    from model.library.cases import load_cases
+    from model.library.simulate import simulate_library, write_case_file
 
     folder = tmp_path_factory.mktemp("cases")
     lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
@@ -422,7 +422,7 @@ def test_failing_run_into_a_new_folder_leaves_nothing(
 
 
 def test_bad_priors_file_exits_2_and_writes_nothing(tmp_path, capsys):
-    from model.cli import main
+    from model.cli.main import main
 
     out = tmp_path / "out"
     scenario = BAD / "misspelled_param.toml"
@@ -444,7 +444,7 @@ def test_bad_priors_file_exits_2_and_writes_nothing(tmp_path, capsys):
 
 
 def test_bad_evidence_exits_2_before_anything_is_written(tmp_path, capsys):
-    from model.cli import main
+    from model.cli.main import main
 
     out = tmp_path / "out"
     folder = BAD / "evidence_poll_bad_share"
@@ -758,7 +758,7 @@ def test_elicited_priors_are_shown_back_in_the_report(built):
 
 
 def test_trust_section_says_the_backtest_in_computed_numbers(built, fake_backtest):
-    from model.report.trust import verdict
+    from model.library.trust import verdict
 
     md = (built["out"] / "feasibility.md").read_text(encoding="utf-8")
     section = md.split("## How far to trust this number", 1)[1].split("\n## ", 1)[0]
@@ -772,8 +772,8 @@ def test_trust_section_says_the_backtest_in_computed_numbers(built, fake_backtes
 
 
 def test_trust_section_says_when_the_backtest_was_not_run(built):
+    from model.library.trust import trust_section
     from model.report.render import Para
-    from model.report.trust import trust_section
 
     res = copy.copy(built["res"])
     res.backtest = None
@@ -837,10 +837,10 @@ def test_one_fit_gives_the_same_numbers_on_every_route(built, small_fit, tmp_pat
     import pandas as pd
 
     from model.analysis.baseline import run_summary
-    from model.analysis.inmemory import live
     from model.app.whatif_panel import WhatIfPanel
-    from model.cli import main
+    from model.cli.main import main
     from model.views.tables import format_table
+    from model.whatif.memory import live
     from tests.conftest import SMALL_ARGS
 
     assert built["res"].fit.cache_file == small_fit.cache_file  # the report read the same fit

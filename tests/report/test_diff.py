@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from model.case.priors import load_priors
-from model.cli import main
+from model.cli.main import main
 from model.report.diff import diff, load_run
 from tests.conftest import SMALL
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 from model.errors import InputError
 from model.report.publish import STEPS, check_out, clean_stale, new_version, publish
 from tests.conftest import spawn_driver

@@ -1,6 +1,6 @@
 """`feasibility report --scenario FILE` adds the user's own scenarios to the report's table."""
 
-from model.cli import main
+from model.cli.main import main
 from model.constants import SCENARIO_DIR
 
 

@@ -76,10 +76,10 @@ def test_the_panel_saves_into_a_git_ignored_folder_a_report_reads_only_when_aske
 ):
     import subprocess
 
-    import model.commands as commands
+    import model.cli.commands as commands
     import model.constants as constants
     import model.report.build as build
-    from model.cli import main
+    from model.cli.main import main
 
     ignored = subprocess.run(
         ["git", "check-ignore", "-q", "priors/user/mine.toml"], cwd=ROOT, check=False

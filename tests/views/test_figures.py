@@ -15,8 +15,8 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from model.views import changes
 from model.views import figures as plots
+from model.whatif import figures as changes
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CALENDAR = {

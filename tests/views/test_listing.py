@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from model.cli import main
+from model.cli.main import main
 
 
 def _list(capsys, *extra):

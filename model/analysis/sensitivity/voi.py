@@ -248,7 +248,7 @@ def evppi(
     return float(np.clip(estimate - null, 0.0, total)) if clip else float(estimate - null)
 
 
-def _spline_basis(x: np.ndarray, n_knots: int) -> np.ndarray:
+def spline_basis(x: np.ndarray, n_knots: int) -> np.ndarray:
     """Restricted (natural) cubic spline basis of ``x``, knots at quantiles, with intercept.
 
     Harrell's parametrisation: ``1, x`` and ``n_knots - 2`` cubic terms, linear beyond the outer
@@ -337,7 +337,7 @@ def evppi_regression(
     candidates = (u == u.max(axis=1, keepdims=True)).any(axis=0)
     candidates[u.mean(axis=0).argmax()] = True
     u = u[:, candidates]
-    basis = _spline_basis(x, n_knots)
+    basis = spline_basis(x, n_knots)
     estimate = _regression_value(basis, u)
     if n_boot == 0:
         return estimate, float("nan")

@@ -1,0 +1,1 @@
+"""The `feasibility` command: arguments, commands, exit codes."""

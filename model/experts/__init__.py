@@ -1,0 +1,1 @@
+"""Several experts: the linear opinion pool, its tables and its report section."""

@@ -1,0 +1,1 @@
+"""Studies one could commission, and what each is worth (EVSI), in words."""

@@ -1,0 +1,1 @@
+"""The forecast as time passes: dated events and the survival update."""

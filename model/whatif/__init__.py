@@ -1,0 +1,1 @@
+"""What-if: scenario answers (recompute, reweight, refit), in memory, attribution."""
