@@ -61,10 +61,10 @@ def strict(value):
         return float(value) if math.isfinite(value) else None
     if value is None or isinstance(value, str):
         return value
+    if value is pd.NA or value is pd.NaT:  # before dates: NaT is a datetime subclass
+        return None
     if isinstance(value, date):
         return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
     return str(value)
 
 
