@@ -34,7 +34,7 @@ def test_the_library_prior_plus_an_adjustment():
     assert dist == "Normal"
     assert params["mu"] == pytest.approx(base["mu"] - 0.5)
     assert params["sigma"] == pytest.approx((base["sigma"] ** 2 + 0.25) ** 0.5)
-    assert part.adjustments == [("fatigue", -0.5, 0.5, SOURCE)]  # shown with its source
+    assert part.adjustments == (("fatigue", -0.5, 0.5, SOURCE),)  # shown with its source
 
 
 def test_numbers_given_beside_from_library_are_refused():
