@@ -13,8 +13,8 @@ import warnings
 
 import pytest
 
-import model.cli as cli
-from model.cli import main
+import model.cli.main as cli
+from model.cli.main import main
 from model.constants import CACHE_DIR, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from model.errors import FitWarning, InputError
 
@@ -192,8 +192,8 @@ def test_verbose_lets_info_lines_through_and_quiet_hides_them(monkeypatch):
     assert levels == [logging.INFO, logging.WARNING]
 
 
-@pytest.mark.filterwarnings("ignore:'model.cli' found in sys.modules")
-@pytest.mark.parametrize("module", ["model", "model.cli"])
+@pytest.mark.filterwarnings("ignore:'model.cli.main' found in sys.modules")
+@pytest.mark.parametrize("module", ["model", "model.cli.main"])
 def test_python_dash_m_is_the_same_command(module, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["feasibility", "--help"])
     with pytest.raises(SystemExit) as info:

@@ -1,6 +1,6 @@
 """`feasibility evsi` end to end in process: a one-size study on the small fit, in words."""
 
-from model.cli import main
+from model.cli.main import main
 from tests.conftest import SMALL_ARGS
 
 STUDY = """

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from model.cli import main
-from model.commands_library import workers
+from model.cli.library import workers
+from model.cli.main import main
 
 
 def _refused(capsys, argv) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 import model.inference.fit as fit_module
 from model.app.serve import check_port
-from model.cli import main
+from model.cli.main import main
 from model.constants import PRIORS_FILE
 from model.errors import InputError
 from tests.conftest import SMALL_ARGS

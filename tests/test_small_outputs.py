@@ -36,11 +36,6 @@ def test_strict_json_writes_dates_as_iso_and_missing_as_null():
     assert "NaN" not in to_json(value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pd.NaT is a datetime, so strict() takes the date branch and writes the text 'NaT' "
-    "(its `value is pd.NaT` check comes after and is never reached); JSON null is meant",
-)
 def test_a_missing_timestamp_is_null_in_strict_json():
     assert strict({"enacted": pd.NaT}) == {"enacted": None}
 

@@ -333,18 +333,3 @@ def fit_pooled(
         np.savez(tmp, **draws)  # type: ignore[arg-type]
         tmp.replace(path)
     return draws | {"cached": False}
-
-
-def linear_predictors(draws: dict, rows: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Posterior draws of each row's willing and accepting log-odds: shape (S, len(rows)).
-
-    A domain the training set never saw still has its own effect ``a + tau z[d]`` (its ``z``
-    is then drawn from its prior by the sampler), so the prediction widens accordingly.
-    """
-    dom = rows["domain"].map(DOMAINS.index).to_numpy()
-    out = {}
-    for side, cov in (("us", US_COVARIATES), ("acc", PARTNER_COVARIATES)):
-        level = draws[f"a_{side}"][:, None] + draws[f"tau_{side}"][:, None] * draws[f"z_{side}"]
-        x = rows[list(cov)].to_numpy(dtype=float)
-        out[side] = level[:, dom] + draws[f"b_{side}"] @ x.T
-    return out

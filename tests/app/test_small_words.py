@@ -2,10 +2,10 @@
 
 import pytest
 
-from model.analysis.inmemory import parse_poll
 from model.app.render import diagnostics_words
 from model.errors import InputError
-from model.views.backtest import base_rate_words
+from model.library.views import base_rate_words
+from model.whatif.memory import parse_poll
 
 DIAG = {"r_hat_max": 1.0042, "ess_bulk_min": 812.4, "divergences": 0, "problems": []}
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from model.analysis.simulate import simulate_cases, write_case_file
-from model.case.library import load_cases, resolved_on
 from model.errors import InputError
+from model.library.cases import load_cases, resolved_on
+from model.library.simulate import simulate_cases, write_case_file
 
 
 @pytest.fixture(scope="module")

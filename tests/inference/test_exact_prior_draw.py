@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.case.library import load_cases
 from model.constants import TARGET_CASE_FILE
-from model.inference import exact
+from model.library import exact
+from model.library.cases import load_cases
 
 N = 60
 

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from model.report.experts import TITLE, experts_section
+from model.experts.section import TITLE, experts_section
 from model.report.render import Para
 
 

@@ -1,4 +1,4 @@
-"""What `feasibility evsi` and `timeline` print and draw (model.views.evidence_value).
+"""What `feasibility evsi` and `timeline` print and draw (model.studies.views).
 
 The payloads are computed on the shared small fit (two sizes, a short nested check), so the
 words are checked against numbers the analysis produced.
@@ -9,9 +9,9 @@ import copy
 import pytest
 
 from model.analysis.decision import deal_matrix
-from model.analysis.evsi import evsi_curve
 from model.case.studies import Study
-from model.views.evidence_value import (
+from model.studies.value import evsi_curve
+from model.studies.views import (
     WORTH_POINTS,
     evsi_figure,
     evsi_payload_json,
