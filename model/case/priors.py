@@ -1,8 +1,10 @@
-"""Load, overlay, validate and elicit the priors file of a case.
+"""Load the priors file of a case with its overlays, checked through the typed spec, resolved.
 
 A priors file is TOML with the tables ``case``, ``evidence``, ``params``, ``levers`` and
-``design``. Scenario files overlay it and change only the keys they name. Every problem is
-reported as one :class:`~model.errors.InputError` line naming the file, the key and the fix.
+``design``. Scenario files overlay it and change only the keys they name (`model.case.overlay`);
+the merged tables are checked whole by `model.case.spec.PriorsFile`, and each prior is then
+elicited or taken from the library (`model.case.prior`). Every problem is reported as one
+:class:`~model.errors.InputError` line naming the file, the key and the fix.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from model.errors import InputError
 
 @dataclass
 class Priors:
-    """A validated, resolved priors file, possibly with scenario overlays applied."""
+    """A checked, resolved priors file, possibly with scenario overlays applied.
+
+    ``spec`` holds every table typed; ``case``, ``levers``, ``design``, ``decision`` and
+    ``evidence`` read its canonical tables (``PriorsFile.tables``), shared: never change them.
+    """
 
     path: Path
     spec: PriorsFile
