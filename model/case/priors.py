@@ -241,7 +241,7 @@ def load_priors(
             at, table, spec.case.as_of, hindsight=marked, required=required
         )
     ]
-    pooled = (path.parent, spec.tables["evidence"], spec.case.as_of)
+    pooled = (path.parent, spec.evidence.table(), spec.case.as_of)
     params = {
         name: resolve_prior(where, prior, tails=spec.file_tails, pooled=pooled)
         for name, prior in spec.params.items()
@@ -283,9 +283,9 @@ def overlay_priors(
     over = Scenario.parse(where, overlay)
     materialize(raw, overlay, where=where, folder=base.path.parent)
     changes_evidence = apply_overlay(raw, over)
-    spec = PriorsFile.parse(where, raw)
+    spec = PriorsFile.parse(where, raw, base=base.spec)
     check_source_dates(where, overlay, spec.case.as_of)
-    pooled = (base.path.parent, spec.tables["evidence"], spec.case.as_of)
+    pooled = (base.path.parent, spec.evidence.table(), spec.case.as_of)
     same_tails = spec.file_tails == base.spec.file_tails
     params = {
         name: base.params[name]

@@ -21,6 +21,7 @@ hash is taken of it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -799,7 +800,9 @@ class PriorsFile:
     words: Vocabulary = field(default_factory=Vocabulary)
 
     @classmethod
-    def parse(cls, where: Where, raw: dict[str, Any]) -> PriorsFile:
+    def parse(
+        cls, where: Where, raw: dict[str, Any], *, base: PriorsFile | None = None
+    ) -> PriorsFile:
         """Check every table of a priors file and return its typed spec.
 
         Parameters
@@ -808,6 +811,10 @@ class PriorsFile:
             How errors name the file (with its overlays).
         raw : dict
             The file's tables as read (and merged with overlays).
+        base : PriorsFile, optional
+            The spec ``raw`` was made from by an in-memory overlay: the tables ``raw`` shares
+            with ``base.tables`` (the same objects, unchanged) keep their checked form, so a
+            slider's move re-checks only the priors it changes.
 
         Returns
         -------
@@ -819,7 +826,15 @@ class PriorsFile:
             One line for the first malformed, unknown or impossible entry.
         """
         words, case, evidence = check_top(where, raw)
-        params = {name: PriorSpec.parse(where, name, spec) for name, spec in raw["params"].items()}
+        kept = base.tables["params"] if base is not None else {}
+        params = {
+            name: base.params[name]
+            if base is not None and spec is kept.get(name)
+            else PriorSpec.parse(where, name, spec)
+            for name, spec in raw["params"].items()
+        }
+        if base is not None and base._same_rest(raw, params):
+            return dataclasses.replace(base, case=case, evidence=evidence, params=params)
         variant = Variant.parse(where, raw.get("variant", []))
         if variant.choices["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
             raise InputError(
@@ -834,6 +849,13 @@ class PriorsFile:
         return cls(
             case, evidence, params, levers, design, decision, variant, tails, vocabulary, words
         )
+
+    def _same_rest(self, raw: dict[str, Any], params: dict[str, PriorSpec]) -> bool:
+        """True when ``raw`` changes only the numbers of known priors (nothing else to check)."""
+        tables = self.tables
+        rest = (set(raw) | set(tables)) - {"params", "case"}
+        shared = all(raw.get(k) is tables.get(k) for k in rest)
+        return shared and raw["case"] == tables["case"] and params.keys() == self.params.keys()
 
     @property
     def file_tails(self) -> str:
