@@ -834,7 +834,17 @@ class PriorsFile:
             for name, spec in raw["params"].items()
         }
         if base is not None and base._same_rest(raw, params):
-            return dataclasses.replace(base, case=case, evidence=evidence, params=params)
+            spec = dataclasses.replace(base, case=case, evidence=evidence, params=params)
+            tables = {
+                n: kept[n] if p is base.params.get(n) else p.table() for n, p in params.items()
+            }
+            # the cached tables, shared where the spec is: a panel's move rebuilds one prior's
+            spec.__dict__["tables"] = base.tables | {
+                "case": case.table(),
+                "evidence": evidence.table(),
+                "params": tables,
+            }
+            return spec
         variant = Variant.parse(where, raw.get("variant", []))
         if variant.choices["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
             raise InputError(

@@ -101,3 +101,17 @@ def test_a_study_is_checked_in_the_spec():
     )
     with pytest.raises(InputError, match=r"study\.reliabilty: unknown key; fix: did you mean"):
         Study.parse(table | {"reliabilty": 1}, where="w.toml", name="w", components=[])
+
+
+def test_an_overlay_of_numbers_keeps_the_checked_tables_and_equals_a_fresh_load():
+    base = load_priors()
+    change = {"opinion_shift": {"dist": "Normal", "mu": 0.02, "sigma": 0.05, "source": "x"}}
+    moved = overlay_priors(base, {"params": change})
+    assert moved.spec.levers is base.spec.levers  # nothing but a prior's numbers re-checked
+    assert moved.spec.params["opinion_shift"].values == {"mu": 0.02, "sigma": 0.05}
+    fresh = PriorsFile.parse("again", copy.deepcopy(moved.spec.tables))
+    assert fresh == moved.spec and fresh.tables == moved.spec.tables
+    again = load_priors(layers=moved.layers)
+    assert again.spec == moved.spec and again.full_hash() == moved.full_hash()
+    with pytest.raises(InputError, match=r"params\.opinion_shift\.sigma: must be > 0, got -1"):
+        overlay_priors(base, {"params": {"opinion_shift": {"sigma": -1}}})
