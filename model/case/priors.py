@@ -3,7 +3,7 @@
 A priors file is TOML with the tables ``case``, ``evidence``, ``params``, ``levers`` and
 ``design``. Scenario files overlay it and change only the keys they name (`model.case.overlay`);
 the merged tables are checked whole by `model.case.spec.PriorsFile`, and each prior is then
-elicited or taken from the library (`model.case.prior`). Every problem is reported as one
+elicited or taken from the library (`resolve_prior`). Every problem is reported as one
 :class:`~model.errors.InputError` line naming the file, the key and the fix.
 """
 
@@ -17,16 +17,79 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from model.case.distributions import FAMILIES, SUPPORT_FITS
+from model.case.elicitation import cached_elicit
 from model.case.inputs import check_values, read_toml
 from model.case.overlay import apply_overlay, parse_sets
-from model.case.pooled_prior import materialize
-from model.case.prior import Prior, resolve_prior
-from model.case.schema import OPPOSE_PREFIX
+from model.case.pooled_prior import PooledPart, materialize, pooled_prior
+from model.case.schema import DEFAULT_TAILS, OPPOSE_PREFIX
 from model.case.source_dates import check_source_dates
-from model.case.spec import PriorsFile, Scenario, check_top
+from model.case.spec import (
+    PriorsFile,
+    PriorSpec,
+    Scenario,
+    check_bounds,
+    check_top,
+    parameter_support,
+)
 from model.case.vocabulary import Vocabulary
 from model.constants import PRIORS_FILE, ROOT
 from model.errors import InputError
+
+
+@dataclass(frozen=True)
+class Prior:
+    """One resolved prior: distribution, its parameters, and what it rests on."""
+
+    name: str
+    dist: str
+    params: dict[str, float]
+    source: str
+    interval: tuple[float, float, float] | None = None
+    tails: str | None = None
+    """The elicitation convention (``equal`` or ``maxent``) of an elicited prior."""
+    pooled: PooledPart | None = None
+    """Set when the prior is the library's pooled prediction plus sourced adjustments."""
+
+    def describe(self) -> str:
+        """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
+        args = ", ".join(f"{k}={v:.3g}" for k, v in self.params.items())
+        return f"{self.dist}({args})"
+
+
+def resolve_prior(
+    where,
+    spec: PriorSpec,
+    *,
+    tails: str = DEFAULT_TAILS,
+    pooled: tuple[Path, dict[str, Any], date] | None = None,
+) -> Prior:
+    """Turn one checked ``[params.NAME]`` table into a :class:`Prior`.
+
+    ``tails`` is the file's elicitation convention; the table's own ``tails`` overrides it.
+    ``pooled`` is ``(folder, evidence table, as_of)``, used by ``from = "library"`` tables.
+    """
+    name, key = spec.name, f"params.{spec.name}"
+    if spec.library:
+        if pooled is None:
+            raise InputError(where, f"{key}.from", "needs the case library", "give the priors")
+        dist, params, part = pooled_prior(where, spec, *pooled)
+        support = parameter_support(name)
+        if FAMILIES[dist].support not in SUPPORT_FITS[support]:
+            raise InputError(where, key, f"pooled {dist} does not fit {support}", "refit it")
+        check_bounds(where, key, params)
+        return Prior(name, dist, params, spec.source.strip(), pooled=part)
+    assert spec.dist is not None, "a table without from = 'library' names its family"
+    if spec.interval is None:
+        return Prior(name, spec.dist, dict(spec.values), spec.source.strip())
+    tails = spec.tails or tails
+    lower, upper, mass = spec.interval
+    try:
+        params = cached_elicit(spec.dist, lower, upper, mass, tails=tails)
+    except InputError as exc:
+        raise InputError(where, key, exc.problem, exc.fix) from None
+    check_bounds(where, key, params, elicited=True)
+    return Prior(name, spec.dist, params, spec.source.strip(), spec.interval, tails)
 
 
 @dataclass

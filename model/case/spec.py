@@ -111,7 +111,7 @@ class Adjustment:
 
 @dataclass(frozen=True)
 class PriorSpec:
-    """One ``[params.NAME]`` table, checked but not yet resolved (`model.case.prior`).
+    """One ``[params.NAME]`` table, checked, not yet resolved (`model.case.priors.resolve_prior`).
 
     Either a ``dist`` with its parameters (``values``) or an expert's interval (``interval``:
     lower, upper, mass), or ``from = "library"`` (``library``) with sourced ``adjust`` terms.
