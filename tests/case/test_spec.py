@@ -115,3 +115,21 @@ def test_an_overlay_of_numbers_keeps_the_checked_tables_and_equals_a_fresh_load(
     assert again.spec == moved.spec and again.full_hash() == moved.full_hash()
     with pytest.raises(InputError, match=r"params\.opinion_shift\.sigma: must be > 0, got -1"):
         overlay_priors(base, {"params": {"opinion_shift": {"sigma": -1}}})
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "expect"),
+    [
+        ("case", "dated_sources", "yes", "case.dated_sources: must be true or false"),
+        ("levers.military", "question", 3, "levers.military.question: must be a non-empty string"),
+    ],
+)
+def test_a_typed_field_refuses_a_value_of_the_wrong_type(table, key, value, expect):
+    raw = copy.deepcopy(BASE)
+    node = raw
+    for part in table.split("."):
+        node = node[part]
+    node[key] = value
+    with pytest.raises(InputError) as err:
+        parse(raw)
+    assert str(err.value).startswith(f"priors.toml: {expect}")
