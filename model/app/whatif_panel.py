@@ -474,8 +474,8 @@ class WhatIfPanel:
         over = self.overlay
         items = []
         for name, spec in over.get("params", {}).items():
-            prior, raw = self.start.params[name], self.start.raw["params"][name]
-            given = all(k in raw for k in prior.params)  # not an elicited interval
+            prior, table = self.start.params[name], self.start.spec.params[name]
+            given = all(k in table.values for k in prior.params)  # not an elicited interval
             items += [
                 f"params.{name}.{k}={v!r}"
                 for k, v in spec.items()

@@ -1,4 +1,8 @@
-"""Scenario overlays and ``--set`` overrides: change only the keys they name."""
+"""Scenario overlays and ``--set`` overrides: merged into the base tables, changing only the keys.
+
+An overlay's own top level is checked by `model.case.spec.Scenario`, the merged tables by
+`model.case.spec.PriorsFile`.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,8 @@ from typing import Any
 
 from model.case.distributions import FAMILIES
 from model.case.inputs import check_values, require_table, unknown_key
-from model.case.schema import (
-    CASE_SETTABLE,
-    INTERVAL_KEYS,
-    OPPOSE_PREFIX,
-    SCENARIO_KEYS,
-    TOP_KEYS,
-    VARIANTS,
-)
+from model.case.schema import CASE_SETTABLE, INTERVAL_KEYS, OPPOSE_PREFIX, VARIANTS
+from model.case.spec import Scenario
 from model.case.vocabulary import DEFAULT_ARENAS
 from model.errors import InputError
 
@@ -83,39 +81,22 @@ def merge_variant(old, new):
     return [o for o in old if choice.get(o, o) not in named] + list(new)
 
 
-def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario: bool = False):
-    """Apply ``over`` to ``base`` in place; return True when it changes the evidence.
+def apply_overlay(base: dict[str, Any], over: Scenario) -> bool:
+    """Merge a checked overlay into the tables ``base`` in place; True when it changes evidence.
 
-    A scenario file must carry a one-line ``question`` and a ``source``; a parameter table it
-    changes must carry its own ``source``; and it must say ``changes_evidence = true`` when it
-    touches ``[evidence]``.
+    Only keys the base has may change (a new lever or level, or a new design-effect or
+    opposition prior, may be added with the keys it needs); a parameter table a scenario file
+    changes must carry its own ``source``. The result is checked whole by
+    `model.case.spec.PriorsFile.parse`.
     """
-    allowed = SCENARIO_KEYS if scenario else TOP_KEYS
-    for key in over:
-        if key not in allowed:
-            raise unknown_key(where, key, allowed)
-    if scenario:
-        for key in ("question", "source"):
-            if not isinstance(over.get(key), str) or not over[key].strip():
-                raise InputError(where, key, "missing", f'add a one-line {key} = "..."')
-    declared = over.get("changes_evidence", False)
-    if not isinstance(declared, bool):
-        raise InputError(where, "changes_evidence", "must be true or false", "fix it")
-    touches_evidence = bool(over.get("evidence"))
-    if scenario and touches_evidence and not declared:
-        raise InputError(
-            where,
-            "evidence",
-            "changes the evidence without saying so",
-            "add changes_evidence = true at the top, or drop the [evidence] table",
-        )
+    where, scenario, changes = over.where, over.file, over.changes
     for table in ("case", "evidence", "design", "levers", "elicitation", "decision"):
-        if table in over:
+        if table in changes:
             base.setdefault(table, {})
-            _merge(base, table, over[table], where=where, prefix=table)
-    if "variant" in over:
-        base["variant"] = merge_variant(base.get("variant", []), over["variant"])
-    for name, spec in require_table(where, "params", over.get("params", {})).items():
+            _merge(base, table, changes[table], where=where, prefix=table)
+    if "variant" in changes:
+        base["variant"] = merge_variant(base.get("variant", []), changes["variant"])
+    for name, spec in require_table(where, "params", changes.get("params", {})).items():
         key = f"params.{name}"
         if not isinstance(spec, dict):
             raise InputError(
@@ -132,7 +113,7 @@ def apply_overlay(base: dict[str, Any], over: dict[str, Any], *, where, scenario
                 where, f"{key}.source", "missing", "say what the changed value rests on"
             )
         _merge_param(base["params"], name, spec, where=where)
-    return touches_evidence
+    return over.touches_evidence
 
 
 def _merge(base: dict, table: str, over, *, where, prefix: str) -> None:

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from model.case.distributions import FAMILIES
-from model.case.inputs import is_number, unknown_key
-from model.case.schema import CORE_PARAMS, INTERVAL_KEYS, POOLED_FROM, VARIANTS
+from model.case.inputs import is_number
+from model.case.schema import CORE_PARAMS, INTERVAL_KEYS
+from model.case.spec import PriorSpec
 from model.constants import PARAM_BOUNDS, POOLED_FILE
 from model.errors import InputError
 from model.files import read_text
@@ -40,25 +41,6 @@ class PooledPart:
     file: str = ""
     reference: float = 0.5
     """The library's typical partner opposition (the ``gov_will`` reference point)."""
-
-
-def validate_variant(where, names) -> dict[str, str]:
-    """The variant named by a list of option names; one option per choice, defaults else."""
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise InputError(where, "variant", "must be a list of names", 'write variant = ["..."]')
-    out = {choice: options[0] for choice, options in VARIANTS.items()}
-    seen = set()
-    options = {o: c for c, opts in VARIANTS.items() for o in opts}
-    for name in names:
-        if name not in options:
-            raise unknown_key(where, "variant", options, value=name)
-        if options[name] in seen:
-            raise InputError(where, f"variant = {names}", "two options of one choice", "keep one")
-        seen.add(options[name])
-        out[options[name]] = name
-    return out
 
 
 def _library(path: Path):
@@ -123,44 +105,19 @@ def _check_pooled_params(path: Path, params: dict, fix: str) -> None:
                 )
 
 
-def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence, as_of: date):
-    """``(dist, params, PooledPart)`` of a ``from = "library"`` parameter table."""
-    key = f"params.{name}"
-    if spec.get("from") != POOLED_FROM:
-        raise InputError(where, f"{key}.from", "must be 'library'", 'write from = "library"')
-    source = spec.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise InputError(where, f"{key}.source", "missing", "say what this prior rests on")
-    extra = sorted(set(spec) - {"from", "source", "adjust", "dist"})
-    if extra:
-        raise InputError(
-            where,
-            f"{key}.{extra[0]}",
-            "a library-based prior takes its numbers from the library",
-            'drop it, or drop from = "library" and give the whole distribution',
-        )
+def pooled_prior(where, spec: PriorSpec, folder: Path, evidence, as_of: date):
+    """``(dist, params, PooledPart)`` of a checked ``from = "library"`` parameter table."""
+    name, key = spec.name, f"params.{spec.name}"
     blob = read_pooled(where, folder, evidence, as_of)
     entry = blob["params"].get(name)
     if not isinstance(entry, dict):
         raise InputError(where, key, f"{Path(blob['path']).name} has no {name}", "refit it")
     dist, params = entry["dist"], {k: float(v) for k, v in entry["params"].items()}
-    if "dist" in spec and spec["dist"] != dist:
+    if spec.dist is not None and spec.dist != dist:
         raise InputError(where, f"{key}.dist", f"the library gives {dist}", "drop dist or match")
-    adjust = spec.get("adjust", {})
-    if not isinstance(adjust, dict):
-        raise InputError(where, f"{key}.adjust", "must be a table", "see README")
-    if adjust and dist != "Normal":
+    if spec.adjust and dist != "Normal":
         raise InputError(where, f"{key}.adjust", f"needs a Normal prior, not {dist}", "drop it")
-    parts = []
-    for label, adj in sorted(adjust.items()):
-        at = f"{key}.adjust.{label}"
-        if not isinstance(adj, dict) or set(adj) != {"mu", "sigma", "source"}:
-            raise InputError(where, at, "needs mu, sigma and source", "give exactly those")
-        if not (is_number(adj["mu"]) and is_number(adj["sigma"]) and adj["sigma"] > 0):
-            raise InputError(where, at, "mu and sigma must be numbers, sigma > 0", "fix them")
-        if not isinstance(adj["source"], str) or not adj["source"].strip():
-            raise InputError(where, f"{at}.source", "missing", "say what it rests on")
-        parts.append((label, float(adj["mu"]), float(adj["sigma"]), adj["source"].strip()))
+    parts = tuple((a.label, a.mu, a.sigma, a.source.strip()) for a in spec.adjust)
     final = dict(params)
     if parts:
         final = {
@@ -169,7 +126,7 @@ def pooled_prior(where, name: str, spec: dict[str, Any], folder: Path, evidence,
         }
     reference = blob.get("reference", {}).get("opposition", 0.5)
     n = int(blob.get("n_training", 0))
-    part = PooledPart(dist, params, tuple(parts), n, blob["path"], float(reference))
+    part = PooledPart(dist, params, parts, n, blob["path"], float(reference))
     return dist, final, part
 
 
@@ -188,7 +145,8 @@ def materialize(raw: dict[str, Any], over: Any, *, where, folder: Path) -> None:
         if not (isinstance(spec, dict) and isinstance(base, dict) and "from" in base):
             continue
         if set(spec) & keys:
+            checked = PriorSpec.parse(where, name, base)
             dist, values, _ = pooled_prior(
-                where, name, base, folder, raw["evidence"], raw["case"]["as_of"]
+                where, checked, folder, raw["evidence"], raw["case"]["as_of"]
             )
             raw["params"][name] = {"dist": dist, **values, "source": base.get("source", "")}

@@ -1,8 +1,10 @@
-"""Load, overlay, validate and elicit the priors file of a case.
+"""Load the priors file of a case with its overlays, checked through the typed spec, resolved.
 
 A priors file is TOML with the tables ``case``, ``evidence``, ``params``, ``levers`` and
-``design``. Scenario files overlay it and change only the keys they name. Every problem is
-reported as one :class:`~model.errors.InputError` line naming the file, the key and the fix.
+``design``. Scenario files overlay it and change only the keys they name (`model.case.overlay`);
+the merged tables are checked whole by `model.case.spec.PriorsFile`, and each prior is then
+elicited or taken from the library (`resolve_prior`). Every problem is reported as one
+:class:`~model.errors.InputError` line naming the file, the key and the fix.
 """
 
 from __future__ import annotations
@@ -15,45 +17,92 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from model.case.inputs import (
-    check_values,
-    read_toml,
-    require_table,
-    require_text,
-    unknown_key,
-)
-from model.case.levers import validate_decision, validate_design, validate_levers
+from model.case.distributions import FAMILIES, SUPPORT_FITS
+from model.case.elicitation import cached_elicit
+from model.case.inputs import check_values, read_toml
 from model.case.overlay import apply_overlay, parse_sets
-from model.case.pooled_prior import materialize, validate_variant
-from model.case.prior import Prior, resolve_prior
-from model.case.schema import (
-    CASE_KEYS,
-    CORE_PARAMS,
-    DEFAULT_TAILS,
-    ELICITATION_KEYS,
-    EVIDENCE_KEYS,
-    OPPOSE_PREFIX,
-    OPTIONAL_PARAMS,
-    OPTIONAL_TOP_KEYS,
-    TAILS,
-    TOP_KEYS,
+from model.case.pooled_prior import PooledPart, materialize, pooled_prior
+from model.case.schema import DEFAULT_TAILS, OPPOSE_PREFIX
+from model.case.source_dates import check_source_dates
+from model.case.spec import (
+    PriorsFile,
+    PriorSpec,
+    Scenario,
+    check_bounds,
+    check_top,
+    parameter_support,
 )
-from model.case.source_dates import check_source_dates, hindsight_flag
-from model.case.vocabulary import Vocabulary, read_vocabulary
-from model.constants import (
-    AS_OF,
-    PRIORS_FILE,
-    ROOT,
-)
+from model.case.vocabulary import Vocabulary
+from model.constants import PRIORS_FILE, ROOT
 from model.errors import InputError
+
+
+@dataclass(frozen=True)
+class Prior:
+    """One resolved prior: distribution, its parameters, and what it rests on."""
+
+    name: str
+    dist: str
+    params: dict[str, float]
+    source: str
+    interval: tuple[float, float, float] | None = None
+    tails: str | None = None
+    """The elicitation convention (``equal`` or ``maxent``) of an elicited prior."""
+    pooled: PooledPart | None = None
+    """Set when the prior is the library's pooled prediction plus sourced adjustments."""
+
+    def describe(self) -> str:
+        """Short text such as ``Beta(alpha=7.1, beta=4.32)``."""
+        args = ", ".join(f"{k}={v:.3g}" for k, v in self.params.items())
+        return f"{self.dist}({args})"
+
+
+def resolve_prior(
+    where,
+    spec: PriorSpec,
+    *,
+    tails: str = DEFAULT_TAILS,
+    pooled: tuple[Path, dict[str, Any], date] | None = None,
+) -> Prior:
+    """Turn one checked ``[params.NAME]`` table into a :class:`Prior`.
+
+    ``tails`` is the file's elicitation convention; the table's own ``tails`` overrides it.
+    ``pooled`` is ``(folder, evidence table, as_of)``, used by ``from = "library"`` tables.
+    """
+    name, key = spec.name, f"params.{spec.name}"
+    if spec.library:
+        if pooled is None:
+            raise InputError(where, f"{key}.from", "needs the case library", "give the priors")
+        dist, params, part = pooled_prior(where, spec, *pooled)
+        support = parameter_support(name)
+        if FAMILIES[dist].support not in SUPPORT_FITS[support]:
+            raise InputError(where, key, f"pooled {dist} does not fit {support}", "refit it")
+        check_bounds(where, key, params)
+        return Prior(name, dist, params, spec.source.strip(), pooled=part)
+    assert spec.dist is not None, "a table without from = 'library' names its family"
+    if spec.interval is None:
+        return Prior(name, spec.dist, dict(spec.values), spec.source.strip())
+    tails = spec.tails or tails
+    lower, upper, mass = spec.interval
+    try:
+        params = cached_elicit(spec.dist, lower, upper, mass, tails=tails)
+    except InputError as exc:
+        raise InputError(where, key, exc.problem, exc.fix) from None
+    check_bounds(where, key, params, elicited=True)
+    return Prior(name, spec.dist, params, spec.source.strip(), spec.interval, tails)
 
 
 @dataclass
 class Priors:
-    """A validated, resolved priors file, possibly with scenario overlays applied."""
+    """A checked, resolved priors file, possibly with scenario overlays applied.
+
+    ``spec`` holds every table typed; ``case``, ``levers``, ``design``, ``decision`` and
+    ``evidence`` read its canonical tables (``PriorsFile.tables``), shared: never change them.
+    """
 
     path: Path
-    raw: dict[str, Any]
+    spec: PriorsFile
+    """Every table of the file (with its overlays), checked and typed."""
     params: dict[str, Prior]
     overlays: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
@@ -73,43 +122,43 @@ class Priors:
 
     @property
     def case(self) -> dict[str, Any]:
-        """The ``[case]`` table."""
-        return self.raw["case"]
+        """The ``[case]`` table (``spec.tables``: read it, never change it)."""
+        return self.spec.tables["case"]
 
     @property
     def levers(self) -> dict[str, Any]:
         """The ``[levers]`` table."""
-        return self.raw["levers"]
+        return self.spec.tables["levers"]
 
     @property
     def design(self) -> dict[str, Any]:
         """The design on the table (``[design]``)."""
-        return self.raw["design"]
+        return self.spec.tables["design"]
 
     @property
     def decision(self) -> dict[str, Any]:
         """The ``[decision]`` table: what designs are worth (empty: worth is P(deal))."""
-        return self.raw.get("decision", {})
+        return self.spec.tables.get("decision", {})
 
     @property
     def evidence(self) -> dict[str, Any]:
         """The ``[evidence]`` table."""
-        return self.raw["evidence"]
+        return self.spec.tables["evidence"]
 
     @property
     def design_label(self) -> str:
         """How reports name the design on the table (``case.design_label``)."""
-        return self.case.get("design_label", "the baseline design")
+        return self.spec.case.design_label or "the baseline design"
 
     @property
     def variant(self) -> dict[str, str]:
         """The structural variant: each choice's option (``model.case.schema.VARIANTS``)."""
-        return validate_variant(self.path, self.raw.get("variant", []))
+        return dict(self.spec.variant.choices)
 
     @property
     def as_of(self) -> date:
         """The analysis date."""
-        return self.case["as_of"]
+        return self.spec.case.as_of
 
     @property
     def components(self) -> list[str]:
@@ -123,11 +172,12 @@ class Priors:
 
     def evidence_dir(self) -> Path:
         """The evidence folder; outside the project only with ``allow_outside_evidence``."""
-        folder = (self.path.parent / self.evidence.get("dir", "../data")).resolve()
+        given = self.spec.evidence.dir
+        folder = (self.path.parent / (given or "../data")).resolve()
         if not self.allow_outside_evidence and not folder.is_relative_to(ROOT):
             raise InputError(
                 self.path,
-                f"evidence.dir = {self.evidence.get('dir')!r}",
+                f"evidence.dir = {given!r}",
                 f"{folder} is outside the project {ROOT}",
                 "keep the evidence inside the project, or pass --allow-outside-evidence",
             )
@@ -139,8 +189,12 @@ class Priors:
         return _digest(blob)
 
     def full_hash(self) -> str:
-        """Hash of everything: priors, levers, design, case and evidence settings."""
-        blob = {k: self.raw[k] for k in sorted(self.raw) if k != "params"}
+        """Hash of everything: priors, levers, design, case and evidence settings.
+
+        Of the spec's canonical tables (``PriorsFile.tables``), so equal specs hash alike.
+        """
+        tables = self.spec.tables
+        blob = {k: tables[k] for k in sorted(tables) if k != "params"}
         return _digest({"params": self.params_hash(), "rest": _jsonable(blob)})
 
 
@@ -200,7 +254,7 @@ def load_priors(
     """
     path = Path(path)
     raw = read_toml(path)
-    validate_base(path, raw)
+    check_top(path, raw)
     priors_raw = copy.deepcopy(raw)
     todo = list(layers or [])
     todo += [("scenario", Path(p)) for p in scenarios or []]
@@ -209,18 +263,18 @@ def load_priors(
     todo += [("as_of", as_of)] if as_of is not None else []
     todo += [("allow_outside_evidence", True)] if allow_outside_evidence else []
     overlays, questions, changes_evidence = [], [], False
-    dated = raw.get("case", {}).get("dated_sources", False) is True
+    dated = raw["case"].get("dated_sources", False) is True
     to_date: list[tuple[Path | str, dict[str, Any], bool, bool]] = [(path, raw, False, dated)]
     for kind, value in todo:
         if kind == "scenario":
             over = read_toml(value)
-            marked = hindsight_flag(value, over)
-            to_date.append((value, over, marked, False))  # dated where a date is given
+            scenario = Scenario.parse(value, over, file=True)
+            to_date.append((value, over, scenario.hindsight, False))  # dated where a date is given
             materialize(priors_raw, over, where=value, folder=path.parent)
-            changes_evidence |= apply_overlay(priors_raw, over, where=value, scenario=True)
+            changes_evidence |= apply_overlay(priors_raw, scenario)
             overlays.append(str(value))
-            question = over.get("question", "")
-            questions.append(f"[hindsight] {question}" if marked else question)
+            question = scenario.question
+            questions.append(f"[hindsight] {question}" if scenario.hindsight else question)
         elif kind == "as_of":
             if not isinstance(value, date) or isinstance(value, datetime):
                 raise InputError("--as-of", repr(value), "must be a date", "write YYYY-MM-DD")
@@ -230,33 +284,33 @@ def load_priors(
         elif kind == "overrides":
             check_values("overrides", value)
             to_date.append(("overrides", value, False, False))
+            overlay = Scenario.parse("overrides", value)
             materialize(priors_raw, value, where="overrides", folder=path.parent)
-            changes_evidence |= apply_overlay(priors_raw, value, where="overrides")
+            changes_evidence |= apply_overlay(priors_raw, overlay)
             overlays.append("overrides")
         else:
             over = parse_sets(value)
             to_date.append(("--set", over, False, False))
+            overlay = Scenario.parse("--set", over)
             materialize(priors_raw, over, where="--set", folder=path.parent)
-            changes_evidence |= apply_overlay(priors_raw, over, where="--set")
+            changes_evidence |= apply_overlay(priors_raw, overlay)
             overlays.append("--set " + " ".join(value))
     where = path if not overlays else f"{path} + {', '.join(overlays)}"
-    validate_base(where, priors_raw)
+    spec = PriorsFile.parse(where, priors_raw)
     hindsight = [
         label
         for at, table, marked, required in to_date
         for label in check_source_dates(
-            at, table, priors_raw["case"]["as_of"], hindsight=marked, required=required
+            at, table, spec.case.as_of, hindsight=marked, required=required
         )
     ]
-    tails = priors_raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
-    pooled = (path.parent, priors_raw["evidence"], priors_raw["case"]["as_of"])
+    pooled = (path.parent, spec.evidence.table(), spec.case.as_of)
     params = {
-        name: resolve_prior(where, name, spec, tails=tails, pooled=pooled)
-        for name, spec in priors_raw["params"].items()
+        name: resolve_prior(where, prior, tails=spec.file_tails, pooled=pooled)
+        for name, prior in spec.params.items()
     }
-    vocabulary = _validate_resolved(where, priors_raw, params)
     return Priors(
-        path, priors_raw, params, overlays, questions, changes_evidence, todo, vocabulary, hindsight
+        path, spec, params, overlays, questions, changes_evidence, todo, spec.words, hindsight
     )
 
 
@@ -284,128 +338,32 @@ def overlay_priors(
     -------
     Priors
     """
+    base_tables = base.spec.tables
     raw = {
         k: dict(v) if k == "params" else copy.deepcopy(v) if k in overlay or k == "case" else v
-        for k, v in base.raw.items()
+        for k, v in base_tables.items()
     }
+    over = Scenario.parse(where, overlay)
     materialize(raw, overlay, where=where, folder=base.path.parent)
-    changes_evidence = apply_overlay(raw, overlay, where=where)
-    validate_base(where, raw)
-    check_source_dates(where, overlay, raw["case"]["as_of"])
-    tails = raw.get("elicitation", {}).get("tails", DEFAULT_TAILS)
-    pooled = (base.path.parent, raw["evidence"], raw["case"]["as_of"])
+    changes_evidence = apply_overlay(raw, over)
+    spec = PriorsFile.parse(where, raw, base=base.spec)
+    check_source_dates(where, overlay, spec.case.as_of)
+    pooled = (base.path.parent, spec.evidence.table(), spec.case.as_of)
+    same_tails = spec.file_tails == base.spec.file_tails
     params = {
         name: base.params[name]
-        if name in base.params and spec is base.raw["params"].get(name)
-        else resolve_prior(where, name, spec, tails=tails, pooled=pooled)
-        for name, spec in raw["params"].items()
+        if name in base.params and same_tails and prior == base.spec.params.get(name)
+        else resolve_prior(where, prior, tails=spec.file_tails, pooled=pooled)
+        for name, prior in spec.params.items()
     }
-    if set(overlay) <= {"params"} and set(raw["params"]) == set(base.params):
-        vocabulary = base.vocabulary  # new numbers for known priors: nothing else to check
-    else:
-        vocabulary = _validate_resolved(where, raw, params)
     return Priors(
         base.path,
-        raw,
+        spec,
         params,
         [*base.overlays, where],
         [*base.questions, question],
         base.changes_evidence or changes_evidence,
         [*base.layers, ("overrides", copy.deepcopy(overlay))],
-        vocabulary,
+        spec.words,
         base.hindsight,
     )
-
-
-def validate_base(where, raw: dict[str, Any]) -> None:
-    """Check the top-level shape, the case and evidence tables and every param table."""
-    for key in raw:
-        if key not in TOP_KEYS:
-            raise unknown_key(where, key, TOP_KEYS)
-    for key in TOP_KEYS - OPTIONAL_TOP_KEYS:
-        if key not in raw:
-            raise InputError(where, key, "missing table", f"add a [{key}] table (see README)")
-        require_table(where, key, raw[key])
-    arenas = read_vocabulary(where, raw).arenas
-    prefixes = tuple(f"{arenas[r]}_" for r in ("donor", "partner"))
-    case = raw["case"]
-    for key in case:
-        if key not in CASE_KEYS:
-            raise unknown_key(where, f"case.{key}", CASE_KEYS)
-    case.setdefault("as_of", AS_OF)
-    if not isinstance(case["as_of"], date) or isinstance(case["as_of"], datetime):
-        raise InputError(
-            where, "case.as_of", f"must be a TOML date, got {case['as_of']!r}", "write 2007-08-15"
-        )
-    for key in ("name", "description", "design_label"):
-        if key in case:
-            require_text(where, f"case.{key}", case[key])
-    _check_components(where, case, raw["params"])
-    for key, value in raw["evidence"].items():
-        if key not in EVIDENCE_KEYS:
-            raise unknown_key(where, f"evidence.{key}", EVIDENCE_KEYS)
-        if key == "reference":
-            if not isinstance(value, bool):
-                raise InputError(where, "evidence.reference", "must be true or false", "fix it")
-        else:
-            require_text(where, f"evidence.{key}", value)
-    for key, value in require_table(where, "elicitation", raw.get("elicitation", {})).items():
-        if key not in ELICITATION_KEYS:
-            raise unknown_key(where, f"elicitation.{key}", ELICITATION_KEYS)
-        if value not in TAILS:
-            raise unknown_key(where, f"elicitation.{key}", TAILS, value=value)
-    for name, spec in raw["params"].items():
-        require_table(where, f"params.{name}", spec)
-        known = name in CORE_PARAMS or name in OPTIONAL_PARAMS
-        if not known and not name.startswith((*prefixes, OPPOSE_PREFIX)):
-            raise InputError(
-                where,
-                f"params.{name}",
-                "not a parameter of the model",
-                f"name it one of {', '.join(CORE_PARAMS)}, "
-                f"{prefixes[0]}*, {prefixes[1]}* or {OPPOSE_PREFIX}*",
-            )
-    for name in CORE_PARAMS:
-        if name not in raw["params"]:
-            raise InputError(where, f"params.{name}", "missing", "add a [params.NAME] table")
-
-
-def _validate_resolved(where, raw: dict[str, Any], params: dict[str, Prior]) -> Vocabulary:
-    """Checks that need the resolved priors: variant, levers, design, decision; the words."""
-    variant = validate_variant(where, raw.get("variant", []))
-    if variant["hurdles"] == "shared_factor" and "hurdle_correlation" not in params:
-        raise InputError(
-            where, "params.hurdle_correlation", "missing", "the shared_factor variant needs it"
-        )
-    vocabulary = read_vocabulary(where, raw)
-    validate_levers(where, raw["levers"], params, arenas=vocabulary.arenas)
-    validate_design(where, raw["design"], raw["levers"])
-    decision = require_table(where, "decision", raw.get("decision", {}))
-    validate_decision(where, decision, raw["levers"], arenas=vocabulary.arenas)
-    return vocabulary
-
-
-def _check_components(where, case: dict[str, Any], params: dict[str, Any]) -> None:
-    """``case.components``: a non-empty list of distinct names, each with an oppose_* prior."""
-    comps = case.get("components")
-    fix = 'write e.g. components = ["funds", "training"]'
-    if comps is None:
-        raise InputError(where, "case.components", "missing", fix)
-    if not isinstance(comps, list) or not all(isinstance(c, str) and c for c in comps):
-        raise InputError(where, "case.components", f"must be a list of names, got {comps!r}", fix)
-    if not comps:
-        raise InputError(where, "case.components", "empty", "name the package's components")
-    if len(set(comps)) != len(comps):
-        raise InputError(where, "case.components", "names a component twice", "list each once")
-    for comp in comps:
-        if OPPOSE_PREFIX + comp not in params:
-            raise InputError(
-                where,
-                f"case.components = {comp!r}",
-                f"no prior [params.{OPPOSE_PREFIX}{comp}]",
-                f"add one, or use one of {', '.join(_known_components(params)) or '(none)'}",
-            )
-
-
-def _known_components(params: dict[str, Any]) -> list[str]:
-    return sorted(n[len(OPPOSE_PREFIX) :] for n in params if n.startswith(OPPOSE_PREFIX))

@@ -1,5 +1,7 @@
 """Package design ranking and timing: all on the existing draws."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -7,6 +9,7 @@ import model.inference.fit as fit_module
 from model.analysis.decision import deal_matrix, rank_designs
 from model.analysis.sensitivity.voi import expected_regret, p_best
 from model.analysis.timing import timing_payload
+from model.case.spec import Decision
 from model.views.words import recommendation
 
 
@@ -72,7 +75,8 @@ def test_expected_value_is_p_deal_times_worth(small_fit):
     # hand-worked from priors/baseline.toml: us 8 + 0.5 - 2.3, mx 8 - 0.5 + 2 - 2.3, weights 1/2
     assert worth == pytest.approx(0.5 * (8 + 0.5 - 2.3) + 0.5 * (8 - 0.5 + 2 - 2.3))
     np.testing.assert_allclose(mats["value"][:, 0], worth * mats["p_deal"][:, 0], rtol=1e-12)
-    bare = type(priors)(**{**priors.__dict__, "raw": {**priors.raw, "decision": {}}})
+    spec = dataclasses.replace(priors.spec, decision=Decision())
+    bare = type(priors)(**{**priors.__dict__, "spec": spec})
     plain = type(small_fit)(**{**small_fit.__dict__, "priors": bare})
     np.testing.assert_array_equal(deal_matrix(plain, designs=[pure])["value"], mats["p_deal"])
 
