@@ -291,7 +291,7 @@ def evidence_bench(base) -> list[str]:
     from dateutil.relativedelta import relativedelta
 
     from model.analysis.decision import deal_matrix
-    from model.case.studies import load_study, priors_components
+    from model.studies.plans import load_study, priors_components
     from model.studies.value import evsi_curve
     from model.timeline.forecast import case_timeline
 

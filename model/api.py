@@ -320,8 +320,8 @@ class Result:
             One EVSI curve per study, with its standard error and the EVPPI bound; print it with
             `model.format_evsi`, draw it with `model.evsi_figure`.
         """
-        from model.case.studies import load_studies
         from model.constants import DEFAULT_SEED
+        from model.studies.plans import load_studies
         from model.studies.value import evsi_payload
 
         found = load_studies(studies, self.fit.priors.components)

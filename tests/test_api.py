@@ -102,8 +102,8 @@ def test_priors_table_shows_each_elicited_interval(baseline_priors):
 def test_the_result_gives_what_the_cli_commands_give(small_fit):
     """`evidence_value`, `timeline` and `adjustments` are the functions `evsi`, `timeline` and
     `run` call, on the same posterior, so the numbers agree to the digit."""
-    from model.case.studies import load_studies
     from model.library.prior import adjustment_effect
+    from model.studies.plans import load_studies
     from model.studies.value import evsi_payload
     from model.timeline.forecast import case_timeline
     from model.views.payloads import to_json

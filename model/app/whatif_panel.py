@@ -43,7 +43,6 @@ from model.app.sliders import (
 from model.case.distributions import central_interval
 from model.case.priors import Priors, overlay_priors
 from model.case.schema import OPPOSE_PREFIX
-from model.case.studies import load_studies, priors_components
 from model.constants import (
     CI_PCT,
     EXPERT_DIR,
@@ -56,6 +55,7 @@ from model.errors import InputError
 from model.experts.pool import expert_files, experts_payload, load_experts
 from model.inference.fit import Fit
 from model.library.base_rate import base_rate_summary
+from model.studies.plans import load_studies, priors_components
 from model.studies.value import evsi_payload
 from model.whatif.answers import WhatIf, baseline_case, row
 from model.whatif.memory import (

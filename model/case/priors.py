@@ -1,7 +1,7 @@
 """Load the priors file of a case with its overlays, checked through the typed spec, resolved.
 
 A priors file is TOML with the tables ``case``, ``evidence``, ``params``, ``levers`` and
-``design``. Scenario files overlay it and change only the keys they name (`model.case.overlay`);
+``design``. Scenario files overlay it and change only the keys they name (`model.whatif.overlay`);
 the merged tables are checked whole by `model.case.spec.PriorsFile`, and each prior is then
 elicited or taken from the library (`resolve_prior`). Every problem is reported as one
 :class:`~model.errors.InputError` line naming the file, the key and the fix.
@@ -20,8 +20,6 @@ from typing import Any
 from model.case.distributions import FAMILIES, SUPPORT_FITS
 from model.case.elicitation import cached_elicit
 from model.case.inputs import check_values, read_toml
-from model.case.overlay import apply_overlay, parse_sets
-from model.case.pooled_prior import PooledPart, materialize, pooled_prior
 from model.case.schema import DEFAULT_TAILS, OPPOSE_PREFIX
 from model.case.source_dates import check_source_dates
 from model.case.spec import (
@@ -35,6 +33,8 @@ from model.case.spec import (
 from model.case.vocabulary import Vocabulary
 from model.constants import PRIORS_FILE, ROOT
 from model.errors import InputError
+from model.library.prior_file import PooledPart, materialize, pooled_prior
+from model.whatif.overlay import apply_overlay, parse_sets
 
 
 @dataclass(frozen=True)

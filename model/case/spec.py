@@ -4,7 +4,7 @@ Every table of these TOML files has a frozen dataclass here, built by one ``pars
 that makes all the checks of that table and raises one :class:`~model.errors.InputError` line
 (file, key, problem, fix; an unknown key gets the closest known one as its hint). The loaders
 read a file (`model.case.inputs.read_toml`), merge the overlays on the tables as read
-(`model.case.overlay`), then parse the result here; what they hand on is the typed spec.
+(`model.whatif.overlay`), then parse the result here; what they hand on is the typed spec.
 
 - :class:`PriorsFile`: a whole priors file (``case``, ``evidence``, ``elicitation``, ``params``,
   ``levers``, ``design``, ``decision``, ``variant``, ``vocabulary``), with its tables
@@ -906,7 +906,7 @@ class Scenario:
 
     An expert's file is a scenario in ``priors/experts`` and may not use hindsight. The changed
     tables (``params``, ``design``, ``levers``, ...) stay as given: they are a patch, merged onto
-    the base file's tables (`model.case.overlay.apply_overlay`) before the result is parsed as a
+    the base file's tables (`model.whatif.overlay.apply_overlay`) before the result is parsed as a
     :class:`PriorsFile`.
     """
 
@@ -982,7 +982,7 @@ DEFAULT_SIZES = {
 
 @dataclass(frozen=True)
 class Study:
-    """One checked study (a file's ``[study]`` table; `model.case.studies`).
+    """One checked study (a file's ``[study]`` table; `model.studies.plans`).
 
     Attributes
     ----------

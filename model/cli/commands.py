@@ -425,7 +425,7 @@ def _strict(args, diagnostics: dict, *, show: bool = True) -> int:
 
 def cmd_evsi(args) -> int:
     """``feasibility evsi``: what each study is worth before the design is chosen."""
-    from model.case.studies import load_studies, priors_components
+    from model.studies.plans import load_studies, priors_components
     from model.studies.value import evsi_payload
     from model.studies.views import evsi_payload_json, format_evsi
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.case.studies import load_studies, priors_components
 from model.report.render import Fig, Para, Section, Table
+from model.studies.plans import load_studies, priors_components
 from model.studies.value import evsi_payload
 from model.studies.views import (
     evsi_figure,

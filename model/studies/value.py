@@ -1,6 +1,6 @@
 """Expected value of sample information (EVSI): what a concrete study is worth before choosing.
 
-A study (`model.case.studies.Study`) returns a result ``x`` whose distribution depends on the
+A study (`model.studies.plans.Study`) returns a result ``x`` whose distribution depends on the
 parameters it reads. Preposterior analysis: simulate ``x`` from the posterior predictive,
 update the posterior on ``x``, choose the best design given ``x``, and average:
 
@@ -39,9 +39,9 @@ from model.analysis.decision import DesignMatrix, deal_matrix
 from model.analysis.importance import psis_weights
 from model.analysis.sensitivity.voi import evppi, spline_basis
 from model.case.schema import OPPOSE_PREFIX
-from model.case.studies import TARGET, Study
 from model.constants import DEFAULT_SEED, EVSI_OUTER
 from model.inference.fit import Fit
+from model.studies.plans import TARGET, Study
 from model.whatif.answers import k_threshold
 
 UTILITIES = {"p_deal": "P(deal) points", "value": "value units"}

@@ -238,7 +238,7 @@ def test_the_base_rate_sits_under_p_deal_and_does_not_move(panel, small_fit):
 
 
 def test_the_evidence_pane_weighs_each_study_in_words(panel, small_fit):
-    from model.case.studies import load_studies, priors_components
+    from model.studies.plans import load_studies, priors_components
     from model.studies.value import evsi_payload
     from model.studies.views import study_verdict
 

@@ -140,8 +140,8 @@ def test_bad_environment_is_not_an_import_failure_and_an_empty_cache_means_unset
 @pytest.mark.slow
 def test_pooled_out_anywhere_is_written_and_read_back(tmp_path):
     """The README's example: ``pooled --out`` in a folder far from the case file."""
-    from model.case.pooled_prior import read_pooled
     from model.cli.main import main
+    from model.library.prior_file import read_pooled
 
     out = tmp_path / "elsewhere" / "pooled.json"
     out.parent.mkdir()

@@ -397,9 +397,9 @@ def test_fuzz_calendar_and_poll(n, data_copy, fuzz_counts):
 @LOADERS
 def test_fuzz_pooled_json(n, tmp_path, fuzz_counts):
     """A mutated pooled-prior file: refused, or every parameter known and in its bounds."""
-    from model.case.pooled_prior import read_pooled
     from model.case.schema import CORE_PARAMS
     from model.constants import PARAM_BOUNDS
+    from model.library.prior_file import read_pooled
 
     base = json.loads((DATA_DIR / "pooled_prior.json").read_text(encoding="utf-8"))
     base["cases_file"] = str(DATA_DIR / "cases.csv")

@@ -9,8 +9,7 @@ import tomllib
 
 import pytest
 
-from model.case.prior import resolve_prior
-from model.case.priors import validate_base
+from model.case.priors import resolve_prior, validate_base
 from model.constants import PRIORS_FILE
 from model.errors import InputError
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from model.analysis.sensitivity.voi import evppi
-from model.case.studies import Study
 from model.studies import value as E
+from model.studies.plans import Study
 
 S = 4000
 

@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from model.analysis.decision import deal_matrix
-from model.case.studies import Study
+from model.studies.plans import Study
 from model.studies.value import evsi_curve
 from model.studies.views import (
     WORTH_POINTS,

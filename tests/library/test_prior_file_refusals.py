@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from model.case.pooled_prior import pooled_prior, read_pooled, validate_variant
 from model.constants import POOLED_FILE
 from model.errors import InputError
+from model.library.prior_file import pooled_prior, read_pooled, validate_variant
 
 WHERE = "priors/test.toml"
 AS_OF = date(2007, 8, 15)

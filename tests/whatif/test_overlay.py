@@ -2,9 +2,9 @@
 
 import pytest
 
-from model.case.overlay import merge_variant, parse_sets
 from model.case.priors import load_priors
 from model.errors import InputError
+from model.whatif.overlay import merge_variant, parse_sets
 
 
 def test_parse_sets_reads_toml_values():

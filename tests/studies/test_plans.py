@@ -2,8 +2,8 @@
 
 import pytest
 
-from model.case.studies import DEFAULT_SIZES, load_studies, load_study
 from model.errors import InputError
+from model.studies.plans import DEFAULT_SIZES, load_studies, load_study
 
 COMPONENTS = ["funds", "training", "troops"]
 GOOD_POLL = """
