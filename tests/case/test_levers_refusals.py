@@ -1,43 +1,46 @@
 """Levers and the `[decision]` table: each mistake is one line naming the key and the fix.
 
 The baseline's own tables, changed one key at a time, go through the validators the priors
-loader runs (`validate_levers`, `validate_decision`); `describe` groups unlabelled switches.
+loader runs (`PriorsFile.parse`); `describe` groups unlabelled switches.
 """
 
 import copy
 
 import pytest
 
-from model.case.levers import describe, validate_decision, validate_levers
+from model.case.levers import describe
+from model.case.spec import PriorsFile
 from model.constants import MAX_DELAY_MONTHS, MAX_DESIGNS
 from model.errors import InputError
 
 WHERE = "priors/test.toml"
 
 
+def _parse(priors, table: str, change) -> None:
+    """Parse the priors' own tables with ``table`` changed, as the loader checks a file."""
+    raw = copy.deepcopy(priors.spec.tables)
+    change(raw[table])
+    PriorsFile.parse(WHERE, raw)
+
+
 def _levers_error(priors, change) -> InputError:
-    levers = copy.deepcopy(priors.levers)
-    change(levers)
     with pytest.raises(InputError) as info:
-        validate_levers(WHERE, levers, priors.params, arenas=priors.vocabulary.arenas)
+        _parse(priors, "levers", change)
     assert info.value.where == WHERE and info.value.fix
     return info.value
 
 
 def _decision_error(priors, change) -> InputError:
-    decision = copy.deepcopy(priors.decision)
-    change(decision)
-    arenas = priors.vocabulary.arenas
     with pytest.raises(InputError) as info:
-        validate_decision(WHERE, decision, priors.levers, arenas=arenas)
+        _parse(priors, "decision", change)
     assert info.value.where == WHERE and info.value.fix
     return info.value
 
 
 def test_the_baseline_tables_pass(baseline_priors):
-    arenas = baseline_priors.vocabulary.arenas
-    validate_levers(WHERE, baseline_priors.levers, baseline_priors.params, arenas=arenas)
-    validate_decision(WHERE, baseline_priors.decision, baseline_priors.levers, arenas=arenas)
+    assert PriorsFile.parse(WHERE, copy.deepcopy(baseline_priors.spec.tables)) == (
+        baseline_priors.spec
+    )
 
 
 def test_an_unknown_key_of_a_lever(baseline_priors):

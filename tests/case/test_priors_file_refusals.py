@@ -1,7 +1,8 @@
 """A priors file's shape and one prior's table: each mistake one line naming the key.
 
 The baseline file, read as TOML and changed one key at a time, goes through the checks the
-loader runs first (`validate_base`) and the per-prior check (`resolve_prior`).
+loader runs first (`PriorsFile.parse`) and the per-prior check (`PriorSpec.parse`, then
+`resolve_prior`).
 """
 
 import copy
@@ -9,7 +10,8 @@ import tomllib
 
 import pytest
 
-from model.case.priors import resolve_prior, validate_base
+from model.case.priors import resolve_prior
+from model.case.spec import PriorsFile, PriorSpec
 from model.constants import PRIORS_FILE
 from model.errors import InputError
 
@@ -25,13 +27,13 @@ def _error(raw, change) -> InputError:
     changed = copy.deepcopy(raw)
     change(changed)
     with pytest.raises(InputError) as info:
-        validate_base(WHERE, changed)
+        PriorsFile.parse(WHERE, changed)
     assert info.value.where == WHERE and info.value.fix
     return info.value
 
 
 def test_the_baseline_passes(raw):
-    validate_base(WHERE, copy.deepcopy(raw))
+    PriorsFile.parse(WHERE, copy.deepcopy(raw))
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,7 @@ def test_a_component_named_twice(raw):
 
 def _prior_error(name, spec) -> InputError:
     with pytest.raises(InputError) as info:
-        resolve_prior(WHERE, name, spec)
+        resolve_prior(WHERE, PriorSpec.parse(WHERE, name, spec))
     assert info.value.where == WHERE and info.value.fix
     return info.value
 

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
+from model.case.spec import PriorSpec, Variant
 from model.constants import POOLED_FILE
 from model.errors import InputError
-from model.library.prior_file import pooled_prior, read_pooled, validate_variant
+from model.library.prior_file import pooled_prior, read_pooled
 
 WHERE = "priors/test.toml"
 AS_OF = date(2007, 8, 15)
@@ -20,16 +21,15 @@ def _spec(**extra):
 
 def _error(name, spec) -> InputError:
     with pytest.raises(InputError) as info:
-        pooled_prior(WHERE, name, spec, POOLED_FILE.parent, {}, AS_OF)
+        pooled_prior(WHERE, PriorSpec.parse(WHERE, name, spec), POOLED_FILE.parent, {}, AS_OF)
     assert info.value.where == WHERE and info.value.fix
     return info.value
 
 
 def test_the_library_prior_plus_an_adjustment():
     adjust = {"fatigue": {"mu": -0.5, "sigma": 0.5, "source": SOURCE}}
-    dist, params, part = pooled_prior(
-        WHERE, "us_support", _spec(adjust=adjust), POOLED_FILE.parent, {}, AS_OF
-    )
+    spec = PriorSpec.parse(WHERE, "us_support", _spec(adjust=adjust))
+    dist, params, part = pooled_prior(WHERE, spec, POOLED_FILE.parent, {}, AS_OF)
     base = json.loads(POOLED_FILE.read_text())["params"]["us_support"]["params"]
     assert dist == "Normal"
     assert params["mu"] == pytest.approx(base["mu"] - 0.5)
@@ -99,5 +99,5 @@ def test_a_broken_pooled_file_is_refused_naming_it(tmp_path, text, problem):
 
 
 def test_a_variant_given_as_one_name_is_a_list_of_one():
-    assert validate_variant(WHERE, "falling_hazard") == validate_variant(WHERE, ["falling_hazard"])
-    assert validate_variant(WHERE, "falling_hazard")["window"] == "falling_hazard"
+    assert Variant.parse(WHERE, "falling_hazard") == Variant.parse(WHERE, ["falling_hazard"])
+    assert Variant.parse(WHERE, "falling_hazard").choices["window"] == "falling_hazard"
