@@ -62,10 +62,20 @@ def small_settings():
 
 @pytest.fixture(scope="session")
 def small_fit(baseline_priors, small_settings):
-    """The baseline posterior with few draws, shared by every test that needs one (cached)."""
-    from model.inference.fit import fit
+    """The baseline posterior with few draws, shared by every test that needs one (cached).
 
-    return fit(baseline_priors, settings=small_settings)
+    Fitted under a file lock in the cache folder: with an empty cache, one xdist worker fits
+    (on both cores) while the others wait and then read its cache file, instead of every
+    worker fitting the same posterior at once.
+    """
+    import fcntl
+
+    from model.inference.fit import CACHE_DIR, fit
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / "small_fit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return fit(baseline_priors, settings=small_settings)
 
 
 @pytest.fixture
@@ -97,6 +107,67 @@ def sensitivity_payload(small_fit):
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+
+@pytest.fixture(scope="session")
+def fake_backtest(tmp_path_factory):
+    """A backtest of a small simulated library (exact grid posteriors: seconds)."""
+    import model.analysis.backtest as bt
+    from model.analysis.simulate import simulate_library, write_case_file
+    from model.case.library import load_cases
+
+    folder = tmp_path_factory.mktemp("cases")
+    lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
+    return bt.run_backtest(lib, workers=1)
+
+
+@pytest.fixture(scope="session")
+def small_report(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
+    """One full report of the small fit, with ``fake_backtest``: built once per session.
+
+    ``{"out": folder, "path": HTML file, "lines": progress lines, "res": the Results it was
+    written from}``. Tests read it and never write into it (copy it first). Its users sit in
+    the ``xdist_group`` "report", so under ``make test``'s workers it is built once, not once
+    per worker.
+    """
+    import model.report.build as report
+
+    captured = {}
+    original = report.compute
+
+    def spy(*args, **kwargs):
+        captured["res"] = original(*args, **kwargs)
+        return captured["res"]
+
+    lines: list[str] = []
+    out = tmp_path_factory.mktemp("report") / "reports"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "compute", spy)
+        path = report.build_report(
+            baseline_priors,
+            settings=small_settings,
+            out=out,
+            notebooks=False,
+            progress=lines.append,
+            backtest=fake_backtest,
+        )
+    return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
+
+
+ONE_WORKER = ("small_report", "browser")
+"""Session fixtures too costly to make on every worker: their tests share one xdist worker."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Put every test using a `ONE_WORKER` fixture in the ``xdist_group`` "report".
+
+    ``make test`` runs ``--dist loadgroup``, so the report is built and Chromium launched once
+    per run, not once per worker (tryfirst: xdist reads the mark in its own hook).
+    """
+    for item in items:
+        if any(name in item.fixturenames for name in ONE_WORKER):
+            item.add_marker(pytest.mark.xdist_group("report"))
 
 
 def csv_rounding(values) -> float:
