@@ -45,9 +45,8 @@ reports: $(STAMP) ## Fit baseline and scenarios; write reports/feasibility.{html
 # The slowest tests are listed after every run, so a slow new test shows itself.
 DURATIONS := --durations=15
 # The fast suite runs on every core (pytest-xdist); the slow one runs serially, its long tests
-# already fit in parallel (joblib) inside. loadgroup: the tests of one xdist_group (the report
-# and the browser, tests/conftest.py) share a worker, so the report is built once.
-WORKERS := -n auto --dist loadgroup
+# already fit in parallel (joblib) inside.
+WORKERS := -n auto
 
 test: $(STAMP) ## Run the test suite (fast tests; slow ones with `make test-slow`)
 	$(PYTEST) -m "not slow" -q $(WORKERS) $(DURATIONS)

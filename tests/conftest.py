@@ -13,6 +13,11 @@ How a new fast test gets a posterior
 - The test cache is persistent: ``FEASIBILITY_CACHE`` defaults to ``.cache/tests`` (ignored by
   git; ``make clean`` removes it), so the second ``make test`` reads every fit of the first.
   Subprocesses (CLI, notebook kernels) inherit it; pass ``SMALL_ARGS`` / ``SMALL`` to share fits.
+- ``make test`` runs on every core (pytest-xdist). ``small_report`` is the one full report of
+  the fast suite, shared by the report and browser tests (made once per worker that needs it).
+  ``small_fit`` is fitted under a file lock, so with an empty cache one worker fits and the
+  other reads. (``--dist loadgroup`` would put one fixture's tests on one worker, but with
+  pytest 9.2 and pytest-xdist 3.8.0 it silently groups nothing: pytest-xdist issue #1386.)
 - A test that writes, corrupts or must miss the cache takes ``private_cache`` (its own folder,
   seeded with a copy of the small fit): never write into ``small_fit.cache_file``.
 - Fast tests never sample more than ``SMALL``; a check of statistics (recovery, calibration,
@@ -126,9 +131,7 @@ def small_report(tmp_path_factory, baseline_priors, small_settings, fake_backtes
     """One full report of the small fit, with ``fake_backtest``: built once per session.
 
     ``{"out": folder, "path": HTML file, "lines": progress lines, "res": the Results it was
-    written from}``. Tests read it and never write into it (copy it first). Its users sit in
-    the ``xdist_group`` "report", so under ``make test``'s workers it is built once, not once
-    per worker.
+    written from}``. Tests read it and never write into it (copy it first).
     """
     import model.report.build as report
 
@@ -152,22 +155,6 @@ def small_report(tmp_path_factory, baseline_priors, small_settings, fake_backtes
             backtest=fake_backtest,
         )
     return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
-
-
-ONE_WORKER = ("small_report", "browser")
-"""Session fixtures too costly to make on every worker: their tests share one xdist worker."""
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Put every test using a `ONE_WORKER` fixture in the ``xdist_group`` "report".
-
-    ``make test`` runs ``--dist loadgroup``, so the report is built and Chromium launched once
-    per run, not once per worker (tryfirst: xdist reads the mark in its own hook).
-    """
-    for item in items:
-        if any(name in item.fixturenames for name in ONE_WORKER):
-            item.add_marker(pytest.mark.xdist_group("report"))
 
 
 def csv_rounding(values) -> float:
