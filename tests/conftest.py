@@ -13,6 +13,11 @@ How a new fast test gets a posterior
 - The test cache is persistent: ``FEASIBILITY_CACHE`` defaults to ``.cache/tests`` (ignored by
   git; ``make clean`` removes it), so the second ``make test`` reads every fit of the first.
   Subprocesses (CLI, notebook kernels) inherit it; pass ``SMALL_ARGS`` / ``SMALL`` to share fits.
+- ``make test`` runs on every core (pytest-xdist). ``small_report`` is the one full report of
+  the fast suite, shared by the report and browser tests (made once per worker that needs it).
+  ``small_fit`` is fitted under a file lock, so with an empty cache one worker fits and the
+  other reads. (``--dist loadgroup`` would put one fixture's tests on one worker, but with
+  pytest 9.2 and pytest-xdist 3.8.0 it silently groups nothing: pytest-xdist issue #1386.)
 - A test that writes, corrupts or must miss the cache takes ``private_cache`` (its own folder,
   seeded with a copy of the small fit): never write into ``small_fit.cache_file``.
 - Fast tests never sample more than ``SMALL``; a check of statistics (recovery, calibration,
@@ -62,10 +67,20 @@ def small_settings():
 
 @pytest.fixture(scope="session")
 def small_fit(baseline_priors, small_settings):
-    """The baseline posterior with few draws, shared by every test that needs one (cached)."""
-    from model.inference.fit import fit
+    """The baseline posterior with few draws, shared by every test that needs one (cached).
 
-    return fit(baseline_priors, settings=small_settings)
+    Fitted under a file lock in the cache folder: with an empty cache, one xdist worker fits
+    (on both cores) while the others wait and then read its cache file, instead of every
+    worker fitting the same posterior at once.
+    """
+    import fcntl
+
+    from model.inference.fit import CACHE_DIR, fit
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / "small_fit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return fit(baseline_priors, settings=small_settings)
 
 
 @pytest.fixture
@@ -97,6 +112,49 @@ def sensitivity_payload(small_fit):
 
     dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
     return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+
+@pytest.fixture(scope="session")
+def fake_backtest(tmp_path_factory):
+    """A backtest of a small simulated library (exact grid posteriors: seconds)."""
+    import model.library.backtest as bt
+    from model.library.cases import load_cases
+    from model.library.simulate import simulate_library, write_case_file
+
+    folder = tmp_path_factory.mktemp("cases")
+    lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
+    return bt.run_backtest(lib, workers=1)
+
+
+@pytest.fixture(scope="session")
+def small_report(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
+    """One full report of the small fit, with ``fake_backtest``: built once per session.
+
+    ``{"out": folder, "path": HTML file, "lines": progress lines, "res": the Results it was
+    written from}``. Tests read it and never write into it (copy it first).
+    """
+    import model.report.build as report
+
+    captured = {}
+    original = report.compute
+
+    def spy(*args, **kwargs):
+        captured["res"] = original(*args, **kwargs)
+        return captured["res"]
+
+    lines: list[str] = []
+    out = tmp_path_factory.mktemp("report") / "reports"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "compute", spy)
+        path = report.build_report(
+            baseline_priors,
+            settings=small_settings,
+            out=out,
+            notebooks=False,
+            progress=lines.append,
+            backtest=fake_backtest,
+        )
+    return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
 
 
 def csv_rounding(values) -> float:

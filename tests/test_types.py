@@ -1,7 +1,8 @@
 """The case and inference layers type-check under mypy (``[tool.mypy]`` in pyproject.toml).
 
-mypy runs as ``make lint`` runs it, from the project root with its ``.mypy_cache`` (a cold run
-takes some 15 s, a warm one a few). The second test shows the configuration is in force: a body
+mypy runs as ``make lint`` runs it, from the project root with its ``.mypy_cache``. The whole
+check is in ``make lint`` and in the slow suite (a cold run takes some 15 s, too long for ``make
+test``); the fast suite keeps the second test, which shows the configuration is in force: a body
 error in an unannotated function, which mypy skips unless ``check_untyped_defs`` is set, fails.
 """
 
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +29,7 @@ def mypy(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_case_and_inference_type_check():
     run = mypy()
     assert run.returncode == 0, run.stdout + run.stderr

@@ -54,7 +54,7 @@ def second_panel(tmp_path_factory):
     from model.inference.settings import Settings
 
     folder = tmp_path_factory.mktemp("second")
-    second = fit(load_priors(SECOND), settings=Settings(**SMALL), cache=False)
+    second = fit(load_priors(SECOND), settings=Settings(**SMALL))  # the persistent test cache
     return WhatIfPanel(
         second,
         scenario_dir=folder / "scenarios",

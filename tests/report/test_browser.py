@@ -37,14 +37,10 @@ PAGE_STATE = """
 """
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory, baseline_priors, small_settings):
-    from model.report.build import build_report
-
-    out = tmp_path_factory.mktemp("browser") / "reports"
-    return build_report(
-        baseline_priors, settings=small_settings, out=out, notebooks=False, progress=lambda s: None
-    )
+@pytest.fixture
+def report(small_report):
+    """The session's report (``small_report``, shared with tests/report/test_build.py)."""
+    return small_report["path"]
 
 
 def _run_json(capsys) -> dict:

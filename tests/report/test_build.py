@@ -75,35 +75,10 @@ def _build(priors, settings, out: Path, **kwargs) -> tuple[Path, list[str]]:
     return path, lines
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
-    """One report, plus the Results it was written from (captured from `compute`)."""
-    import model.report.build as report
-
-    captured = {}
-    original = report.compute
-
-    def spy(*args, **kwargs):
-        captured["res"] = original(*args, **kwargs)
-        return captured["res"]
-
-    out = tmp_path_factory.mktemp("report") / "reports"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "compute", spy)
-        path, lines = _build(baseline_priors, small_settings, out, backtest=fake_backtest)
-    return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
-
-
-@pytest.fixture(scope="module")
-def fake_backtest(tmp_path_factory):
-    """A backtest of a small simulated library (exact grid posteriors: seconds)."""
-    import model.library.backtest as bt
-    from model.library.cases import load_cases
-    from model.library.simulate import simulate_library, write_case_file
-
-    folder = tmp_path_factory.mktemp("cases")
-    lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
-    return bt.run_backtest(lib, workers=1)
+@pytest.fixture
+def built(small_report):
+    """The session's report, plus the Results it was written from (``small_report``)."""
+    return small_report
 
 
 class _Page(HTMLParser):
@@ -374,6 +349,31 @@ def test_progress_lines_are_numbered_and_plain(built):
     assert lines[-1].startswith("report ready:")
 
 
+def test_same_seed_computes_identical_csv_tables(built, baseline_priors, small_settings, tmp_path):
+    """Every random step is seeded: computing the report again writes the same CSV bytes.
+
+    The CSVs are written from `compute`'s Results alone (`csv_tables`, `write_csv`), so this
+    recomputes and rewrites only them; the slow test below builds the whole report again.
+    """
+    import model.report.build as b
+    from model.report.results import csv_tables, write_csv
+
+    res = b.compute(
+        baseline_priors,
+        settings=small_settings,
+        files=b.scenario_files(),
+        backtest=built["res"].backtest,
+        expert_paths=b.expert_files(),
+    )
+    for name, frame in csv_tables(res).items():
+        write_csv(frame, tmp_path / f"{name}.csv")
+    first = sorted((built["out"] / "tables").glob("*.csv"))
+    assert [p.name for p in first] == sorted(p.name for p in tmp_path.glob("*.csv"))
+    for a in first:
+        assert a.read_bytes() == (tmp_path / a.name).read_bytes(), a.name
+
+
+@pytest.mark.slow
 def test_same_seed_writes_identical_csv_tables(
     built, baseline_priors, small_settings, tmp_path, fake_backtest
 ):
