@@ -5,8 +5,6 @@ import json
 import pytest
 
 import model.library.backtest as bt
-from model.library.cases import load_cases
-from model.library.simulate import simulate_library, write_case_file
 from model.library.views import (
     backtest_payload,
     backtest_table,
@@ -18,10 +16,9 @@ from model.library.views import (
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bt") / "cases.csv"
-    lib = load_cases(write_case_file(simulate_library(14, seed=8), path))
-    return bt.run_backtest(lib, workers=1)
+def result(fake_backtest):
+    """The session's backtest of a small simulated library (``fake_backtest``)."""
+    return fake_backtest
 
 
 def test_payload_keys(result):
