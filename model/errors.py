@@ -38,5 +38,13 @@ class InputError(ValueError):
         super().__init__(self.line())
 
     def line(self) -> str:
-        """Return the one-line message shown to users."""
-        return f"{self.where}: {self.key}: {self.problem}; fix: {self.fix}"
+        """Return the one-line message shown to users (control characters shown escaped)."""
+        where, key, problem, fix = (
+            _printable(s) for s in (self.where, self.key, self.problem, self.fix)
+        )
+        return f"{where}: {key}: {problem}; fix: {fix}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with each control character (a newline in a TOML key) written as its escape."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
