@@ -4,7 +4,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
-PYTEST := $(PY) -m pytest
+# Tests keep compiled bytecode (__pycache__, ignored by git) even where the shell sets
+# PYTHONDONTWRITEBYTECODE: without it every worker and subprocess recompiles the package and
+# pytest rewrites every test module again (measured: collection 24 s -> 9 s per worker).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 # pip's notes about this machine's unused local package folders are noise in CI logs
 QUIET := { grep -v -e "^WARNING: Location 'file:" -e BuildBackendWarning || true; }

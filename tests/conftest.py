@@ -105,56 +105,72 @@ def private_cache(tmp_path, monkeypatch, small_fit):
 
 @pytest.fixture(scope="session")
 def sensitivity_payload(small_fit):
-    """The sensitivity payload of the small fit, with an extra input the model does not use."""
+    """The sensitivity payload of the small fit, with an extra input the model does not use.
+
+    Kept between runs (``tests.memo``): computed again only when the code or inputs change.
+    """
     import numpy as np
 
     from model.analysis.sensitivity.summary import sensitivity
+    from tests.memo import memo
 
-    dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
-    return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+    def build(_folder):
+        dummy = np.random.default_rng(7).normal(size=small_fit.draws["p_agree"].size)
+        return sensitivity(small_fit, rng_seed=1, extra_draws={"unused_input": dummy})
+
+    return memo("sensitivity_payload", build, inputs=(SMALL,))[1]
 
 
 @pytest.fixture(scope="session")
-def fake_backtest(tmp_path_factory):
-    """A backtest of a small simulated library (exact grid posteriors: seconds)."""
+def fake_backtest():
+    """A backtest of a small simulated library (exact grid posteriors), kept between runs."""
     import model.library.backtest as bt
     from model.library.cases import load_cases
     from model.library.simulate import simulate_library, write_case_file
+    from tests.memo import memo
 
-    folder = tmp_path_factory.mktemp("cases")
-    lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
-    return bt.run_backtest(lib, workers=1)
+    def build(folder):
+        lib = load_cases(write_case_file(simulate_library(14, seed=8), folder / "cases.csv"))
+        return bt.run_backtest(lib, workers=1)
+
+    return memo("fake_backtest", build)[1]
 
 
 @pytest.fixture(scope="session")
-def small_report(tmp_path_factory, baseline_priors, small_settings, fake_backtest):
-    """One full report of the small fit, with ``fake_backtest``: built once per session.
+def small_report(baseline_priors, small_settings, fake_backtest):
+    """One full report of the small fit, with ``fake_backtest``, kept between runs.
 
     ``{"out": folder, "path": HTML file, "lines": progress lines, "res": the Results it was
-    written from}``. Tests read it and never write into it (copy it first).
+    written from}``. Built once per version of the code (``tests.memo``: with an empty cache one
+    worker builds while the others wait). Tests read it and never write into it (copy it first).
     """
     import model.report.build as report
+    from tests.memo import memo
 
-    captured = {}
-    original = report.compute
+    def build(folder):
+        captured = {}
+        original = report.compute
 
-    def spy(*args, **kwargs):
-        captured["res"] = original(*args, **kwargs)
-        return captured["res"]
+        def spy(*args, **kwargs):
+            captured["res"] = original(*args, **kwargs)
+            return captured["res"]
 
-    lines: list[str] = []
-    out = tmp_path_factory.mktemp("report") / "reports"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "compute", spy)
-        path = report.build_report(
-            baseline_priors,
-            settings=small_settings,
-            out=out,
-            notebooks=False,
-            progress=lines.append,
-            backtest=fake_backtest,
-        )
-    return {"out": out, "path": path, "lines": lines, "res": captured["res"]}
+        lines: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(report, "compute", spy)
+            report.build_report(
+                baseline_priors,
+                settings=small_settings,
+                out=folder / "reports",
+                notebooks=False,
+                progress=lines.append,
+                backtest=fake_backtest,
+            )
+        return {"lines": lines, "res": captured["res"]}
+
+    folder, value = memo("small_report", build, inputs=(SMALL,))
+    out = folder / "reports"
+    return {"out": out, "path": out / "feasibility.html"} | value
 
 
 def csv_rounding(values) -> float:

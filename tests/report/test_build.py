@@ -349,34 +349,15 @@ def test_progress_lines_are_numbered_and_plain(built):
     assert lines[-1].startswith("report ready:")
 
 
-def test_same_seed_computes_identical_csv_tables(built, baseline_priors, small_settings, tmp_path):
-    """Every random step is seeded: computing the report again writes the same CSV bytes.
-
-    The CSVs are written from `compute`'s Results alone (`csv_tables`, `write_csv`), so this
-    recomputes and rewrites only them; the slow test below builds the whole report again.
-    """
-    import model.report.build as b
-    from model.report.results import csv_tables, write_csv
-
-    res = b.compute(
-        baseline_priors,
-        settings=small_settings,
-        files=b.scenario_files(),
-        backtest=built["res"].backtest,
-        expert_paths=b.expert_files(),
-    )
-    for name, frame in csv_tables(res).items():
-        write_csv(frame, tmp_path / f"{name}.csv")
-    first = sorted((built["out"] / "tables").glob("*.csv"))
-    assert [p.name for p in first] == sorted(p.name for p in tmp_path.glob("*.csv"))
-    for a in first:
-        assert a.read_bytes() == (tmp_path / a.name).read_bytes(), a.name
-
-
 @pytest.mark.slow
 def test_same_seed_writes_identical_csv_tables(
     built, baseline_priors, small_settings, tmp_path, fake_backtest
 ):
+    """Every random step is seeded: building the report again writes the same CSV bytes.
+
+    ``built`` usually comes from an earlier test run (``tests.memo``), so this also compares two
+    processes.
+    """
     _build(baseline_priors, small_settings, tmp_path / "again", backtest=fake_backtest)
     first = sorted((built["out"] / "tables").glob("*.csv"))
     second = sorted((tmp_path / "again" / "tables").glob("*.csv"))
@@ -400,9 +381,9 @@ def test_failing_run_leaves_the_previous_report_intact(
     before = _snapshot(out)
 
     def boom(*args, **kwargs):
-        raise RuntimeError("sensitivity failed on purpose")
+        raise RuntimeError("the designs failed on purpose")
 
-    monkeypatch.setattr(model.report.build, "sensitivity", boom)
+    monkeypatch.setattr(model.report.build, "rank_designs", boom)
     with pytest.raises(RuntimeError, match="on purpose"):
         _build(baseline_priors, small_settings, out)
     assert _snapshot(out) == before
@@ -415,7 +396,7 @@ def test_failing_run_into_a_new_folder_leaves_nothing(
 ):
     import model.report.build
 
-    monkeypatch.setattr(model.report.build, "sensitivity", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(model.report.build, "rank_designs", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         _build(baseline_priors, small_settings, tmp_path / "new")
     assert not (tmp_path / "new").exists()
@@ -524,8 +505,6 @@ def test_markdown_table_escapes_pipes_without_tabulate():
 
 import os  # noqa: E402
 import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 
 DRIVER = """
@@ -565,9 +544,22 @@ def _wait_for(marker: Path, proc) -> None:
 
 
 def _complete(tmp_path, out, tag):
-    proc, _ = _driver(tmp_path, out, tag)
-    _, err = proc.communicate(timeout=180)
-    assert proc.returncode == 0, err
+    """A whole report run with the driver's stand-ins, in this process (a subprocess is only
+    needed for a run that is killed or must hold the lock)."""
+    import model.report.build as b
+    from model.case.priors import load_priors
+
+    def write(res, dest, steps, started=None):
+        (dest / "tables").mkdir(parents=True, exist_ok=True)
+        for name in ("tables/t.csv", "feasibility.md", "feasibility.html"):
+            (dest / name).write_text(res)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(b, "compute", lambda priors, **k: tag)
+        mp.setattr(b, "write", write)
+        b.build_report(
+            load_priors(), out=out, notebooks=False, scenarios=[], progress=lambda line: None
+        )
 
 
 def _report_state(out: Path) -> dict:
@@ -612,33 +604,25 @@ def test_sigkill_at_every_step_keeps_the_last_complete_report(step, tmp_path):
     assert (out / "mine").read_text() == "a file the report did not write"
 
 
-def test_a_second_run_on_the_same_folder_waits_then_exits_2_with_one_line(tmp_path):
+def test_a_second_run_on_the_same_folder_waits_then_exits_2_with_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    from model.cli.main import main
+
     out = tmp_path / "out"
     _complete(tmp_path, out, "first")
     holder, marker = _driver(tmp_path, out, "holder", pause_at="locked")
     _wait_for(marker, holder)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), FEASIBILITY_LOCK_WAIT="1")
-    loser = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "model",
-            "report",
-            "--out",
-            str(out),
-            "--skip-notebooks",
-            "--skip-backtest",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    os.kill(holder.pid, signal.SIGKILL)
-    holder.wait()
-    assert loser.returncode == 2, loser.stderr
-    assert loser.stderr.count("\n") == 1 and "Traceback" not in loser.stderr
-    assert f"another report run (pid {holder.pid}) is writing this folder" in loser.stderr
+    monkeypatch.setenv("FEASIBILITY_LOCK_WAIT", "1")
+    try:  # the second run is this process: the lock is another process's
+        code = main(["report", "--out", str(out), "--skip-notebooks", "--skip-backtest"])
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"another report run (pid {holder.pid}) is writing this folder" in err
     assert _report_state(out)["html"] == "first"
 
 

@@ -25,7 +25,10 @@ def outcomes(small_fit):
 
 @pytest.fixture(scope="module")
 def table(small_fit, outcomes):
-    return power_scaling(small_fit, outcomes=outcomes)
+    from tests.conftest import SMALL
+    from tests.memo import memo
+
+    return memo("psense", lambda _: power_scaling(small_fit, outcomes=outcomes), inputs=(SMALL,))[1]
 
 
 def test_one_row_per_outcome_and_parameter(table, small_fit):
@@ -127,7 +130,13 @@ def test_plain_names_come_from_the_case(small_fit):
 
 
 def test_report_rows_and_text(small_fit, outcomes):
-    rows, sentences = psense_report(small_fit, outcomes=outcomes)
+    from tests.conftest import SMALL
+    from tests.memo import memo
+
+    def build(_folder):
+        return psense_report(small_fit, outcomes=outcomes)
+
+    rows, sentences = memo("psense_report", build, inputs=(SMALL,))[1]
     assert len(rows) == len(OUTCOMES) + len(small_fit.priors.params)
     assert all("explanation" in r for r in rows)
     assert sentences
