@@ -79,6 +79,12 @@ def test_an_input_error_is_one_line_exit_2_naming_file_key_and_fix(monkeypatch, 
     assert "priors/x.toml" in line and "params.gamma" in line and "give a number" in line
 
 
+def test_a_control_character_in_a_key_is_shown_escaped_on_one_line():
+    err = InputError("dir é/p.toml", "case.\n\t", "unknown key", "use one of name")
+    assert err.line() == "dir é/p.toml: case.\\n\\t: unknown key; fix: use one of name"
+    assert str(err) == err.line()
+
+
 @pytest.mark.parametrize("code", [errno.EPIPE, errno.ENOSPC])
 def test_a_reader_that_went_away_or_a_full_disk_is_exit_2(code, monkeypatch, capsys):
     def write_fails(args):
