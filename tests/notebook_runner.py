@@ -1,8 +1,8 @@
 """Run a notebook's code in this process, the way an IPython kernel would, without a kernel.
 
 The fast suite uses `run_in_process` instead of `model.report.notebooks.execute` so that each
-notebook costs its own code only: no new Python, no second import of PyMC and ArviZ, and the
-session's fits already in memory. What the kernel does and the test relies on is done here too:
+notebook costs its own code only: no new Python and no second import of PyMC and ArviZ. What
+the kernel does and the tests rely on is done here too:
 
 - the cell is turned into Python by IPython's own input transformer, so ``%matplotlib inline``
   becomes a ``get_ipython().run_line_magic`` call; ``%matplotlib`` is accepted (figures are

@@ -4,9 +4,9 @@
 cell in one namespace, the last expression displayed through IPython's formatters, figures
 rendered to PNG), at the suite's sampler size (``SMALL``, the same seed) with the repository
 root as working directory: notebooks 01-04 and 06 read the session's cached baseline fit (same
-priors and settings give the same cache key, often already in memory) and notebook 02's
-scenario refits are the report test's. Notebook 05 runs its backtest from ``QUICK_SINCE`` only
-(one training set) with ``FEASIBILITY_QUICK=1`` (tiny refits). A real kernel costs a new Python
+priors and settings give the same cache key) and notebook 02's scenario refits are the report
+test's. Notebook 05 runs its backtest from ``QUICK_SINCE`` only (one training set) with
+``FEASIBILITY_QUICK=1`` (tiny refits). A real kernel costs a new Python
 and a fresh import of PyMC and ArviZ per notebook, so the fast suite starts one only for a probe
 notebook (``test_kernel_is_this_interpreter_in_the_repo_root``: this interpreter, the repository
 root, the parameters and the cache reach the kernel, and HTML is written).
