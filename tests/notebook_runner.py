@@ -10,9 +10,10 @@ the kernel does and the tests rely on is done here too:
 - every statement runs in one namespace shared by the cells; when the last statement is an
   expression its value is displayed unless the cell ends with ``;``;
 - ``display`` (``IPython.display.display``, which the notebooks import) and the displayed value go
-  through IPython's formatter order: ``_ipython_display_``, ``_repr_mimebundle_``, then each
+  through IPython's formatter order: ``_repr_mimebundle_``, then each
   ``_repr_*_`` method, a matplotlib ``Figure`` rendered to PNG as the inline backend does, and
-  ``repr`` as text/plain; a formatter that raises fails the cell (a kernel would only warn);
+  ``repr`` as text/plain; a formatter that raises fails the cell (a kernel would only warn), and
+  so does an object with ``_ipython_display_`` (it needs a live IPython shell);
 - figures left open in pyplot at the end of a cell are rendered and closed, as the inline
   backend's ``flush_figures`` does.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import builtins
 import io
 import linecache
 from contextlib import ExitStack, redirect_stdout
@@ -110,8 +112,8 @@ def _figure_png(fig) -> bytes:
     return buf.getvalue()
 
 
-def format_object(obj: Any) -> dict[str, Any] | None:
-    """The MIME bundle IPython would display for ``obj`` (None when it displays itself).
+def format_object(obj: Any) -> dict[str, Any]:
+    """The MIME bundle IPython would display for ``obj``.
 
     Parameters
     ----------
@@ -120,15 +122,21 @@ def format_object(obj: Any) -> dict[str, Any] | None:
 
     Returns
     -------
-    dict or None
-        MIME type -> data, always with ``text/plain``; None if ``obj`` has
-        ``_ipython_display_`` (it was called and publishes its own output).
+    dict
+        MIME type -> data, always with ``text/plain``.
+
+    Raises
+    ------
+    TypeError
+        If ``obj`` has ``_ipython_display_`` (it publishes through a live IPython shell).
     """
     from matplotlib.figure import Figure
 
-    if hasattr(obj, "_ipython_display_"):
-        obj._ipython_display_()
-        return None
+    if hasattr(obj, "_ipython_display_"):  # it would publish through a live InteractiveShell
+        raise TypeError(
+            f"{type(obj).__name__} displays itself (_ipython_display_), which only a kernel runs; "
+            "run this notebook in a kernel (model.report.notebooks.execute)"
+        )
     data: dict[str, Any] = {}
     if hasattr(obj, "_repr_mimebundle_"):
         bundle = obj._repr_mimebundle_(include=None, exclude=None)
@@ -189,16 +197,14 @@ def run_in_process(path: str | Path, params: dict[str, Any] | None = None):
 
     def display(*objs, **_):
         for obj in objs:
-            data = format_object(obj)
-            if data is not None:
-                outputs.show(data)
+            outputs.show(format_object(obj))
 
     def flush_figures():
         for num in sorted(set(plt.get_fignums()) - open_before):
             outputs.show(format_object(plt.figure(num)))
             plt.close(num)
 
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     with ExitStack() as stack:
         for module in (IPython.display, IPython.core.display_functions):
             stack.enter_context(mock.patch.object(module, "display", display))
@@ -233,6 +239,4 @@ def _run_cell(source: str, filename: str, namespace: dict, outputs: _Outputs, co
         return
     value = eval(compile(ast.Expression(body=last.value), filename, "eval"), namespace)
     if value is not None and not hook.semicolon_at_end_of_expression(source):
-        data = format_object(value)
-        if data is not None:
-            outputs.show(data, "execute_result", count)
+        outputs.show(format_object(value), "execute_result", count)

@@ -157,6 +157,9 @@ def test_in_process_runner_displays_as_ipython_does_and_refuses_other_magics(tmp
         run_in_process(_probe(tmp_path, "%timeit X"))
     with pytest.raises(MagicNotSupported, match="!ls"):
         run_in_process(_probe(tmp_path, "!ls"))
+    shown = "class Shown:\n    def _ipython_display_(self):\n        pass\n\nShown()"
+    with pytest.raises(TypeError, match="_ipython_display_"):
+        run_in_process(_probe(tmp_path, shown))
     with pytest.raises(ZeroDivisionError) as raised:
         run_in_process(_probe(tmp_path, "X = 1", "X / 0"))
     assert "probe.ipynb code cell 2" in raised.value.__notes__[0]
