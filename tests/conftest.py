@@ -22,8 +22,11 @@ How a new fast test gets a posterior
   seeded with a copy of the small fit): never write into ``small_fit.cache_file``.
 - Fast tests never sample more than ``SMALL``; a check of statistics (recovery, calibration,
   reweight against refit, several seeds) is ``@pytest.mark.slow`` (``make test-slow``).
-- Notebooks run at ``SMALL`` and read the same cached fits (``tests/report/test_notebooks.py``);
-  notebook 05 runs a short backtest under ``FEASIBILITY_QUICK=1`` (read by
+- Notebooks run at ``SMALL`` and read the same cached fits (``tests/report/test_notebooks.py``):
+  the fast suite runs each notebook's code in the test's own process
+  (``tests/notebook_runner.py``: no new Python, PyMC and ArviZ imported once) and starts one
+  real kernel only for a probe notebook; the slow suite executes every notebook in a real kernel.
+  In the fast suite notebook 05 runs a short backtest under ``FEASIBILITY_QUICK=1`` (read by
   ``model.inference.settings``: every fit capped at 2 chains x 100 draws). The same variable
   makes ``make bench-smoke`` quick.
 - ``pymc.testing.mock_sample`` was measured and not used: it compiles a prior-predictive

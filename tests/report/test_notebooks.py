@@ -1,16 +1,26 @@
 """The analysis notebooks: committed clean, free of model code, and executable top to bottom.
 
-``make test`` runs each notebook at the suite's sampler size (``SMALL``, the same seed), in a
-kernel of this interpreter that inherits ``FEASIBILITY_CACHE``: notebooks 01-04 read the
-session's cached baseline fit (same priors and settings give the same cache key) and notebook
-02's scenario refits are the report test's. Notebook 05 runs its backtest from ``QUICK_SINCE``
-only (one training set) with ``FEASIBILITY_QUICK=1`` (tiny refits). ``make test-slow`` runs
-every notebook over its whole backtest range with the default backtest settings.
+``make test`` runs each notebook's code in this process (``tests/notebook_runner.py``: every
+cell in one namespace, the last expression displayed through IPython's formatters, figures
+rendered to PNG), at the suite's sampler size (``SMALL``, the same seed) with the repository
+root as working directory: notebooks 01-04 and 06 read the session's cached baseline fit (same
+priors and settings give the same cache key) and notebook 02's scenario refits are the report
+test's. Notebook 05 runs its backtest from ``QUICK_SINCE`` only (one training set) with
+``FEASIBILITY_QUICK=1`` (tiny refits). A real kernel costs a new Python
+and a fresh import of PyMC and ArviZ per notebook, so the fast suite starts one only for a probe
+notebook (``test_kernel_is_this_interpreter_in_the_repo_root``: this interpreter, the repository
+root, the parameters and the cache reach the kernel, and HTML is written).
+
+``make test-slow`` executes every notebook in a real Jupyter kernel
+(``model.report.notebooks.execute``, as ``make reports`` does) at ``SMALL`` over its whole
+backtest range with the default backtest settings, with the same checks.
 """
 
+import base64
 import re
 import sys
 
+import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
@@ -24,6 +34,7 @@ from model.report.notebooks import (
     parameters_cell,
 )
 from tests.conftest import SMALL
+from tests.notebook_runner import MagicNotSupported, run_in_process
 
 SMALL_PARAMS = {"DRAWS": SMALL["draws"], "TUNE": SMALL["tune"], "CHAINS": SMALL["chains"]}
 QUICK_SINCE = 2016
@@ -114,15 +125,61 @@ def test_kernel_is_this_interpreter_in_the_repo_root(tmp_path):
     assert "<html" in written[0].read_text() and not list((tmp_path / "html").glob(".*"))
 
 
-def _run(path, params):
-    nb = execute(path, params=params, timeout=600)
+def _probe(tmp_path, *sources: str):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("X = 1")
+    params.metadata["tags"] = [PARAMETERS_TAG]
+    nb.cells = [params, *map(nbformat.v4.new_code_cell, sources)]
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    return tmp_path / "probe.ipynb"
+
+
+def test_in_process_runner_displays_as_ipython_does_and_refuses_other_magics(tmp_path):
+    probe = _probe(
+        tmp_path,
+        "%matplotlib inline\nimport pandas as pd\nfrom IPython.display import display\n"
+        "display(pd.DataFrame({'a': [X]}))\nprint('shown')\nX + 1",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([0, 1]);",
+        "from matplotlib.figure import Figure\nFigure()\n",
+        "X;",
+    )
+    nb = run_in_process(probe, {"X": 41})
+    frame, printed, value = nb.cells[1].outputs
+    assert "<table" in frame.data["text/html"] and "41" in frame.data["text/html"]
+    assert printed.text == "shown\n" and value.data == {"text/plain": "42"}
+    assert [o.output_type for o in nb.cells[2].outputs] == ["display_data"]  # pyplot, flushed
+    assert [o.output_type for o in nb.cells[3].outputs] == ["execute_result"]  # a Figure value
+    for cell in nb.cells[2:4]:
+        assert base64.b64decode(cell.outputs[0].data["image/png"]).startswith(b"\x89PNG")
+    assert nb.cells[4].outputs == [] and plt.get_fignums() == []  # `;` hides; all closed
+
+    with pytest.raises(MagicNotSupported, match=re.escape("probe.ipynb code cell 1: %timeit")):
+        run_in_process(_probe(tmp_path, "%timeit X"))
+    with pytest.raises(MagicNotSupported, match="!ls"):
+        run_in_process(_probe(tmp_path, "!ls"))
+    shown = "class Shown:\n    def _ipython_display_(self):\n        pass\n\nShown()"
+    with pytest.raises(TypeError, match="_ipython_display_"):
+        run_in_process(_probe(tmp_path, shown))
+    with pytest.raises(ZeroDivisionError) as raised:
+        run_in_process(_probe(tmp_path, "X = 1", "X / 0"))
+    assert "probe.ipynb code cell 2" in raised.value.__notes__[0]
+
+
+def _check(path, nb, small_fit):
+    """What every run of a notebook must show, in a kernel or in process."""
     errors = [o for c in _code(nb) for o in c.outputs if o.output_type == "error"]
     assert not errors
     answer = _printed(nb.cells[-1])
     assert len(answer.split()) > 20, f"{path.name}: the last cell printed no answer"
     images = [o for c in _code(nb) for o in c.outputs if "image/png" in o.get("data", {})]
     assert images, f"{path.name}: no figure rendered"
-    return nb
+    if path.stem == "01-baseline":  # the notebook's answer is `run`'s, from the same fit
+        from model.analysis.baseline import run_summary
+
+        s = run_summary(small_fit)
+        deal = s["p_deal"]
+        assert f"{deal['mean']:.0%} chance (90% interval {deal['lo']:.0%} to" in answer
+        assert f"to enactment is {s['months_to_enactment']['mean']:.1f} months" in answer
 
 
 def _printed(cell) -> str:
@@ -135,25 +192,18 @@ def _has(nb, name: str) -> bool:
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_notebook_executes(path, small_fit, monkeypatch):
+def test_notebook_runs_in_process(path, small_fit, monkeypatch):
     params = dict(SMALL_PARAMS)
     if _has(_read(path), "SINCE"):
         params |= {"SINCE": QUICK_SINCE, "WORKERS": 1}
         monkeypatch.setenv(QUICK_ENV, "1")
-    nb = _run(path, params)
-    if path.stem == "01-baseline":  # the notebook's answer is `run`'s, from the same fit
-        from model.analysis.baseline import run_summary
-
-        s = run_summary(small_fit)
-        answer = _printed(nb.cells[-1])
-        deal = s["p_deal"]
-        assert f"{deal['mean']:.0%} chance (90% interval {deal['lo']:.0%} to" in answer
-        assert f"to enactment is {s['months_to_enactment']['mean']:.1f} months" in answer
+    monkeypatch.chdir(ROOT)
+    _check(path, run_in_process(path, params), small_fit)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_notebook_executes_in_full(path):
-    """The whole backtest range and the default backtest settings (real refits)."""
-    _run(path, SMALL_PARAMS)
+def test_notebook_executes_in_full(path, small_fit):
+    """In a real kernel, the whole backtest range and the default backtest settings."""
+    _check(path, execute(path, params=SMALL_PARAMS, timeout=600), small_fit)
