@@ -70,11 +70,11 @@ def test_diff_of_two_runs(runs, capsys):
     }
     assert "mu=0.1," in out["params"]["opinion_shift"]["new"]
     old, new = json.loads(base.read_text()), json.loads(both.read_text())
+    # slower appropriations, fewer enactments in time; more opposition, less acceptance
     for key in ("p_enacted", "p_accepted"):
         row = out["outputs"][key]
         assert row["change"] == pytest.approx(new[key]["mean"] - old[key]["mean"])
-        assert row["change"] < 0  # slower appropriations, fewer enactments in time; and
-        # more opposition, less acceptance
+        assert row["change"] < 0
     assert main(["diff", str(base), str(base)]) == 0
     assert "Inputs: none changed" in capsys.readouterr().out
 
