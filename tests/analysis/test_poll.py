@@ -56,13 +56,71 @@ def test_a_poll_after_the_as_of_date_is_refused(small_fit):
 
 
 def test_the_new_poll_reweights_by_its_likelihood_and_moves_acceptance_its_way(small_fit):
+    # polls either side of the posterior (oppose_funds about 74%) that the draws can carry:
+    # the cheapest route, no refit, and acceptance moves the way the poll points
+    base = baseline_case(small_fit)
+    low = poll_answer(small_fit, NewPoll("funds", 0.55, 300))
+    high = poll_answer(small_fit, NewPoll("funds", 0.85, 300))
+    for case in (low, high):
+        assert case.method == "reweight" and case.refit is None, case.reason
+        assert case.pareto_k <= k_threshold(case.weights.size)
+        assert np.isclose(case.weights.sum(), 1) and "likelihood" in case.reason
+        assert case.reweighted == ["oppose_funds"]
+    accept = {
+        name: row(case, base)["p_accepted_mean"] for name, case in (("low", low), ("high", high))
+    }
+    assert accept["low"] > base.summary("p_accepted")["mean"] > accept["high"]
+    funds = small_fit.draws["oppose_funds"]
+    assert (
+        np.average(funds, weights=low.weights)
+        < funds.mean()
+        < np.average(funds, weights=high.weights)
+    )
+
+
+@pytest.mark.parametrize(
+    ("k", "force", "route"), [(0.1, False, "reweight"), (0.9, False, "refit"), (0.1, True, "refit")]
+)
+def test_a_poll_the_draws_cannot_carry_goes_to_a_refit_on_the_new_evidence(
+    small_fit, monkeypatch, k, force, route
+):
+    # the route follows the Pareto k of the weights (mocked here) and force_refit; a refit
+    # fits the baseline priors on the evidence with the poll added (the fit itself is mocked:
+    # the slow test below refits for real)
+    import model.whatif.memory as memory
+
+    calls = []
+    size = small_fit.draws["oppose_funds"].size
+    monkeypatch.setattr(memory, "psis_row", lambda log_w, chains: (np.full(size, 1 / size), k))
+
+    def fake_fit(priors, *, evidence, settings):
+        calls.append((priors, evidence, settings))
+        return small_fit
+
+    monkeypatch.setattr(memory, "fit", fake_fit)
+    poll = NewPoll("funds", 0.6, 300)
+    case = poll_answer(small_fit, poll, force_refit=force)
+    assert case.method == route
+    if route == "reweight":
+        assert calls == [] and case.pareto_k == k
+        return
+    ((priors, evidence, settings),) = calls
+    assert priors is small_fit.priors and settings == small_fit.settings
+    assert evidence.digest() == with_poll(small_fit.evidence, poll).digest()
+    assert case.refit is small_fit and case.weights is None
+    assert ("refit forced" if force else f"Pareto k {k:.2f} > ") in case.reason
+
+
+@pytest.mark.slow
+def test_an_extreme_poll_is_refitted_and_moves_acceptance_its_way(small_fit):
     base = baseline_case(small_fit)
     low = poll_answer(small_fit, NewPoll("funds", 0.30, 300))
     high = poll_answer(small_fit, NewPoll("funds", 0.95, 300))
-    for case in (low, high):
-        if case.method == "reweight":  # the cheapest adequate route, and it says so
-            assert case.pareto_k <= k_threshold(case.weights.size)
-            assert np.isclose(case.weights.sum(), 1) and "likelihood" in case.reason
+    for case in (low, high):  # the draws cannot carry these polls: NUTS on the new evidence
+        assert case.method == "refit" and "Pareto k" in case.reason
+        assert len(case.refit.evidence.poll) == len(small_fit.evidence.poll) + 1
+    funds = small_fit.draws["oppose_funds"].mean()
+    assert low.draws["oppose_funds"].mean() < funds < high.draws["oppose_funds"].mean()
     accept = {
         name: row(case, base)["p_accepted_mean"] for name, case in (("low", low), ("high", high))
     }

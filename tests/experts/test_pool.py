@@ -67,8 +67,9 @@ def _spread_around(x, q):
 def test_pool_is_the_weighted_mixture_and_names_the_disagreement(small_fit):
     from model.case.priors import overlay_priors
     from model.inference.fit import fit
+    from tests.report.test_diff import VARIANT
 
-    other = overlay_priors(small_fit.priors, {"params": {"opinion_shift": {"mu": 0.1}}})
+    other = overlay_priors(small_fit.priors, {"params": VARIANT})  # test_diff's cached fit
     second = fit(other, settings=small_fit.settings)
     experts = [Expert("a", 0.25, small_fit), Expert("b", 0.75, second)]
     pool = pooled(experts)
@@ -77,10 +78,14 @@ def test_pool_is_the_weighted_mixture_and_names_the_disagreement(small_fit):
         0.25 * mean_a + 0.75 * second.draws["p_agree"].mean()
     )
     rows = disagreement(experts)
-    assert [r["param"] for r in rows] == ["opinion_shift"] and rows[0]["share"] == 1.0
-    assert rows[0]["method"] == "recompute"  # judgment only: exact, no weights
-    m = np.array(list(rows[0]["means"].values()))
-    assert rows[0]["variance"] == pytest.approx(0.25 * 0.75 * (m[0] - m[1]) ** 2)
+    assert {r["param"] for r in rows} == set(VARIANT)
+    assert sum(r["share"] for r in rows) == pytest.approx(1.0)
+    assert rows[0]["variance"] >= rows[1]["variance"] > 0  # the largest disagreement first
+    for row in rows:
+        assert row["method"] == "recompute"  # judgment only: exact, no weights
+        m = np.array(list(row["means"].values()))
+        assert row["variance"] == pytest.approx(0.25 * 0.75 * (m[0] - m[1]) ** 2)
+        assert row["share"] == pytest.approx(row["variance"] / sum(r["variance"] for r in rows))
     assert spread(experts) > 0
 
 

@@ -59,10 +59,59 @@ def test_judgment_parameters_keep_their_prior(small_fit, baseline_priors):
         assert stats.kstest(d[::4], scipy_dist(p.dist, p.params).cdf).pvalue > 1e-3
 
 
+JUDGMENT = "priors/scenarios/judgment_priors.toml"
+"""The scenario that keeps the 4-row reference class in the model, one row of it censored."""
+
+
+def _reference_term(priors, evidence):
+    """The model's log-likelihood of each reference row and its gradient in ``duration_mu``.
+
+    A compiled function of ``(duration_mu, log duration_sigma)``, the free values of the model.
+    """
+    import pytensor
+
+    model = build_model(priors, evidence)
+    mu, log_sigma = (model.rvs_to_values[model[n]] for n in ("duration_mu", "duration_sigma"))
+    (logp,) = model.logp(vars=[model["reference_months"]], sum=False)
+    outs = [logp, pytensor.grad(logp.sum(), mu)]
+    return model.compile_fn(outs, inputs=[mu, log_sigma], point_fn=False)
+
+
+def test_censored_row_enters_by_its_survival_function_and_pulls_duration_up():
+    # The pending package is right-censored: its months so far enter by log P(T > t), the
+    # others by the log density. Since d/dmu log S(t) (the hazard in log time) exceeds
+    # d/dmu log f(t) everywhere, the censored row pulls duration_mu up more than the same row
+    # read as an enactment would (the fitted comparison is the slow test below).
+    from model.case.priors import load_priors
+
+    priors = load_priors(scenarios=[JUDGMENT])
+    evidence = evidence_for(priors)
+    censored = evidence.reference["censored"].to_numpy(dtype=bool)
+    assert censored.any() and not censored.all()
+    as_event = evidence_for(priors)
+    as_event.reference = as_event.reference.assign(censored=False)
+    months = evidence.reference["months"].to_numpy(dtype=float)
+    model_censored = _reference_term(priors, evidence)
+    model_event = _reference_term(priors, as_event)
+    for mu in (0.5, 1.8, 3.0):
+        for sigma in (0.3, 1.0):
+            d = stats.lognorm(s=sigma, scale=np.exp(mu))
+            logp, grad = model_censored(mu, np.log(sigma))
+            want = np.where(censored, d.logsf(months), d.logpdf(months))
+            np.testing.assert_allclose(logp, want, rtol=1e-6)
+            event_logp, event_grad = model_event(mu, np.log(sigma))
+            np.testing.assert_allclose(event_logp, d.logpdf(months), rtol=1e-6)
+            z = (np.log(months) - mu) / sigma
+            hazard = stats.norm.pdf(z) / (sigma * stats.norm.sf(z))
+            assert grad == pytest.approx(np.where(censored, hazard, z / sigma).sum(), rel=1e-6)
+            assert grad > event_grad
+
+
+@pytest.mark.slow
 def test_censored_row_moves_duration_upwards(small_settings):
     from model.case.priors import load_priors
 
-    baseline_priors = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
+    baseline_priors = load_priors(scenarios=[JUDGMENT])
     evidence = evidence_for(baseline_priors)
     as_event = evidence_for(baseline_priors)
     as_event.reference = as_event.reference.assign(censored=False)
@@ -81,7 +130,7 @@ def test_model_has_a_variable_per_prior_and_the_likelihoods(baseline_priors):
     assert observed == {"poll_funds", "poll_troops", "poll_training"}  # the library: a prior
     from model.case.priors import load_priors
 
-    old = load_priors(scenarios=["priors/scenarios/judgment_priors.toml"])
+    old = load_priors(scenarios=[JUDGMENT])
     model = build_model(old, evidence_for(old))
     assert {v.name for v in model.observed_RVs} == observed | {"reference_months"}
 

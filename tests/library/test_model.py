@@ -100,13 +100,51 @@ def test_data_params_of_the_case_model_follow_the_graph(baseline_priors):
     assert data_params(old, evidence_for(old)) == touched | {"duration_mu", "duration_sigma"}
 
 
-def test_refit_of_the_same_training_set_is_cached(sim_library, private_cache):
+def _fake_nuts(**kwargs):
+    """Stands in for ``pymc.sample``: seeded normal draws of the model's free variables.
+
+    The cache test is about the cache, not NUTS: the slow recovery test below samples the
+    pooled model for real (compiling it alone costs about as much as a tiny NUTS run).
+    """
+    import pymc as pm
+    import xarray as xr
+
+    model = pm.modelcontext(None)
+    rng = np.random.default_rng(kwargs["random_seed"])
+    size = (kwargs["chains"], kwargs["draws"])
+    posterior = xr.Dataset(
+        {
+            v.name: (("chain", "draw", *(f"{v.name}_dim_{i}" for i in range(v.ndim))), draws)
+            for v in model.free_RVs
+            for draws in [rng.normal(size=(*size, *v.type.shape))]
+        }
+    )
+    stats = xr.Dataset(
+        {
+            "diverging": (("chain", "draw"), np.zeros(size, dtype=bool)),
+            "energy": (("chain", "draw"), rng.normal(size=size)),
+        }
+    )
+    return xr.DataTree.from_dict({"posterior": posterior, "sample_stats": stats})
+
+
+def test_refit_of_the_same_training_set_is_cached(sim_library, private_cache, monkeypatch):
+    import pymc as pm
+
+    calls = []
+    monkeypatch.setattr(pm, "sample", lambda **kw: calls.append(kw) or _fake_nuts(**kw))
     settings = Settings(draws=50, tune=50, chains=1)
     train = known_at(sim_library.cases, date(2030, 1, 1))
     first = fit_pooled(train, window="hard_window", hurdles="independent", settings=settings)
     again = fit_pooled(train, window="hard_window", hurdles="independent", settings=settings)
-    assert not first["cached"] and again["cached"]
+    assert not first["cached"] and again["cached"] and len(calls) == 1
+    assert first["b_us"].shape == (50, 6)
     np.testing.assert_array_equal(first["b_us"], again["b_us"])
+    fewer = fit_pooled(
+        train.iloc[:-1], window="hard_window", hurdles="independent", settings=settings
+    )
+    assert not fewer["cached"] and len(calls) == 2  # another training set: another key
+    assert list((private_cache / "pooled").glob("*.npz"))
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
 """`feasibility diff`: inputs that changed, outputs that moved, and which input moved them."""
 
+import contextlib
+import io
 import json
 
 import pandas as pd
@@ -11,39 +13,74 @@ from model.report.diff import diff, load_run
 from tests.conftest import SMALL
 
 ARGS = [f"--{k}={v}" for k, v in SMALL.items()]
+SLOWER = round(load_priors().params["duration_mu"].params["mu"] + 0.4, 2)
+"""About 50% longer than the library's median time to enactment."""
+VARIANT = {"duration_mu": {"mu": SLOWER}, "opinion_shift": {"mu": 0.1}}
+"""The one changed run of this module (a slower Congress, harder Mexican opinion): one fit for
+every test here, and the second expert of tests/experts/test_pool.py (the same cache key)."""
 
 
-def _run(capsys, tmp_path, name, *extra):
-    capsys.readouterr()
-    assert main(["run", "--json", *ARGS, *extra]) == 0
-    path = tmp_path / f"{name}.json"
-    path.write_text(capsys.readouterr().out)
+def _run(folder, name, *extra):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["run", "--json", *ARGS, *extra]) == 0
+    path = folder / f"{name}.json"
+    path.write_text(out.getvalue())
     return path
 
 
-def test_diff_of_two_runs(small_fit, tmp_path, capsys):
-    prior = load_priors().params["duration_mu"]  # the library's pooled prediction
-    slower = round(prior.params["mu"] + 0.4, 2)  # about 50% longer than the library's median
-    base = _run(capsys, tmp_path, "base")
-    slow = _run(capsys, tmp_path, "slow", "--set", f"params.duration_mu.mu={slower}")
-    assert main(["diff", str(base), str(slow), "--json"]) == 0
+@pytest.fixture(scope="module")
+def runs(small_fit, tmp_path_factory):
+    """``run --json`` of the baseline and of `VARIANT`; tests read them and never write them."""
+    folder = tmp_path_factory.mktemp("runs")
+    sets = [f"params.{n}.{k}={v}" for n, table in VARIANT.items() for k, v in table.items()]
+    sets = [arg for s in sets for arg in ("--set", s)]
+    return {"base": _run(folder, "base"), "both": _run(folder, "both", *sets)}
+
+
+def _without_records(path, folder, **changes):
+    """A copy of a run's JSON without its resolved priors (``prior_specs``), with ``changes``."""
+    data = json.loads(path.read_text())
+    del data["prior_specs"]
+    for key, value in changes.items():
+        data[key] = value
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / path.name
+    out.write_text(json.dumps(data))
+    return out
+
+
+def test_diff_of_two_runs(runs, capsys):
+    priors = load_priors().params
+    wanted = load_priors(overrides={"params": VARIANT}).params
+    base, both = runs["base"], runs["both"]
+    assert main(["diff", str(base), str(both), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["inputs"]) == {"priors"}
-    sigma = f"sigma={prior.params['sigma']:.3g}"
+    sigma = f"sigma={priors['duration_mu'].params['sigma']:.3g}"
     assert out["params"] == {
-        "duration_mu": {"old": prior.describe(), "new": f"Normal(mu={slower:.3g}, {sigma})"}
+        "duration_mu": {
+            "old": priors["duration_mu"].describe(),
+            "new": f"Normal(mu={SLOWER:.3g}, {sigma})",
+        },
+        "opinion_shift": {
+            "old": priors["opinion_shift"].describe(),
+            "new": wanted["opinion_shift"].describe(),
+        },
     }
-    old, new = json.loads(base.read_text()), json.loads(slow.read_text())
-    row = out["outputs"]["p_enacted"]
-    assert row["change"] == pytest.approx(new["p_enacted"]["mean"] - old["p_enacted"]["mean"])
-    assert row["change"] < 0  # slower appropriations, fewer enactments in time
-    assert row["moved_by"] == "prior of duration_mu"
+    assert "mu=0.1," in out["params"]["opinion_shift"]["new"]
+    old, new = json.loads(base.read_text()), json.loads(both.read_text())
+    # slower appropriations, fewer enactments in time; more opposition, less acceptance
+    for key in ("p_enacted", "p_accepted"):
+        row = out["outputs"][key]
+        assert row["change"] == pytest.approx(new[key]["mean"] - old[key]["mean"])
+        assert row["change"] < 0
     assert main(["diff", str(base), str(base)]) == 0
     assert "Inputs: none changed" in capsys.readouterr().out
 
 
-def test_seed_only_is_noise(small_fit, tmp_path, capsys):
-    a = _run(capsys, tmp_path, "a")
+def test_seed_only_is_noise(runs, tmp_path):
+    a = runs["base"]
     b = json.loads(a.read_text())
     b["provenance"]["seed"] += 1
     b["p_deal"]["mean"] += 0.001
@@ -96,11 +133,8 @@ def test_not_a_run_is_one_line_exit_2(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_each_output_is_attributed_by_replaying_each_prior(small_fit, tmp_path, capsys):
-    prior = load_priors().params["duration_mu"]
-    slower = f"params.duration_mu.mu={round(prior.params['mu'] + 0.4, 2)}"
-    base = _run(capsys, tmp_path, "base")
-    both = _run(capsys, tmp_path, "both", "--set", slower, "--set", "params.opinion_shift.mu=0.08")
+def test_each_output_is_attributed_by_replaying_each_prior(runs, capsys):
+    base, both = runs["base"], runs["both"]
     assert main(["diff", str(base), str(both), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["params"]) == {"duration_mu", "opinion_shift"}
@@ -120,14 +154,27 @@ def test_each_output_is_attributed_by_replaying_each_prior(small_fit, tmp_path, 
     assert "each prior put back alone" in capsys.readouterr().out
 
 
-def test_without_recorded_priors_the_attribution_says_it_is_a_rule(small_fit, tmp_path, capsys):
-    base = _run(capsys, tmp_path, "base")
-    slow = _run(capsys, tmp_path, "slow", "--set", "params.opinion_shift.mu=0.08")
-    for path in (base, slow):
-        data = json.loads(path.read_text())
-        del data["prior_specs"]
-        path.write_text(json.dumps(data))
-    out = diff(load_run(base), load_run(slow))
+def test_without_recorded_priors_the_attribution_says_it_is_a_rule(runs, tmp_path):
+    base = _without_records(runs["base"], tmp_path / "old")
+    both = _without_records(runs["both"], tmp_path / "new")
+    out = diff(load_run(base), load_run(both))
+    row = out["outputs"]["p_accepted"]
+    assert row["attribution"].startswith("rule") and "did not record" in row["attribution"]
+    # two changed priors and no variance index to rank them: named together
+    assert row["moved_by"] == "priors (duration_mu, opinion_shift)"
+    # one changed prior (the base run with opinion_shift's record, a priors hash of its own
+    # and acceptance moved): named alone
+    old, new = (json.loads(runs[k].read_text()) for k in ("base", "both"))
+    one = _without_records(
+        runs["base"],
+        tmp_path / "one",
+        priors=old["priors"] | {"opinion_shift": new["priors"]["opinion_shift"]},
+        provenance=old["provenance"] | {"priors_hash": new["provenance"]["priors_hash"]},
+        p_accepted=old["p_accepted"] | {"mean": old["p_accepted"]["mean"] - 0.01},
+    )
+    out = diff(load_run(base), load_run(one))
+    assert set(out["params"]) == {"opinion_shift"}
     row = out["outputs"]["p_accepted"]
     assert row["attribution"].startswith("rule") and "did not record" in row["attribution"]
     assert row["moved_by"] == "prior of opinion_shift"
+    assert out["outputs"]["p_enacted"]["moved_by"] == "-"
