@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 # Tests keep compiled bytecode (__pycache__, ignored by git) even where the shell sets
 # PYTHONDONTWRITEBYTECODE: without it every worker and subprocess recompiles the package and
-# pytest rewrites every test module again (measured: collection 24 s -> 9 s per worker).
+# pytest rewrites every test module again (collecting the fast suite: 6.5 s -> 4.7 s per worker).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 # pip's notes about this machine's unused local package folders are noise in CI logs

@@ -13,11 +13,16 @@ How a new fast test gets a posterior
 - The test cache is persistent: ``FEASIBILITY_CACHE`` defaults to ``.cache/tests`` (ignored by
   git; ``make clean`` removes it), so the second ``make test`` reads every fit of the first.
   Subprocesses (CLI, notebook kernels) inherit it; pass ``SMALL_ARGS`` / ``SMALL`` to share fits.
-- ``make test`` runs on every core (pytest-xdist). ``small_report`` is the one full report of
-  the fast suite, shared by the report and browser tests (made once per worker that needs it).
-  ``small_fit`` is fitted under a file lock, so with an empty cache one worker fits and the
-  other reads. (``--dist loadgroup`` would put one fixture's tests on one worker, but with
-  pytest 9.2 and pytest-xdist 3.8.0 it silently groups nothing: pytest-xdist issue #1386.)
+- A slow shared result that is not a fit (the small report, the sensitivity payload and
+  power-scaling table, the simulated backtest, the pooled-prior content) goes through
+  ``tests.memo.memo``: built once, stored under ``$FEASIBILITY_CACHE/memo`` with a key hashing
+  the package, priors, data, fixtures and lock file, and read back by later runs; any change to
+  the code or inputs builds it again. ``small_report`` is the one full report of the fast suite,
+  shared by the report and browser tests.
+- ``make test`` runs on every core (pytest-xdist). ``small_fit`` and every memo are made under a
+  file lock, so with an empty cache one worker builds and the other waits and reads. (``--dist
+  loadgroup`` would put one fixture's tests on one worker, but with pytest 9.2 and pytest-xdist
+  3.8.0 it silently groups nothing: pytest-xdist issue #1386.)
 - A test that writes, corrupts or must miss the cache takes ``private_cache`` (its own folder,
   seeded with a copy of the small fit): never write into ``small_fit.cache_file``.
 - Fast tests never sample more than ``SMALL``; a check of statistics (recovery, calibration,

@@ -12,8 +12,14 @@ from model.library.prior import pooled_prior_blob
 
 @pytest.fixture(scope="module")
 def blob():
-    target = load_cases(TARGET_CASE_FILE, pending=True)
-    return pooled_prior_blob(load_cases(CASES_FILE), target, as_of=AS_OF)
+    """The pooled-prior content for the 2007 case (kept between runs: ``tests.memo``)."""
+    from tests.memo import memo
+
+    def build(_folder):
+        target = load_cases(TARGET_CASE_FILE, pending=True)
+        return pooled_prior_blob(load_cases(CASES_FILE), target, as_of=AS_OF)
+
+    return memo("pooled_prior_blob", build)[1]
 
 
 def test_the_blob_is_fitted_on_the_cases_known_on_the_as_of_date(blob):
