@@ -51,7 +51,8 @@ def memo(name: str, build: Callable[[Path], Any], *, inputs: tuple = ()) -> tupl
     name : str
         The value's name (one stored version per name: a new key replaces the old).
     build : callable
-        Writes any files into the empty folder it is given and returns a picklable value.
+        Writes any files into the empty folder it is given and returns a picklable value. The
+        file it is defined in is part of the key, so editing the test that builds it rebuilds.
     inputs : tuple
         What else the value depends on (sizes, seeds), by ``repr``.
 
@@ -62,7 +63,8 @@ def memo(name: str, build: Callable[[Path], Any], *, inputs: tuple = ()) -> tupl
     """
     root = Path(os.environ["FEASIBILITY_CACHE"]) / "memo"
     root.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(f"{code_digest()}{inputs!r}".encode()).hexdigest()[:20]
+    caller = Path(build.__code__.co_filename).read_bytes()  # the test module defining `build`
+    key = hashlib.sha256(f"{code_digest()}{inputs!r}".encode() + caller).hexdigest()[:20]
     folder = root / f"{name}-{key}"
     with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
