@@ -216,6 +216,22 @@ def fuzz_counts():
     return FUZZ_COUNTS
 
 
+FIRST = ("test_build.py",)
+"""Test files run first: they build the shared report (``small_report``)."""
+LAST = ("test_browser.py",)
+"""Test files run last: they read the shared report too, once it is built."""
+
+
+def pytest_collection_modifyitems(items):
+    """Run the report's tests first and the browser's last (the order within each kept).
+
+    pytest-xdist hands each worker blocks of consecutive tests, so with an empty cache one worker
+    builds the shared report (the longest fixture) from the start while the other runs the rest,
+    and the browser test, which reads the same report, no longer waits for it.
+    """
+    items.sort(key=lambda item: (item.path.name not in FIRST) + (item.path.name in LAST))
+
+
 def pytest_terminal_summary(terminalreporter):
     """Show the fuzz counts in the test output (``make test``), when the fuzz ran."""
     if not FUZZ_COUNTS:
