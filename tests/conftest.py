@@ -31,9 +31,9 @@ How a new fast test gets a posterior
   the fast suite runs each notebook's code in the test's own process
   (``tests/notebook_runner.py``: no new Python, PyMC and ArviZ imported once) and starts one
   real kernel only for a probe notebook; the slow suite executes every notebook in a real kernel.
-  In the fast suite notebook 05 runs a short backtest under ``FEASIBILITY_QUICK=1`` (read by
-  ``model.inference.settings``: every fit capped at 2 chains x 100 draws). The same variable
-  makes ``make bench-smoke`` quick.
+  In the fast suite notebook 05 runs a short backtest (from ``QUICK_SINCE``). ``make
+  bench-smoke`` runs under ``FEASIBILITY_QUICK=1`` (read by ``model.inference.settings``: every
+  fit capped at 2 chains x 100 draws).
 - ``pymc.testing.mock_sample`` was measured and not used: it compiles a prior-predictive
   function, which costs about as much CPU as a tiny NUTS fit of this model; the persistent
   cache is what saves the time.

@@ -5,8 +5,9 @@ cell in one namespace, the last expression displayed through IPython's formatter
 rendered to PNG), at the suite's sampler size (``SMALL``, the same seed) with the repository
 root as working directory: notebooks 01-04 and 06 read the session's cached baseline fit (same
 priors and settings give the same cache key) and notebook 02's scenario refits are the report
-test's. Notebook 05 runs its backtest from ``QUICK_SINCE`` only (one training set) with
-``FEASIBILITY_QUICK=1`` (tiny refits). A real kernel costs a new Python
+test's. Notebook 05 runs its backtest from ``QUICK_SINCE`` only (one training set; the
+backtest's posteriors are exact grids, no sampling) and its two 2007 fits are the baseline's and
+the report's ``judgment_priors`` refit, read from the cache. A real kernel costs a new Python
 and a fresh import of PyMC and ArviZ per notebook, so the fast suite starts one only for a probe
 notebook (``test_kernel_is_this_interpreter_in_the_repo_root``: this interpreter, the repository
 root, the parameters and the cache reach the kernel, and HTML is written).
@@ -24,7 +25,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from model.constants import QUICK_ENV, ROOT
+from model.constants import ROOT
 from model.report.notebooks import (
     PARAMETERS_TAG,
     execute,
@@ -196,7 +197,6 @@ def test_notebook_runs_in_process(path, small_fit, monkeypatch):
     params = dict(SMALL_PARAMS)
     if _has(_read(path), "SINCE"):
         params |= {"SINCE": QUICK_SINCE, "WORKERS": 1}
-        monkeypatch.setenv(QUICK_ENV, "1")
     monkeypatch.chdir(ROOT)
     _check(path, run_in_process(path, params), small_fit)
 
