@@ -14,6 +14,7 @@ import pytest
 
 from model.constants import ROOT
 from tests.conftest import csv_relative_rounding, csv_rounding, spawn_driver
+from tests.report.stand_in_run import complete
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 TITLES = (
@@ -508,21 +509,9 @@ import signal  # noqa: E402
 import time  # noqa: E402
 
 DRIVER = """
-import sys, pathlib
-import model.report.build as b
-from model.report.publish import pause
-tag = sys.argv[2]
-b.compute = lambda priors, **k: tag
-def write(res, dest, steps, started=None):
-    (dest / "tables").mkdir(parents=True, exist_ok=True)
-    (dest / "tables" / "t.csv").write_text(res)
-    pause("writing")
-    (dest / "feasibility.md").write_text(res)
-    (dest / "feasibility.html").write_text(res)
-b.write = write
-from model.case.priors import load_priors
-b.build_report(load_priors(), out=pathlib.Path(sys.argv[1]), notebooks=False, scenarios=[],
-               progress=lambda line: None)
+import sys
+from tests.report.stand_in_run import complete
+complete(sys.argv[1], sys.argv[2])
 """
 STEPS_TO_KILL = ("locked", "writing", "written", "linked", "pointed", "cleaned")
 """Every step of a report run at which a SIGKILL changes what is on disk."""
@@ -544,22 +533,8 @@ def _wait_for(marker: Path, proc) -> None:
 
 
 def _complete(tmp_path, out, tag):
-    """A whole report run with the driver's stand-ins, in this process (a subprocess is only
-    needed for a run that is killed or must hold the lock)."""
-    import model.report.build as b
-    from model.case.priors import load_priors
-
-    def write(res, dest, steps, started=None):
-        (dest / "tables").mkdir(parents=True, exist_ok=True)
-        for name in ("tables/t.csv", "feasibility.md", "feasibility.html"):
-            (dest / name).write_text(res)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(b, "compute", lambda priors, **k: tag)
-        mp.setattr(b, "write", write)
-        b.build_report(
-            load_priors(), out=out, notebooks=False, scenarios=[], progress=lambda line: None
-        )
+    # a finished run needs no second process: only a killed run or a lock holder does
+    complete(out, tag)
 
 
 def _report_state(out: Path) -> dict:
